@@ -1,0 +1,74 @@
+/* outfile.c - temp file plus rename. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outfile.h"
+
+/* TMP path for path's directory: DIR/.thumbify-PID-N.tmp */
+static int tmp_name(const char *path, char *buf, size_t cap)
+{
+    static unsigned long counter;
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    int n = snprintf(buf, cap, "%.*s" OUTFILE_TMP_PREFIX "%ld-%lu" OUTFILE_TMP_SUFFIX, dirlen,
+                     path, (long)getpid(), counter++);
+    if (n < 0 || (size_t)n >= cap) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Unlinks the temp file and clears the slot, keeping errno. */
+static int discard(char *tmp_slot, const char **what, const char *step)
+{
+    int e = errno;
+    unlink(tmp_slot);
+    tmp_slot[0] = '\0';
+    *what = step;
+    errno = e;
+    return -1;
+}
+
+int outfile_write(const char *path, const void *data, size_t len, char *tmp_slot,
+                  size_t tmp_cap, const char **what)
+{
+    *what = "create";
+    if (tmp_name(path, tmp_slot, tmp_cap) != 0)
+        return -1;
+    /* 0666: the user's umask decides, as for any file a tool creates */
+    int fd = open(tmp_slot, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+    if (fd < 0) {
+        tmp_slot[0] = '\0';
+        return -1;
+    }
+    if (write_all(fd, data, len) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return discard(tmp_slot, what, "write");
+    }
+    if (close(fd) != 0)
+        return discard(tmp_slot, what, "close");
+    if (rename(tmp_slot, path) != 0)
+        return discard(tmp_slot, what, "rename");
+    tmp_slot[0] = '\0';
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* outfile.h - atomic output: a thumbnail appears under its final name only
+ * complete. It is written to a temp file in the same directory (so rename
+ * is atomic), then renamed over the final name. */
+#ifndef THUMBIFY_OUTFILE_H
+#define THUMBIFY_OUTFILE_H
+
+#include <stddef.h>
+
+/* Temp files are named ".thumbify-PID-N.tmp": recognisable, short enough
+ * for any directory, and unique per process. */
+#define OUTFILE_TMP_PREFIX ".thumbify-"
+#define OUTFILE_TMP_SUFFIX ".tmp"
+
+/* Writes data to path through a temp file. The temp file's path is
+ * published in tmp_slot (tmp_cap bytes, e.g. shared memory) before it is
+ * created and cleared once it is gone, so whoever kills this process can
+ * remove it. Returns 0, or -1 with errno set and what failed in *what
+ * ("create", "write", "close", "rename"); no file is left behind then. */
+int outfile_write(const char *path, const void *data, size_t len, char *tmp_slot,
+                  size_t tmp_cap, const char **what);
+
+#endif

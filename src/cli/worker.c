@@ -1,0 +1,150 @@
+/* worker.c - per-job work inside a forked worker: read the source, call the
+ * core, write the thumbnail atomically. One tf_ctx and one read buffer
+ * serve every job, so large buffers are allocated once per worker. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "outfile.h"
+#include "worker.h"
+
+typedef struct source_buf {
+    unsigned char *data;
+    size_t len, cap;
+    struct stat st;
+} source_buf;
+
+/* Reads the whole file with one read in the common case. Opened read-only:
+ * a source is never modified. */
+static int read_source(const char *path, source_buf *b)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &b->st) != 0) {
+        msg_error(path, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    size_t want = (size_t)b->st.st_size;
+    if (want + 1 > b->cap) {     /* +1: a read of 0 confirms the end */
+        free(b->data);
+        b->cap = want + 1;
+        if (!(b->data = malloc(b->cap))) {
+            b->cap = 0;
+            close(fd);
+            msg_error(path, "out of memory reading %zu bytes", want);
+            return -1;
+        }
+    }
+    b->len = 0;
+    for (;;) {
+        ssize_t r = read(fd, b->data + b->len, b->cap - b->len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            msg_error(path, "cannot read: %s", strerror(errno));
+            close(fd);
+            return -1;
+        }
+        b->len += (size_t)r;
+        if (r == 0 || b->len == b->cap)
+            break;               /* a file that grew is taken as first seen */
+    }
+    close(fd);
+    return 0;
+}
+
+/* Refuses to replace the source itself (-o pointing at the source's own
+ * directory, or a hard link): rename would destroy it. */
+static int would_replace_source(const char *out, const struct stat *src)
+{
+    struct stat st;
+    return stat(out, &st) == 0 && st.st_dev == src->st_dev && st.st_ino == src->st_ino;
+}
+
+static void verbose_line(const job *j, const tf_result *r)
+{
+    msg_error(j->src, "%dx%d -> %dx%d (decoded at 1/%d) -> %s", r->src_w, r->src_h, r->out_w,
+              r->out_h, r->scale_denom, j->out);
+}
+
+#ifdef THUMBIFY_TESTING
+/* Test-only fault injection: a source whose path contains
+ * $THUMBIFY_TEST_CRASH kills its worker with SIGSEGV, as a decoder bug
+ * would. Compiled only with -DTHUMBIFY_TESTING=ON. */
+static void inject_faults(const char *path)
+{
+    const char *crash = getenv("THUMBIFY_TEST_CRASH");
+    if (crash && *crash && strstr(path, crash))
+        raise(SIGSEGV);
+}
+#else
+static void inject_faults(const char *path)
+{
+    (void)path;
+}
+#endif
+
+static int make_one(const cli_options *o, const job *j, tf_ctx *ctx, source_buf *b,
+                    worker_slot *ws, result_slot *rs)
+{
+    inject_faults(j->src);
+    if (read_source(j->src, b) != 0)
+        return RESULT_FAILED;
+    tf_result r;
+    tf_status st = tf_thumbnail(ctx, b->data, b->len, &o->params, &r);
+    if (st != TF_OK) {
+        msg_error(j->src, "%s", tf_message(ctx));
+        return RESULT_FAILED;
+    }
+    rs->warnings = r.warnings;
+    rs->src_w = r.src_w;
+    rs->src_h = r.src_h;
+    rs->out_w = r.out_w;
+    rs->out_h = r.out_h;
+    rs->scale_denom = r.scale_denom;
+    if (r.warnings)
+        msg_warning(j->src, "%s", tf_message(ctx));
+    if (would_replace_source(j->out, &b->st)) {
+        msg_error(j->src, "output %s is the source itself; not written", j->out);
+        return RESULT_FAILED;
+    }
+    const char *what;
+    if (outfile_write(j->out, r.data, r.size, ws->tmp, sizeof ws->tmp, &what) != 0) {
+        msg_error(j->out, "cannot %s the thumbnail: %s", what, strerror(errno));
+        return RESULT_FAILED;
+    }
+    if (o->verbose)
+        verbose_line(j, &r);
+    return RESULT_OK;
+}
+
+int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
+{
+    /* The terminal's Ctrl-C reaches the whole process group; the parent
+     * decides what happens, and tells workers to stop through sh->stop. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    tf_ctx *ctx = tf_new();
+    if (!ctx) {
+        msg_line("thumbify: worker %d: out of memory", k);
+        return WORKER_BROKEN;
+    }
+    source_buf b = {0};
+    int failed = 0;
+    long i;
+    while ((i = pool_claim(sh, k)) >= 0) {
+        result_slot *rs = &sh->results[i];
+        int state = make_one(o, &jobs->v[i], ctx, &b, &sh->workers[k], rs);
+        failed |= state != RESULT_OK;
+        pool_finish(sh, k, i, state);
+    }
+    free(b.data);
+    tf_free(ctx);
+    return failed ? WORKER_SOME_FAILED : WORKER_ALL_OK;
+}

@@ -1,0 +1,83 @@
+/* context.c - the handle: lifetime, messages, reusable pixel buffers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void tf_params_default(tf_params *p)
+{
+    p->box_w = 75;
+    p->box_h = 75;
+    p->quality = 85;
+    p->max_pixels = TF_DEFAULT_MAX_PIXELS;
+    p->max_scans = 1000;
+}
+
+tf_ctx *tf_new(void)
+{
+    return calloc(1, sizeof(tf_ctx));
+}
+
+void tf_free(tf_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    tf_jpeg_dec_free(ctx->dec);
+    tf_jpeg_enc_free(ctx->enc);
+    tf_image_release(&ctx->decoded);
+    tf_image_release(&ctx->resized);
+    free(ctx);
+}
+
+const char *tf_message(const tf_ctx *ctx)
+{
+    return ctx ? ctx->msg : "no handle";
+}
+
+const char *tf_status_str(tf_status st)
+{
+    switch (st) {
+    case TF_OK: return "ok";
+    case TF_E_INVALID: return "invalid argument";
+    case TF_E_NOMEM: return "out of memory";
+    case TF_E_FORMAT: return "unsupported format";
+    case TF_E_DECODE: return "decode error";
+    case TF_E_LIMIT: return "limit exceeded";
+    case TF_E_ENCODE: return "encode error";
+    }
+    return "unknown status";
+}
+
+tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channels)
+{
+    size_t need = (size_t)w * (size_t)h * (size_t)channels;
+    if (need > img->cap) {
+        /* realloc would copy pixels we are about to overwrite */
+        free(img->px);
+        img->px = malloc(need);
+        img->cap = img->px ? need : 0;
+        if (!img->px)
+            return tf_fail(ctx, TF_E_NOMEM, "out of memory for a %dx%d image", w, h);
+    }
+    img->w = w;
+    img->h = h;
+    img->channels = channels;
+    return TF_OK;
+}
+
+void tf_image_release(tf_image *img)
+{
+    free(img->px);
+    memset(img, 0, sizeof *img);
+}

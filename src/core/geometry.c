@@ -1,0 +1,43 @@
+/* geometry.c - thumbnail size and DCT reduction: pure integer arithmetic so
+ * results never depend on float rounding. */
+#include <stdint.h>
+
+#include "thumbify.h"
+
+/* round(num / den) for non-negative operands, halves rounding up. */
+static int64_t div_round(int64_t num, int64_t den)
+{
+    return (2 * num + den) / (2 * den);
+}
+
+tf_status tf_fit_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h)
+{
+    if (w < 1 || h < 1 || box_w < 1 || box_h < 1)
+        return TF_E_INVALID;
+    if (w <= box_w && h <= box_h) { /* already inside: never upscale */
+        *out_w = w;
+        *out_h = h;
+        return TF_OK;
+    }
+    /* Width limits when box_w/w <= box_h/h, i.e. box_w*h <= box_h*w. */
+    if ((int64_t)box_w * h <= (int64_t)box_h * w) {
+        int64_t oh = div_round((int64_t)h * box_w, w);
+        *out_w = box_w;
+        *out_h = oh < 1 ? 1 : (int)oh;
+    } else {
+        int64_t ow = div_round((int64_t)w * box_h, h);
+        *out_w = ow < 1 ? 1 : (int)ow;
+        *out_h = box_h;
+    }
+    return TF_OK;
+}
+
+int tf_scale_denom(int w, int h, int out_w, int out_h)
+{
+    for (int d = 8; d > 1; d /= 2) {
+        int dw = (w + d - 1) / d, dh = (h + d - 1) / d;
+        if (dw >= out_w && dh >= out_h)
+            return d;
+    }
+    return 1;
+}

@@ -1,0 +1,245 @@
+/* jpeg_decode.c - JPEG to pixels with libjpeg-turbo, from memory.
+ *
+ * libjpeg reports fatal errors through error_exit, which must not return:
+ * ours longjmps back into tf_jpeg_decode(), the only function that calls
+ * setjmp, so one bad file fails alone and the decoder stays reusable
+ * (jpeg_abort_decompress keeps the object and its permanent allocations). */
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+#include "internal.h"
+
+struct tf_jpeg_err {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+    tf_ctx *ctx;
+    tf_status status;            /* what longjmp means */
+    int warnings;
+};
+
+struct tf_jpeg_dec {
+    struct jpeg_decompress_struct cinfo; /* first: callbacks cast from it */
+    struct tf_jpeg_err err;
+    struct jpeg_progress_mgr progress;
+    int max_scans;
+    unsigned char *row;          /* one CMYK scanline, reused */
+    size_t row_cap;
+};
+
+/* libjpeg's messages start with a capital; ours are lowercase. */
+static void format_lower(j_common_ptr cinfo, char *buf)
+{
+    (*cinfo->err->format_message)(cinfo, buf);
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+}
+
+static void on_error_exit(j_common_ptr cinfo)
+{
+    struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
+    char buf[JMSG_LENGTH_MAX];
+    format_lower(cinfo, buf);
+    tf_fail(err->ctx, TF_E_DECODE, "%s", buf);
+    err->status = TF_E_DECODE;
+    longjmp(err->jump, 1);
+}
+
+/* Level -1 is recoverable corruption; higher levels are traces. The first
+ * warning is kept on the handle; later ones are only counted. */
+static void on_emit_message(j_common_ptr cinfo, int level)
+{
+    struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
+    if (level >= 0)
+        return;
+    if (err->warnings++ == 0) {
+        char buf[JMSG_LENGTH_MAX];
+        format_lower(cinfo, buf);
+        snprintf(err->ctx->msg, sizeof err->ctx->msg, "%s", buf);
+    }
+}
+
+/* A progressive file can hold thousands of tiny scans that each cost a pass
+ * over the whole coefficient buffer: refuse it past max_scans. */
+static void on_progress(j_common_ptr cinfo)
+{
+    struct tf_jpeg_dec *dec = (struct tf_jpeg_dec *)cinfo;
+    if (dec->cinfo.input_scan_number > dec->max_scans) {
+        tf_fail(dec->err.ctx, TF_E_LIMIT, "more than %d scans in a progressive JPEG",
+                dec->max_scans);
+        dec->err.status = TF_E_LIMIT;
+        longjmp(dec->err.jump, 1);
+    }
+}
+
+/* jpeg_create_decompress can only fail by running out of memory, which
+ * goes through error_exit: catch it here too. */
+__attribute__((noinline)) static int dec_init(struct tf_jpeg_dec *dec)
+{
+    if (setjmp(dec->err.jump))
+        return -1;
+    jpeg_create_decompress(&dec->cinfo);
+    dec->cinfo.progress = &dec->progress;
+    return 0;
+}
+
+static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
+{
+    if (!ctx->dec) {
+        struct tf_jpeg_dec *dec = calloc(1, sizeof *dec);
+        if (!dec)
+            return tf_fail(ctx, TF_E_NOMEM, "out of memory for the JPEG decoder");
+        dec->cinfo.err = jpeg_std_error(&dec->err.pub);
+        dec->err.pub.error_exit = on_error_exit;
+        dec->err.pub.emit_message = on_emit_message;
+        dec->err.ctx = ctx;
+        dec->progress.progress_monitor = on_progress;
+        if (dec_init(dec) != 0) {
+            free(dec);
+            return tf_fail(ctx, TF_E_NOMEM, "out of memory for the JPEG decoder");
+        }
+        ctx->dec = dec;
+    }
+    *out = ctx->dec;
+    return TF_OK;
+}
+
+void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
+{
+    if (!dec)
+        return;
+    jpeg_destroy_decompress(&dec->cinfo);
+    free(dec->row);
+    free(dec);
+}
+
+/* Chooses the output colour space: grey stays grey, 4-component files
+ * (CMYK, YCCK) are read as CMYK and converted by cmyk_row_to_rgb(). */
+static tf_status choose_color(tf_ctx *ctx, j_decompress_ptr cinfo, int *channels)
+{
+    switch (cinfo->num_components) {
+    case 1:
+        cinfo->out_color_space = JCS_GRAYSCALE;
+        *channels = 1;
+        return TF_OK;
+    case 3:
+        cinfo->out_color_space = JCS_RGB;
+        *channels = 3;
+        return TF_OK;
+    case 4:
+        cinfo->out_color_space = JCS_CMYK;
+        *channels = 3;
+        return TF_OK;
+    default:
+        return tf_fail(ctx, TF_E_DECODE, "unsupported number of colour components (%d)",
+                       cinfo->num_components);
+    }
+}
+
+/* Adobe applications write CMYK inverted (0 = full ink) and mark it with an
+ * APP14 segment; plain CMYK is 0 = no ink. Both become RGB = (1-C)(1-K)... */
+static void cmyk_row_to_rgb(const unsigned char *cmyk, unsigned char *rgb, int w,
+                            int inverted)
+{
+    for (int x = 0; x < w; x++, cmyk += 4, rgb += 3) {
+        unsigned k = inverted ? cmyk[3] : 255u - cmyk[3];
+        for (int c = 0; c < 3; c++) {
+            unsigned v = inverted ? cmyk[c] : 255u - cmyk[c];
+            rgb[c] = (unsigned char)((v * k + 127) / 255);
+        }
+    }
+}
+
+static tf_status read_rows(tf_ctx *ctx, struct tf_jpeg_dec *dec, tf_image *img)
+{
+    j_decompress_ptr cinfo = &dec->cinfo;
+    int cmyk = cinfo->out_color_space == JCS_CMYK;
+    if (cmyk && dec->row_cap < (size_t)img->w * 4) {
+        free(dec->row);
+        dec->row_cap = (size_t)img->w * 4;
+        dec->row = malloc(dec->row_cap);
+        if (!dec->row) {
+            dec->row_cap = 0;
+            return tf_fail(ctx, TF_E_NOMEM, "out of memory for a scanline");
+        }
+    }
+    size_t stride = (size_t)img->w * img->channels;
+    while (cinfo->output_scanline < cinfo->output_height) {
+        unsigned char *dst = img->px + stride * cinfo->output_scanline;
+        JSAMPROW row = cmyk ? dec->row : dst;
+        if (jpeg_read_scanlines(cinfo, &row, 1) != 1)
+            return tf_fail(ctx, TF_E_DECODE, "decoder returned no scanline");
+        if (cmyk)
+            cmyk_row_to_rgb(dec->row, dst, img->w, cinfo->saw_Adobe_marker);
+    }
+    return TF_OK;
+}
+
+/* Everything between setjmp and the end of decoding; any libjpeg error
+ * longjmps out of here to tf_jpeg_decode(). Not inlined, so that none of its
+ * locals live in the frame that setjmp saved. */
+__attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jpeg_dec *dec,
+                             const tf_params *params, tf_result *res)
+{
+    j_decompress_ptr cinfo = &dec->cinfo;
+    if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK)
+        return tf_fail(ctx, TF_E_DECODE, "JPEG datastream contains no image");
+    res->src_w = (int)cinfo->image_width;
+    res->src_h = (int)cinfo->image_height;
+    if ((unsigned long long)cinfo->image_width * cinfo->image_height > params->max_pixels)
+        return tf_fail(ctx, TF_E_LIMIT, "image is %ux%u, more than the limit of %llu pixels",
+                       cinfo->image_width, cinfo->image_height, params->max_pixels);
+    tf_status st = tf_fit_box(res->src_w, res->src_h, params->box_w, params->box_h,
+                              &res->out_w, &res->out_h);
+    if (st != TF_OK)
+        return tf_fail(ctx, TF_E_DECODE, "image has no pixels (%dx%d)", res->src_w, res->src_h);
+    int channels = 0;
+    if ((st = choose_color(ctx, cinfo, &channels)) != TF_OK)
+        return st;
+    res->scale_denom = tf_scale_denom(res->src_w, res->src_h, res->out_w, res->out_h);
+    cinfo->scale_num = 1;
+    cinfo->scale_denom = (unsigned)res->scale_denom;
+    jpeg_start_decompress(cinfo);
+    st = tf_image_reserve(ctx, &ctx->decoded, (int)cinfo->output_width,
+                          (int)cinfo->output_height, channels);
+    if (st == TF_OK)
+        st = read_rows(ctx, dec, &ctx->decoded);
+    if (st == TF_OK)
+        jpeg_finish_decompress(cinfo);
+    return st;
+}
+
+/* The one setjmp for decoding. Nothing here changes after setjmp but the
+ * decoder, which libjpeg resets with jpeg_abort_decompress. */
+__attribute__((noinline)) static tf_status guarded_decode(
+    tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src, size_t len,
+    const tf_params *params, tf_result *res)
+{
+    if (setjmp(dec->err.jump)) {
+        jpeg_abort_decompress(&dec->cinfo);
+        return dec->err.status;
+    }
+    jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
+    tf_status st = decode_body(ctx, dec, params, res);
+    jpeg_abort_decompress(&dec->cinfo);
+    return st;
+}
+
+tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
+                         const tf_params *params, tf_result *res)
+{
+    struct tf_jpeg_dec *dec = NULL;
+    tf_status st = dec_get(ctx, &dec);
+    if (st != TF_OK)
+        return st;
+    if (len == 0)
+        return tf_fail(ctx, TF_E_FORMAT, "empty file");
+    dec->err.warnings = 0;
+    dec->max_scans = params->max_scans;
+    st = guarded_decode(ctx, dec, src, len, params, res);
+    res->warnings = dec->err.warnings;
+    return st;
+}

@@ -1,0 +1,89 @@
+/* thumbify.h - the thumbify image core: compressed image in, thumbnail out.
+ *
+ * Contract
+ * - Memory to memory: the core reads a caller-owned buffer and returns an
+ *   encoded thumbnail in a buffer owned by the handle. It opens no files,
+ *   prints nothing, never exits and keeps no global state.
+ * - One tf_ctx per thread (or process). A handle keeps its decoder, encoder
+ *   and pixel buffers between calls, so a worker that makes many thumbnails
+ *   allocates once; it is not safe to share a handle between threads.
+ * - Every call returns a tf_status. On anything but TF_OK, tf_message()
+ *   says what failed and why, in lowercase, without the file name (the
+ *   caller knows the name). After TF_OK, tf_message() holds the first
+ *   warning when result.warnings > 0, else "".
+ */
+#ifndef THUMBIFY_H
+#define THUMBIFY_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TF_VERSION "0.1.0"
+
+/* Default limit on decoded pixels (width * height as stored), as sharp. */
+#define TF_DEFAULT_MAX_PIXELS 268435456ULL
+
+typedef enum tf_status {
+    TF_OK = 0,
+    TF_E_INVALID,     /* bad parameters from the caller */
+    TF_E_NOMEM,       /* an allocation failed */
+    TF_E_FORMAT,      /* not an image format the core reads */
+    TF_E_DECODE,      /* corrupt, truncated beyond use, or unsupported data */
+    TF_E_LIMIT,       /* the image exceeds a configured limit */
+    TF_E_ENCODE       /* the thumbnail could not be encoded */
+} tf_status;
+
+typedef struct tf_params {
+    int box_w, box_h;            /* the thumbnail fits this box (>= 1 each) */
+    int quality;                 /* JPEG quality 1..100 */
+    unsigned long long max_pixels; /* refuse larger images before decoding */
+    int max_scans;               /* refuse progressive files with more scans */
+} tf_params;
+
+typedef struct tf_result {
+    int src_w, src_h;            /* the image as stored in the file */
+    int scale_denom;             /* DCT-domain reduction used: 1, 2, 4 or 8 */
+    int out_w, out_h;            /* the thumbnail */
+    int warnings;                /* recoverable damage seen while decoding */
+    const unsigned char *data;   /* encoded thumbnail, owned by the handle, */
+    size_t size;                 /* valid until the next call or tf_free() */
+} tf_result;
+
+typedef struct tf_ctx tf_ctx;
+
+/* Fills *p with the defaults: 75x75 box, quality 85, default limits. */
+void tf_params_default(tf_params *p);
+
+/* Returns a new handle, or NULL when memory is exhausted. */
+tf_ctx *tf_new(void);
+void tf_free(tf_ctx *ctx);
+
+/* Decodes src[0..len), downscales it by area averaging to fit the box
+ * (never upscaling) and encodes the result as JPEG into *out. */
+tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len,
+                       const tf_params *params, tf_result *out);
+
+/* The message of the last call (see the contract above). Never NULL. */
+const char *tf_message(const tf_ctx *ctx);
+
+/* A short lowercase name for a status, e.g. "decode error". */
+const char *tf_status_str(tf_status status);
+
+/* Geometry, exposed for callers and tests.
+ * tf_fit_box: the thumbnail size for a w x h image and a box: scale
+ * s = min(box_w/w, box_h/h), capped at 1 (never upscale), each side
+ * round(side*s) and at least 1. Returns TF_E_INVALID for sizes < 1. */
+tf_status tf_fit_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h);
+
+/* The largest libjpeg scale_denom in {8,4,2,1} whose decoded size,
+ * ceil(w/d) x ceil(h/d), is still at least out_w x out_h: the thumbnail is
+ * then an area average of the whole image, never upsampled. */
+int tf_scale_denom(int w, int h, int out_w, int out_h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

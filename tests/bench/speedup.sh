@@ -1,0 +1,108 @@
+#!/bin/bash
+# speedup.sh - multi-process scaling of thumbify, and its distance from the floor.
+# A benchmark, never a test.
+set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+usage() {
+    cat <<EOF
+usage: ${0##*/} [-n RUNS] [-w WARMUP] [-P "1 2 4"] [--no-floor] [PHOTO_DIR]
+
+Times \`thumbify -q -p P -o TMP PHOTO_DIR\` for each P (default "1 2"): WARMUP
+warm-up runs (default 1), then the median of RUNS (default 5).  The output
+directory is a temp dir, emptied before every run and removed on exit.
+Prints processes, median wall seconds and speedup vs -p 1 (or the smallest
+P), then compares each P with floor/P: the median total of tests/bench/floor.c
+(libjpeg-turbo decode at 1/8 scale, nothing else) divided by P (P capped at
+the number of cores).  The key line is "-p 2 / floor/2".
+
+  PHOTO_DIR   default: \${THUMBIFY_CORPUS:-<repo>/../shared/corpus}/photos
+              ($DEFAULT_PHOTOS)
+  -n RUNS     timed runs per configuration (default 5)
+  -w WARMUP   warm-up runs per configuration (default 1)
+  -P LIST     process counts, e.g. "1 2 4" (default "1 2")
+  --no-floor  skip the floor comparison
+
+Environment:
+  THUMBIFY    binary to time (default <repo>/build/thumbify)
+  FLOOR       prebuilt floor binary (default: compile floor.c with gcc into the temp dir)
+  BENCH_NO_HYPERFINE=1   time with a date +%s.%N loop instead of hyperfine
+  BENCH_JSON_DIR=DIR     keep hyperfine's JSON exports there
+EOF
+}
+
+runs=5 warmup=1 plist="1 2" do_floor=1 dir=
+while (($#)); do
+    case $1 in
+        -h | --help) usage; exit 0 ;;
+        -n) runs=${2:?-n needs a value}; shift 2 ;;
+        -w) warmup=${2:?-w needs a value}; shift 2 ;;
+        -P) plist=${2:?-P needs a value}; shift 2 ;;
+        --no-floor) do_floor=0; shift ;;
+        --) shift; dir=${1:-}; break ;;
+        -*) usage >&2; die "unknown option $1" ;;
+        *) [[ -z $dir ]] || die "only one PHOTO_DIR"; dir=$1; shift ;;
+    esac
+done
+dir=${dir:-$DEFAULT_PHOTOS}
+[[ -d $dir ]] || die "no such directory: $dir"
+dir=$(cd "$dir" && pwd)
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "-n: expected a positive integer"
+[[ $warmup =~ ^[0-9]+$ ]] || die "-w: expected a non-negative integer"
+read -r -a procs <<<"$plist"
+((${#procs[@]})) || die "-P: empty list"
+for p in "${procs[@]}"; do [[ $p =~ ^[1-9][0-9]*$ ]] || die "-P: bad process count '$p'"; done
+check_thumbify
+
+nfiles=$(list_jpegs "$dir" | wc -l)
+((nfiles > 0)) || die "no JPEGs in $dir"
+cores=$(ncores)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/thumbify-speedup.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+before=$(dir_fingerprint "$dir")
+
+echo "thumbify: $THUMBIFY"
+echo "photos:   $dir ($nfiles JPEGs)"
+echo "machine:  $cores cores; warm-up $warmup, median of $runs"
+echo
+
+declare -A med
+for p in "${procs[@]}"; do
+    out=$tmp/out-p$p
+    med[$p]=$(bench_median "thumbify -p $p" "$out" "$warmup" "$runs" \
+        "$THUMBIFY" -q -p "$p" -o "$out" "$dir")
+    got=$(count_files "$out")
+    ((got == nfiles)) || note "warning: -p $p wrote $got files for $nfiles JPEGs"
+done
+
+[[ $(dir_fingerprint "$dir") == "$before" ]] || note "WARNING: $dir changed during the benchmark"
+
+floor_total=
+if ((do_floor)); then
+    floor_bin=$(build_floor "$tmp")
+    floor_total=$(floor_total "$floor_bin" "$dir" "$runs")
+    echo
+fi
+
+base=${procs[0]}
+printf '%-10s %12s %9s' procs "median s" speedup
+[[ -n $floor_total ]] && printf ' %10s %14s' "floor/P s" "vs floor/P"
+echo
+for p in "${procs[@]}"; do
+    printf '%-10s %12.3f %9s' "-p $p" "${med[$p]}" "$(ratio "${med[$base]}" "${med[$p]}")"
+    if [[ -n $floor_total ]]; then
+        eff=$((p < cores ? p : cores))
+        fp=$(awk -v t="$floor_total" -v p="$eff" 'BEGIN { printf "%.4f", t / p }')
+        printf ' %10.3f %14s' "$fp" "$(ratio "${med[$p]}" "$fp")x"
+        ((p <= cores)) || printf '  (floor/%d: only %d cores)' "$eff" "$cores"
+    fi
+    echo
+done
+if [[ -n $floor_total && -n ${med[2]:-} ]]; then
+    f2=$(awk -v t="$floor_total" 'BEGIN { printf "%.4f", t / 2 }')
+    echo
+    echo "-p 2 / floor/2 = $(ratio "${med[2]}" "$f2")  (${med[2]} s / $f2 s)"
+fi
