@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The real camera photos: one thumbnail each, fitting 75x75 with the longer
+# side 75, pixels against the exact area average of the full-size decode,
+# -p 1 and -p 2 byte-identical, sources untouched.
+. "$(dirname "$0")/../lib.sh"
+photos="$(corpus)/photos"
+n=$(ls "$photos"/*.jpg | wc -l)
+check "the corpus has photos ($n)" [ "$n" -gt 0 ]
+
+before=$(cd "$photos" && sha256sum *.jpg; stat -c '%n %Y' *.jpg)
+run -p 1 -o "$WORK/p1" "$photos"
+check "-p 1 over the photos exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "summary: $n thumbnails" grep -qE "^$n thumbnails, 0 failed" "$WORK/err"
+run -q -p 2 -o "$WORK/p2" "$photos"
+check "-p 2 over the photos exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "-p 1 and -p 2 are byte-identical" diff -r "$WORK/p1" "$WORK/p2"
+
+for src in "$photos"/*.jpg; do
+    t="$WORK/p1/$(basename "$src")"
+    read -r tw th _ < <("$TFTOOL" dims "$t")
+    check "$(basename "$src"): ${tw}x${th}, fits 75x75, longer side 75" \
+        bash -c "[ $tw -le 75 ] && [ $th -le 75 ] && [ \$(( $tw > $th ? $tw : $th )) -eq 75 ]"
+    check "$(basename "$src"): aspect kept" fits_box "$t" "$src" 75 75
+    line=$("$TFTOOL" psnr "$src" "$t" 30)
+    check "$line, at least 30 dB" [ $? -eq 0 ]
+done
+after=$(cd "$photos" && sha256sum *.jpg; stat -c '%n %Y' *.jpg)
+check "sources unchanged (content and mtime)" [ "$before" = "$after" ]
+finish

@@ -1,0 +1,51 @@
+# lib.sh - shared by the shell tests. ctest sets THUMBIFY (the binary),
+# TFTOOL (tests/tools/tftool), TESTDATA and SRCDIR. Each check prints what it
+# checked; the script's exit status is 1 if any check failed.
+set -u
+failures=0
+checks=0
+
+ok()   { checks=$((checks + 1)); echo "ok: $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+finish() {
+    echo "$((checks - failures)) passed, $failures failed"
+    [ "$failures" -eq 0 ]
+}
+skip() { echo "skipped: $*"; exit 77; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/thumbify-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# run ARGS...: runs thumbify, leaving stdout in $WORK/out, stderr in
+# $WORK/err and the exit status in $rc.
+run() { "$THUMBIFY" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
+
+# The corpus directory, absolute, or skip the test when it is not set.
+corpus() {
+    [ -n "${THUMBIFY_CORPUS:-}" ] || skip "THUMBIFY_CORPUS is not set"
+    case $THUMBIFY_CORPUS in /*) ;; *) THUMBIFY_CORPUS=$SRCDIR/$THUMBIFY_CORPUS ;; esac
+    [ -d "$THUMBIFY_CORPUS" ] || { echo "FAIL: THUMBIFY_CORPUS=$THUMBIFY_CORPUS is not a directory"; exit 1; }
+    echo "$THUMBIFY_CORPUS"
+}
+
+# fits_box THUMB SRC BOXW BOXH: the thumbnail fits the box, keeps the
+# source's aspect ratio, and its limiting side fills the box (or the image
+# kept its own size when it was already inside).
+fits_box() {
+    local tw th sw sh bw=$3 bh=$4
+    read -r tw th _ < <("$TFTOOL" dims "$1") || return 1
+    read -r sw sh _ < <("$TFTOOL" dims "$2") || return 1
+    [ "$tw" -le "$bw" ] && [ "$th" -le "$bh" ] || return 1
+    if [ "$sw" -le "$bw" ] && [ "$sh" -le "$bh" ]; then
+        [ "$tw" -eq "$sw" ] && [ "$th" -eq "$sh" ]; return
+    fi
+    [ "$tw" -eq "$bw" ] || [ "$th" -eq "$bh" ] || return 1
+    # aspect within one pixel of rounding: |tw*sh - th*sw| <= max(sw, sh)
+    local d=$((tw * sh - th * sw)); d=${d#-}
+    [ "$d" -le "$(( sw > sh ? sw : sh ))" ]
+}
+
+# no_temp_files DIR: no temp file of ours is left anywhere under DIR.
+no_temp_files() { [ -z "$(find "$1" -name '.thumbify-*' -print -quit)" ]; }
