@@ -9,18 +9,7 @@
 
 #include "jobs.h"
 #include "msg.h"
-
-int jobs_is_jpeg_name(const char *name)
-{
-    static const char *const exts[] = {".jpg", ".jpeg", ".jpe", ".jfif"};
-    const char *dot = strrchr(name, '.');
-    if (!dot || dot == name)
-        return 0;
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
-        if (strcasecmp(dot, exts[i]) == 0)
-            return 1;
-    return 0;
-}
+#include "outname.h"
 
 /* dir + "/" + name, without doubling a trailing slash. */
 static char *join(const char *dir, const char *name)
@@ -97,10 +86,25 @@ static int grow_jobs(job_list *l)
     return 0;
 }
 
-/* Takes ownership of src. */
-static int add_job(job_list *l, char *src, const char *out_dir, const struct stat *st)
+/* OUT_DIR/<src's name, extension per -F>; NULL when out of memory. */
+static char *out_path(const char *out_dir, const char *src, tf_format fmt)
 {
-    char *out = src && out_dir ? join(out_dir, base_of(src)) : NULL;
+    char *plain = join(out_dir, base_of(src));
+    size_t cap = plain ? strlen(plain) + 8 : 0;
+    char *out = plain ? malloc(cap) : NULL;
+    if (out && outname_fix(out, cap, plain, fmt) != 0) {
+        free(out);
+        out = NULL;
+    }
+    free(plain);
+    return out;
+}
+
+/* Takes ownership of src. */
+static int add_job(job_list *l, char *src, const char *out_dir, tf_format fmt,
+                   const struct stat *st)
+{
+    char *out = src && out_dir ? out_path(out_dir, src, fmt) : NULL;
     if (!out || grow_jobs(l) != 0) {
         free(src);
         free(out);
@@ -132,7 +136,8 @@ static int is_output_dir(const cli_options *o, const struct stat *dir)
     return 0;
 }
 
-/* Lists one directory: every regular file (links followed) with a JPEG name. */
+/* Lists one directory: every regular file (links followed) with a JPEG or
+ * PNG name. */
 static int scan_dir(const cli_options *o, job_list *l, const char *dir)
 {
     DIR *d = opendir(dir);
@@ -146,11 +151,11 @@ static int scan_dir(const cli_options *o, job_list *l, const char *dir)
     struct dirent *e;
     while (rc == 0 && (errno = 0, e = readdir(d))) {
         struct stat st;
-        if (!jobs_is_jpeg_name(e->d_name) || e->d_type == DT_DIR)
+        if (outname_kind(e->d_name) == TF_FORMAT_SAME || e->d_type == DT_DIR)
             continue;
         if (fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
             continue;            /* vanished, dangling link or not a file */
-        rc = add_job(l, join(dir, e->d_name), out_dir, &st);
+        rc = add_job(l, join(dir, e->d_name), out_dir, o->params.format, &st);
     }
     if (rc == 0 && errno) {
         msg_error(dir, "cannot read directory: %s", strerror(errno));
@@ -182,7 +187,7 @@ static int scan_operand(const cli_options *o, job_list *l, const char *path)
     char *src_dir = dir_of(path);
     const char *out_dir = src_dir ? out_dir_for(o, l, src_dir) : NULL;
     free(src_dir);
-    return add_job(l, out_dir ? strdup(path) : NULL, out_dir, &st);
+    return add_job(l, out_dir ? strdup(path) : NULL, out_dir, o->params.format, &st);
 }
 
 int jobs_scan(const cli_options *o, job_list *l)

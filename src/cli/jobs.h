@@ -11,7 +11,8 @@
 
 typedef struct job {
     char *src;                   /* as given, or DIR/name */
-    char *out;                   /* OUTDIR/name */
+    char *out;                   /* OUTDIR/name, extension per -F; the worker
+                                    fixes it when the content decides */
     const char *out_dir;         /* shared by the jobs of one directory */
     off_t size;                  /* for largest-first ordering */
     dev_t dev;                   /* identity, to drop the same file twice */
@@ -26,10 +27,7 @@ typedef struct job_list {
     int failed;                  /* paths that failed before any decoding */
 } job_list;
 
-/* True for .jpg .jpeg .jpe .jfif in any case. */
-int jobs_is_jpeg_name(const char *name);
-
-/* Scans every operand into *list: directories listed once (JPEG names,
+/* Scans every operand into *list: directories listed once (JPEG and PNG names,
  * regular files), files taken as given. Reports each bad path on stderr and
  * counts it in list->failed. Returns 0, or -1 when memory runs out. */
 int jobs_scan(const cli_options *opts, job_list *list);

@@ -10,27 +10,40 @@
 #include "options.h"
 
 const char options_usage[] =
-    "usage: thumbify [-p N] [-s WxH] [-o DIR] [-Q N] [-q] [-v] PATH...\n"
+    "usage: thumbify [-p N] [-s WxH] [-o DIR] [-F FORMAT] [-Q N] [-q] [-v] PATH...\n"
     "try 'thumbify --help' for more information\n";
 
 const char options_help[] =
     "usage: thumbify [OPTION]... PATH...\n"
-    "Make a thumbnail of every JPEG in each directory PATH (and of each file\n"
-    "PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n"
+    "Make a thumbnail of every JPEG and PNG in each directory PATH (and of each\n"
+    "file PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n"
     "\n"
-    "  -p, --procs N      worker processes (default: the usable CPU cores)\n"
-    "  -s, --size WxH     fit thumbnails into W x H pixels; N means NxN (default 75x75)\n"
-    "  -o, --output DIR   write every thumbnail into DIR instead of thumbs/\n"
-    "  -Q, --quality N    JPEG quality 1..100 (default 85)\n"
-    "  -q, --quiet        no summary line\n"
-    "  -v, --verbose      one line per image: sizes and the decode scale\n"
-    "  -h, --help         show this help and exit\n"
-    "  -V, --version      show the version and exit\n"
+    "Output:\n"
+    "  -s, --size WxH       fit thumbnails into W x H pixels; N means NxN (default 75x75)\n"
+    "  -o, --output DIR     write every thumbnail into DIR instead of thumbs/\n"
+    "  -F, --format FORMAT  jpeg, png or same as the source (default same)\n"
+    "  -Q, --quality N      JPEG quality 1..100 (default 85)\n"
+    "\n"
+    "Inputs:\n"
+    "      --strict         treat damaged-but-decodable files as failures\n"
+    "      --max-pixels N   refuse images larger than N pixels (default 268435456)\n"
+    "\n"
+    "Running:\n"
+    "  -p, --procs N        worker processes (default: the usable CPU cores)\n"
+    "  -q, --quiet          no summary line\n"
+    "  -v, --verbose        one line per image: sizes, decode scale, colour profile\n"
+    "  -h, --help           show this help and exit\n"
+    "  -V, --version        show the version and exit\n"
     "\n"
     "Exit status: 0 all thumbnails made, 1 some image or path failed,\n"
     "2 usage error.\n";
 
+enum { OPT_STRICT = 256, OPT_MAX_PIXELS };
+
 static const struct option long_opts[] = {
+    {"format", required_argument, NULL, 'F'},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"procs", required_argument, NULL, 'p'},
     {"size", required_argument, NULL, 's'},
     {"output", required_argument, NULL, 'o'},
@@ -55,6 +68,20 @@ static int parse_int(const char *s, long lo, long hi, int *out, const char **end
     if (end)
         *end = e;
     *out = (int)v;
+    return 0;
+}
+
+/* A whole decimal number >= 1. */
+static int parse_ull(const char *s, unsigned long long *out)
+{
+    char *e;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &e, 10);
+    if (errno || *e || v == 0)
+        return -1;
+    *out = v;
     return 0;
 }
 
@@ -103,6 +130,21 @@ static int apply(int c, const char *arg, cli_options *o, char *err, size_t errle
             return fail(err, errlen, "invalid value '%s' for -o/--output: empty directory name", arg);
         o->out_dir = arg;
         return OPTIONS_OK;
+    case 'F':
+        if (strcmp(arg, "jpeg") == 0 || strcmp(arg, "jpg") == 0)
+            o->params.format = TF_FORMAT_JPEG;
+        else if (strcmp(arg, "png") == 0)
+            o->params.format = TF_FORMAT_PNG;
+        else if (strcmp(arg, "same") == 0)
+            o->params.format = TF_FORMAT_SAME;
+        else
+            return fail(err, errlen, "invalid value '%s' for -F/--format: expected jpeg, png or same", arg);
+        return OPTIONS_OK;
+    case OPT_MAX_PIXELS:
+        if (parse_ull(arg, &o->params.max_pixels) != 0)
+            return fail(err, errlen, "invalid value '%s' for --max-pixels: expected a whole number from 1", arg);
+        return OPTIONS_OK;
+    case OPT_STRICT: o->strict = 1; return OPTIONS_OK;
     case 'q': o->quiet = 1; return OPTIONS_OK;
     case 'v': o->verbose = 1; return OPTIONS_OK;
     case 'h': o->help = 1; return OPTIONS_OK;
@@ -132,7 +174,7 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
     optind = 0;                  /* 0, not 1: full reinitialisation in glibc */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":p:s:o:Q:qvhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:s:o:F:Q:qvhV", long_opts, NULL)) != -1) {
         if (c == '?' || c == ':')
             return bad_option(c, argv, err, errlen);
         if (apply(c, optarg, o, err, errlen) != OPTIONS_OK)

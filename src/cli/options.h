@@ -12,6 +12,7 @@ typedef struct cli_options {
     tf_params params;            /* -s, -Q and the core's limits */
     const char *out_dir;         /* -o; NULL = <source dir>/thumbs */
     int quiet, verbose;
+    int strict;                  /* --strict: a warning fails the file */
     int help, version;
     char **paths;                /* the operands, in argv */
     int npaths;

@@ -3,7 +3,9 @@
  * serve every job, so large buffers are allocated once per worker. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +13,7 @@
 
 #include "msg.h"
 #include "outfile.h"
+#include "outname.h"
 #include "worker.h"
 
 typedef struct source_buf {
@@ -67,12 +70,6 @@ static int would_replace_source(const char *out, const struct stat *src)
     return stat(out, &st) == 0 && st.st_dev == src->st_dev && st.st_ino == src->st_ino;
 }
 
-static void verbose_line(const job *j, const tf_result *r)
-{
-    msg_error(j->src, "%dx%d -> %dx%d (decoded at 1/%d) -> %s", r->src_w, r->src_h, r->out_w,
-              r->out_h, r->scale_denom, j->out);
-}
-
 #ifdef THUMBIFY_TESTING
 /* Test-only fault injection: a source whose path contains
  * $THUMBIFY_TEST_CRASH kills its worker with SIGSEGV, as a decoder bug
@@ -89,6 +86,42 @@ static void inject_faults(const char *path)
     (void)path;
 }
 #endif
+
+static void verbose_line(const job *j, const tf_result *r, const char *out)
+{
+    char orient[16] = "";
+    if (r->orientation != 1)
+        snprintf(orient, sizeof orient, ", orientation %d", r->orientation);
+    msg_error(j->src, "%dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", r->src_w, r->src_h,
+              r->out_w, r->out_h, tf_path_str(r->path), r->scale_denom, orient,
+              r->note[0] ? "; " : "", r->note, out);
+}
+
+/* Where this thumbnail goes: the planned name, with its extension changed
+ * when the content decided another format than the name promised (PNG
+ * bytes in a .jpg). A name that promised nothing keeps its name. */
+static int final_path(const cli_options *o, const job *j, tf_format fmt, char *buf, size_t cap)
+{
+    if (o->params.format == TF_FORMAT_SAME && outname_kind(j->out) == TF_FORMAT_SAME)
+        fmt = TF_FORMAT_SAME;
+    if (outname_fix(buf, cap, j->out, fmt) == 0)
+        return 0;
+    msg_error(j->src, "output path for %s is too long", j->out);
+    return -1;
+}
+
+/* Reports damage; under --strict it fails the file. */
+static int judge_warnings(const cli_options *o, const job *j, const tf_result *r, tf_ctx *ctx)
+{
+    if (!r->warnings)
+        return 0;
+    if (o->strict) {
+        msg_error(j->src, "%s (failed: --strict)", tf_message(ctx));
+        return -1;
+    }
+    msg_warning(j->src, "%s", tf_message(ctx));
+    return 0;
+}
 
 static int make_one(const cli_options *o, const job *j, tf_ctx *ctx, source_buf *b,
                     worker_slot *ws, result_slot *rs)
@@ -108,19 +141,20 @@ static int make_one(const cli_options *o, const job *j, tf_ctx *ctx, source_buf 
     rs->out_w = r.out_w;
     rs->out_h = r.out_h;
     rs->scale_denom = r.scale_denom;
-    if (r.warnings)
-        msg_warning(j->src, "%s", tf_message(ctx));
-    if (would_replace_source(j->out, &b->st)) {
-        msg_error(j->src, "output %s is the source itself; not written", j->out);
+    char out[PATH_MAX];
+    if (judge_warnings(o, j, &r, ctx) != 0 || final_path(o, j, r.format, out, sizeof out) != 0)
+        return RESULT_FAILED;
+    if (would_replace_source(out, &b->st)) {
+        msg_error(j->src, "output %s is the source itself; not written", out);
         return RESULT_FAILED;
     }
     const char *what;
-    if (outfile_write(j->out, r.data, r.size, ws->tmp, sizeof ws->tmp, &what) != 0) {
-        msg_error(j->out, "cannot %s the thumbnail: %s", what, strerror(errno));
+    if (outfile_write(out, r.data, r.size, ws->tmp, sizeof ws->tmp, &what) != 0) {
+        msg_error(out, "cannot %s the thumbnail: %s", what, strerror(errno));
         return RESULT_FAILED;
     }
     if (o->verbose)
-        verbose_line(j, &r);
+        verbose_line(j, &r, out);
     return RESULT_OK;
 }
 

@@ -11,6 +11,8 @@ void tf_params_default(tf_params *p)
     p->box_w = 75;
     p->box_h = 75;
     p->quality = 85;
+    p->format = TF_FORMAT_SAME;
+    p->use_embedded = 0;
     p->max_pixels = TF_DEFAULT_MAX_PIXELS;
     p->max_scans = 1000;
 }
@@ -26,8 +28,12 @@ void tf_free(tf_ctx *ctx)
         return;
     tf_jpeg_dec_free(ctx->dec);
     tf_jpeg_enc_free(ctx->enc);
+    tf_icc_free(ctx->icc);
     tf_image_release(&ctx->decoded);
     tf_image_release(&ctx->resized);
+    tf_image_release(&ctx->oriented);
+    free(ctx->profile.data);
+    free(ctx->png_out.data);
     free(ctx);
 }
 
@@ -48,6 +54,34 @@ const char *tf_status_str(tf_status st)
     case TF_E_ENCODE: return "encode error";
     }
     return "unknown status";
+}
+
+const char *tf_format_ext(tf_format f)
+{
+    return f == TF_FORMAT_PNG ? "png" : "jpg";
+}
+
+const char *tf_path_str(tf_path path)
+{
+    switch (path) {
+    case TF_PATH_FULL: return "full";
+    case TF_PATH_DC_ONLY: return "dc-only";
+    case TF_PATH_EMBEDDED: return "embedded";
+    }
+    return "unknown";
+}
+
+void tf_note(tf_ctx *ctx, const char *fmt, ...)
+{
+    size_t used = strlen(ctx->note);
+    if (used && used + 2 < sizeof ctx->note) {
+        memcpy(ctx->note + used, "; ", 3);
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->note + used, sizeof ctx->note - used, fmt, ap);
+    va_end(ap);
 }
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
@@ -73,6 +107,18 @@ tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channel
     img->w = w;
     img->h = h;
     img->channels = channels;
+    return TF_OK;
+}
+
+tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap)
+{
+    if (cap > b->cap) {
+        unsigned char *p = realloc(b->data, cap);
+        if (!p)
+            return tf_fail(ctx, TF_E_NOMEM, "out of memory for %zu bytes", cap);
+        b->data = p;
+        b->cap = cap;
+    }
     return TF_OK;
 }
 

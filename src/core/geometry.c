@@ -2,7 +2,7 @@
  * results never depend on float rounding. */
 #include <stdint.h>
 
-#include "thumbify.h"
+#include "internal.h"
 
 /* round(num / den) for non-negative operands, halves rounding up. */
 static int64_t div_round(int64_t num, int64_t den)
@@ -40,4 +40,20 @@ int tf_scale_denom(int w, int h, int out_w, int out_h)
             return d;
     }
     return 1;
+}
+
+tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_w, int *rs_h)
+{
+    int w = res->src_w, h = res->src_h;
+    if (w < 1 || h < 1)
+        return tf_fail(ctx, TF_E_DECODE, "image has no pixels (%dx%d)", w, h);
+    if ((unsigned long long)w * (unsigned long long)h > params->max_pixels)
+        return tf_fail(ctx, TF_E_LIMIT, "image is %dx%d, more than the limit of %llu pixels", w,
+                       h, params->max_pixels);
+    int swap = res->orientation >= 5; /* 5..8 turn the image a quarter */
+    tf_fit_box(swap ? h : w, swap ? w : h, params->box_w, params->box_h, &res->out_w,
+               &res->out_h);
+    *rs_w = swap ? res->out_h : res->out_w;
+    *rs_h = swap ? res->out_w : res->out_h;
+    return TF_OK;
 }

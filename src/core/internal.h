@@ -11,42 +11,75 @@
 
 #define TF_MSG_MAX 256
 
-/* A decoded or resized raster: 8-bit samples, rows packed. */
+/* A raster: 8-bit samples, rows packed. channels: 1 grey, 2 grey+alpha,
+ * 3 RGB, 4 RGBA (alpha last, not premultiplied). */
 typedef struct tf_image {
     unsigned char *px;
     size_t cap;                  /* bytes allocated at px */
-    int w, h, channels;          /* channels: 1 (grey) or 3 (RGB) */
+    int w, h, channels;
 } tf_image;
 
-struct jpeg_decompress_struct;
-struct jpeg_compress_struct;
+/* A growable byte buffer owned by the handle. */
+typedef struct tf_bytes {
+    unsigned char *data;
+    size_t len, cap;
+} tf_bytes;
 
 struct tf_ctx {
-    char msg[TF_MSG_MAX];
-    struct tf_jpeg_dec *dec;     /* created on first use, then reused */
+    char msg[TF_MSG_MAX];        /* the failure, or the first warning */
+    char note[TF_MSG_MAX];       /* verbose-only remarks (tf_result.note) */
+    struct tf_jpeg_dec *dec;     /* each created on first use, then reused */
     struct tf_jpeg_enc *enc;
-    tf_image decoded, resized;
+    struct tf_icc *icc;
+    tf_image decoded, resized, oriented;
+    tf_bytes profile;            /* the source's ICC profile, if any */
+    tf_bytes png_out;
 };
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Appends a remark to ctx->note ("; " between remarks). */
+void tf_note(tf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Makes img hold w x h x channels, reusing its buffer when large enough. */
 tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channels);
 void tf_image_release(tf_image *img);
+tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap);
 
-/* Decodes a JPEG at the reduction chosen for params into ctx->decoded,
- * filling res->src_w/src_h/scale_denom/out_w/out_h/warnings. */
+/* Sets res->out_w/out_h for a source of res->src_w x res->src_h with
+ * res->orientation, after checking params->max_pixels; *rs_w x *rs_h is
+ * the same size in the stored (unrotated) orientation, which decoders
+ * reduce to. */
+tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_w, int *rs_h);
+
+/* Decoders fill ctx->decoded (stored orientation), ctx->profile and res:
+ * src_w/h, orientation, scale_denom, path, out_w/h, warnings. */
 tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
                          const tf_params *params, tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
+tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
+                        const tf_params *params, tf_result *res);
 
-/* Area-averages src into dst at dst->w x dst->h (set by the caller). */
+/* Area-averages src into dst at dst->w x dst->h (set by the caller),
+ * weighting colour by alpha when there is an alpha channel. */
 tf_status tf_resize(tf_ctx *ctx, const tf_image *src, tf_image *dst);
 
-/* Encodes img as JPEG; data and size point into the encoder's buffer. */
+/* Converts img (RGB or RGBA) in place from ctx->profile to sRGB; a profile
+ * that cannot be used is dropped with a note, never an error. */
+tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img);
+void tf_icc_free(struct tf_icc *icc);
+
+/* dst = src turned upright for EXIF orientation 1..8. */
+tf_status tf_orient(tf_ctx *ctx, const tf_image *src, tf_image *dst, int orientation);
+
+/* Drops the alpha channel of img in place, compositing over white. */
+void tf_flatten(tf_image *img);
+
+/* Encoders: data and size point into a buffer owned by the handle. */
 tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality,
                          const unsigned char **data, size_t *size);
 void tf_jpeg_enc_free(struct tf_jpeg_enc *enc);
+tf_status tf_png_encode(tf_ctx *ctx, const tf_image *img, const unsigned char **data,
+                        size_t *size);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <jpeglib.h>
 
+#include "exif.h"
 #include "internal.h"
 
 struct tf_jpeg_err {
@@ -20,6 +21,7 @@ struct tf_jpeg_err {
     tf_ctx *ctx;
     tf_status status;            /* what longjmp means */
     int warnings;
+    int reading_icc;             /* warnings now are about the profile */
 };
 
 struct tf_jpeg_dec {
@@ -55,6 +57,12 @@ static void on_emit_message(j_common_ptr cinfo, int level)
     struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
     if (level >= 0)
         return;
+    if (err->reading_icc) {      /* a broken profile is dropped, not damage */
+        char buf[JMSG_LENGTH_MAX];
+        format_lower(cinfo, buf);
+        tf_note(err->ctx, "ICC profile dropped: %s", buf);
+        return;
+    }
     if (err->warnings++ == 0) {
         char buf[JMSG_LENGTH_MAX];
         format_lower(cinfo, buf);
@@ -83,6 +91,8 @@ __attribute__((noinline)) static int dec_init(struct tf_jpeg_dec *dec)
         return -1;
     jpeg_create_decompress(&dec->cinfo);
     dec->cinfo.progress = &dec->progress;
+    jpeg_save_markers(&dec->cinfo, JPEG_APP0 + 1, 0xffff); /* EXIF */
+    jpeg_save_markers(&dec->cinfo, JPEG_APP0 + 2, 0xffff); /* ICC */
     return 0;
 }
 
@@ -178,28 +188,61 @@ static tf_status read_rows(tf_ctx *ctx, struct tf_jpeg_dec *dec, tf_image *img)
     return TF_OK;
 }
 
+/* EXIF orientation from the first APP1 that holds EXIF. */
+static int read_orientation(j_decompress_ptr cinfo)
+{
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next)
+        if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
+            memcmp(m->data, "Exif\0\0", 6) == 0) {
+            tf_exif exif;
+            tf_exif_parse(m->data, m->data_length, &exif);
+            return exif.orientation;
+        }
+    return 1;
+}
+
+/* The ICC profile, reassembled from its APP2 chunks by libjpeg-turbo (in
+ * sequence order, whatever order they were stored in). */
+static tf_status read_profile(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+{
+    JOCTET *icc = NULL;
+    unsigned int len = 0;
+    ctx->profile.len = 0;
+    dec->err.reading_icc = 1;
+    boolean found = jpeg_read_icc_profile(&dec->cinfo, &icc, &len);
+    dec->err.reading_icc = 0;
+    if (!found)
+        return TF_OK;
+    tf_status st = tf_bytes_reserve(ctx, &ctx->profile, len);
+    if (st == TF_OK) {
+        memcpy(ctx->profile.data, icc, len);
+        ctx->profile.len = len;
+    }
+    free(icc);
+    return st;
+}
+
 /* Everything between setjmp and the end of decoding; any libjpeg error
  * longjmps out of here to tf_jpeg_decode(). Not inlined, so that none of its
  * locals live in the frame that setjmp saved. */
 __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                             const tf_params *params, tf_result *res)
+                                                       const tf_params *params, tf_result *res)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK)
         return tf_fail(ctx, TF_E_DECODE, "JPEG datastream contains no image");
     res->src_w = (int)cinfo->image_width;
     res->src_h = (int)cinfo->image_height;
-    if ((unsigned long long)cinfo->image_width * cinfo->image_height > params->max_pixels)
-        return tf_fail(ctx, TF_E_LIMIT, "image is %ux%u, more than the limit of %llu pixels",
-                       cinfo->image_width, cinfo->image_height, params->max_pixels);
-    tf_status st = tf_fit_box(res->src_w, res->src_h, params->box_w, params->box_h,
-                              &res->out_w, &res->out_h);
+    res->orientation = read_orientation(cinfo);
+    int rs_w, rs_h, channels = 0;
+    tf_status st = tf_plan(ctx, params, res, &rs_w, &rs_h);
+    if (st == TF_OK)
+        st = choose_color(ctx, cinfo, &channels);
+    if (st == TF_OK)
+        st = read_profile(ctx, dec);
     if (st != TF_OK)
-        return tf_fail(ctx, TF_E_DECODE, "image has no pixels (%dx%d)", res->src_w, res->src_h);
-    int channels = 0;
-    if ((st = choose_color(ctx, cinfo, &channels)) != TF_OK)
         return st;
-    res->scale_denom = tf_scale_denom(res->src_w, res->src_h, res->out_w, res->out_h);
+    res->scale_denom = tf_scale_denom(res->src_w, res->src_h, rs_w, rs_h);
     cinfo->scale_num = 1;
     cinfo->scale_denom = (unsigned)res->scale_denom;
     jpeg_start_decompress(cinfo);
@@ -238,6 +281,7 @@ tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
     if (len == 0)
         return tf_fail(ctx, TF_E_FORMAT, "empty file");
     dec->err.warnings = 0;
+    dec->err.reading_icc = 0;
     dec->max_scans = params->max_scans;
     st = guarded_decode(ctx, dec, src, len, params, res);
     res->warnings = dec->err.warnings;

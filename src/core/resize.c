@@ -1,6 +1,8 @@
 /* resize.c - area-average downscaling with stb_image_resize's box filter.
  * Samples are averaged as stored (gamma-encoded), as Pillow's BOX filter and
- * every peer thumbnailer do, so results are comparable. */
+ * every peer thumbnailer do, so results are comparable. With an alpha
+ * channel stb weights colour by alpha, so transparent pixels' colour
+ * cannot bleed into visible ones. */
 #include <string.h>
 
 #include <stb_image_resize.h>
@@ -16,9 +18,11 @@ tf_status tf_resize(tf_ctx *ctx, const tf_image *src, tf_image *dst)
         memcpy(dst->px, src->px, (size_t)src->w * src->h * src->channels);
         return TF_OK;
     }
+    int alpha = src->channels == 2 || src->channels == 4 ? src->channels - 1
+                                                         : STBIR_ALPHA_CHANNEL_NONE;
     if (!stbir_resize_uint8_generic(src->px, src->w, src->h, 0,
                                     dst->px, dst->w, dst->h, 0,
-                                    src->channels, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                    src->channels, alpha, 0,
                                     STBIR_EDGE_CLAMP, STBIR_FILTER_BOX,
                                     STBIR_COLORSPACE_LINEAR, NULL))
         return tf_fail(ctx, TF_E_NOMEM, "out of memory while resizing");

@@ -36,33 +36,58 @@ typedef enum tf_status {
     TF_E_ENCODE       /* the thumbnail could not be encoded */
 } tf_status;
 
+typedef enum tf_format {
+    TF_FORMAT_SAME = 0,          /* as the source: JPEG -> JPEG, PNG -> PNG */
+    TF_FORMAT_JPEG,
+    TF_FORMAT_PNG
+} tf_format;
+
+/* How the pixels were obtained. */
+typedef enum tf_path {
+    TF_PATH_FULL = 0,            /* the whole image decoded (DCT-scaled for JPEG) */
+    TF_PATH_DC_ONLY,             /* progressive JPEG: only its DC scans decoded */
+    TF_PATH_EMBEDDED             /* the EXIF thumbnail stood in for the image */
+} tf_path;
+
 typedef struct tf_params {
     int box_w, box_h;            /* the thumbnail fits this box (>= 1 each) */
     int quality;                 /* JPEG quality 1..100 */
+    tf_format format;            /* output format */
     unsigned long long max_pixels; /* refuse larger images before decoding */
     int max_scans;               /* refuse progressive files with more scans */
+    int use_embedded;            /* allow TF_PATH_EMBEDDED (may be stale) */
 } tf_params;
 
 typedef struct tf_result {
     int src_w, src_h;            /* the image as stored in the file */
+    int orientation;             /* EXIF orientation applied, 1..8 */
     int scale_denom;             /* DCT-domain reduction used: 1, 2, 4 or 8 */
-    int out_w, out_h;            /* the thumbnail */
+    tf_path path;
+    int out_w, out_h;            /* the thumbnail, upright */
+    tf_format format;            /* TF_FORMAT_JPEG or TF_FORMAT_PNG */
     int warnings;                /* recoverable damage seen while decoding */
-    const unsigned char *data;   /* encoded thumbnail, owned by the handle, */
-    size_t size;                 /* valid until the next call or tf_free() */
+    const char *note;            /* for verbose output: what was done about
+                                    colour profiles; "" when nothing */
+    const unsigned char *data;   /* encoded thumbnail; data and note are */
+    size_t size;                 /* owned by the handle, valid until the
+                                    next call or tf_free() */
 } tf_result;
 
 typedef struct tf_ctx tf_ctx;
 
-/* Fills *p with the defaults: 75x75 box, quality 85, default limits. */
+/* Fills *p with the defaults: 75x75 box, quality 85, same format, default
+ * limits, no embedded thumbnails. */
 void tf_params_default(tf_params *p);
 
 /* Returns a new handle, or NULL when memory is exhausted. */
 tf_ctx *tf_new(void);
 void tf_free(tf_ctx *ctx);
 
-/* Decodes src[0..len), downscales it by area averaging to fit the box
- * (never upscaling) and encodes the result as JPEG into *out. */
+/* Decodes src[0..len) (JPEG or PNG, told apart by content), applies its
+ * EXIF orientation, downscales it by area averaging to fit the box (never
+ * upscaling), converts an embedded ICC profile's colours to sRGB and encodes
+ * the result into *out. JPEG output of an image with alpha is composited
+ * over white. */
 tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len,
                        const tf_params *params, tf_result *out);
 
@@ -71,6 +96,12 @@ const char *tf_message(const tf_ctx *ctx);
 
 /* A short lowercase name for a status, e.g. "decode error". */
 const char *tf_status_str(tf_status status);
+
+/* "jpeg" / "png" for a format; the file name extension for its output. */
+const char *tf_format_ext(tf_format format);
+
+/* "full", "dc-only", "embedded". */
+const char *tf_path_str(tf_path path);
 
 /* Geometry, exposed for callers and tests.
  * tf_fit_box: the thumbnail size for a w x h image and a box: scale

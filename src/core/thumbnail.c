@@ -1,4 +1,7 @@
-/* thumbnail.c - the pipeline: decode (DCT-scaled), area-average, encode. */
+/* thumbnail.c - the pipeline: decode (DCT-scaled for JPEG), area-average,
+ * colour-convert, orient, flatten if needed, encode. */
+#include <string.h>
+
 #include "internal.h"
 
 static tf_status check_params(tf_ctx *ctx, const tf_params *p)
@@ -9,24 +12,65 @@ static tf_status check_params(tf_ctx *ctx, const tf_params *p)
         return tf_fail(ctx, TF_E_INVALID, "quality %d is not in 1..100", p->quality);
     if (p->max_scans < 1)
         return tf_fail(ctx, TF_E_INVALID, "scan limit %d is below 1", p->max_scans);
+    if (p->format < TF_FORMAT_SAME || p->format > TF_FORMAT_PNG)
+        return tf_fail(ctx, TF_E_INVALID, "unknown output format %d", (int)p->format);
     return TF_OK;
 }
 
-tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len,
-                       const tf_params *params, tf_result *out)
+static int is_png(const unsigned char *s, size_t len)
+{
+    return len >= 8 && memcmp(s, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+/* By content, not by name: JPEG starts FF D8, PNG with its signature. */
+static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const tf_params *p,
+                        tf_result *res, tf_format *natural)
+{
+    if (len == 0)
+        return tf_fail(ctx, TF_E_FORMAT, "empty file");
+    *natural = is_png(s, len) ? TF_FORMAT_PNG : TF_FORMAT_JPEG;
+    if (*natural == TF_FORMAT_PNG)
+        return tf_png_decode(ctx, s, len, p, res);
+    return tf_jpeg_decode(ctx, s, len, p, res); /* libjpeg names anything else */
+}
+
+/* Resize in stored orientation, then colour, then turn upright: the last
+ * two run on the thumbnail only. Returns the finished image. */
+static tf_status shape(tf_ctx *ctx, const tf_result *res, tf_image **out)
+{
+    int swap = res->orientation >= 5;
+    ctx->resized.w = swap ? res->out_h : res->out_w;
+    ctx->resized.h = swap ? res->out_w : res->out_h;
+    tf_status st = tf_resize(ctx, &ctx->decoded, &ctx->resized);
+    if (st == TF_OK)
+        st = tf_icc_to_srgb(ctx, &ctx->resized);
+    if (st != TF_OK || res->orientation == 1) {
+        *out = &ctx->resized;
+        return st;
+    }
+    *out = &ctx->oriented;
+    return tf_orient(ctx, &ctx->resized, &ctx->oriented, res->orientation);
+}
+
+tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                       tf_result *out)
 {
     if (!ctx || !params || !out || (!src && len))
         return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
-    ctx->msg[0] = '\0';
-    *out = (tf_result){0};
+    ctx->msg[0] = ctx->note[0] = '\0';
+    *out = (tf_result){.note = ctx->note};
+    tf_format natural = TF_FORMAT_JPEG;
+    tf_image *img = NULL;
     tf_status st = check_params(ctx, params);
     if (st == TF_OK)
-        st = tf_jpeg_decode(ctx, src, len, params, out);
+        st = decode(ctx, src, len, params, out, &natural);
+    if (st == TF_OK)
+        st = shape(ctx, out, &img);
     if (st != TF_OK)
         return st;
-    ctx->resized.w = out->out_w;
-    ctx->resized.h = out->out_h;
-    if ((st = tf_resize(ctx, &ctx->decoded, &ctx->resized)) != TF_OK)
-        return st;
-    return tf_jpeg_encode(ctx, &ctx->resized, params->quality, &out->data, &out->size);
+    out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
+    if (out->format == TF_FORMAT_PNG)
+        return tf_png_encode(ctx, img, &out->data, &out->size);
+    tf_flatten(img);
+    return tf_jpeg_encode(ctx, img, params->quality, &out->data, &out->size);
 }

@@ -38,6 +38,7 @@ struct file_data {
     JDIMENSION width, height;         /* full size, from the header */
     JDIMENSION out_width, out_height; /* as decoded */
     double *secs;                     /* per run, for -v */
+    int denom;                        /* scale actually used */
 };
 
 struct err_mgr {
@@ -115,8 +116,38 @@ static int read_file(struct file_data *f)
  * (message printed).  *sink accumulates a byte per image so the work has an
  * observable result.
  */
-static int decode(struct file_data *f, int denom, int entropy_only,
-                  unsigned char **rowbuf, size_t *rowcap, unsigned long *sink)
+/*
+ * With --fit WxH: the largest denominator (8, 4, 2, 1; at most max_denom)
+ * whose decoded image still covers the thumbnail that fits in WxH, as a
+ * thumbnailer must.  cinfo has its header read.
+ */
+static int fit_denom(j_decompress_ptr cinfo, int max_denom, int fit_w, int fit_h)
+{
+    double w = cinfo->image_width, h = cinfo->image_height;
+    double s = fit_w / w < fit_h / h ? fit_w / w : fit_h / h;
+    long tw, th;
+    int d;
+    if (s > 1.0)
+        s = 1.0;
+    tw = (long)(w * s + 0.5);
+    th = (long)(h * s + 0.5);
+    if (tw < 1)
+        tw = 1;
+    if (th < 1)
+        th = 1;
+    for (d = max_denom; d > 1; d /= 2) {
+        cinfo->scale_num = 1;
+        cinfo->scale_denom = (unsigned int)d;
+        jpeg_calc_output_dimensions(cinfo);
+        if ((long)cinfo->output_width >= tw && (long)cinfo->output_height >= th)
+            return d;
+    }
+    return 1;
+}
+
+static int decode(struct file_data *f, int denom, int fit_w, int fit_h,
+                  int entropy_only, unsigned char **rowbuf, size_t *rowcap,
+                  unsigned long *sink)
 {
     struct jpeg_decompress_struct cinfo;
     struct err_mgr jerr;
@@ -147,8 +178,9 @@ static int decode(struct file_data *f, int denom, int entropy_only,
         f->out_height = cinfo.comp_info[0].height_in_blocks;
     } else {
         size_t stride;
+        f->denom = fit_w > 0 ? fit_denom(&cinfo, denom, fit_w, fit_h) : denom;
         cinfo.scale_num = 1;
-        cinfo.scale_denom = (unsigned int)denom;
+        cinfo.scale_denom = (unsigned int)f->denom;
         jpeg_start_decompress(&cinfo);
         stride = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
         if (stride > *rowcap) {
@@ -176,8 +208,8 @@ static int decode(struct file_data *f, int denom, int entropy_only,
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: floor [--runs N] [--denom N] [--entropy-only] [--procs P] "
-            "[-v] FILE.jpg...\n"
+            "usage: floor [--runs N] [--denom N] [--fit WxH] [--entropy-only]\n"
+            "             [--procs P] [-v] FILE.jpg...\n"
             "\n"
             "Decode every FILE (read into memory once, untimed) with libjpeg-turbo\n"
             "at scale 1/N (default 1/8) into a scanline buffer, --runs times\n"
@@ -188,6 +220,9 @@ static void usage(FILE *out)
             "  --runs N         repeat the whole set N times (default 5)\n"
             "  --denom N        scale_denom: 1, 2, 4 or 8 (default 8); libjpeg-turbo\n"
             "                   also accepts 3, 5, 6, 7, 9..16\n"
+            "  --fit WxH        per image, the largest of 8, 4, 2, 1 (at most\n"
+            "                   --denom) whose output still covers the thumbnail\n"
+            "                   fitting WxH: the floor for small images\n"
             "  --entropy-only   jpeg_read_coefficients(): Huffman decode only,\n"
             "                   no IDCT / upsampling / colour conversion\n"
             "  --procs P        divisor for the floor/P line (default 2)\n"
@@ -216,6 +251,7 @@ static int parse_int(const char *opt, const char *s, int lo, int hi)
 int main(int argc, char **argv)
 {
     int runs = 5, denom = 8, entropy_only = 0, procs = 2, verbose = 0;
+    int fit_w = 0, fit_h = 0;
     int nfiles = 0, i, r;
     struct file_data *files;
     double *totals;
@@ -223,7 +259,8 @@ int main(int argc, char **argv)
     size_t rowcap = 0;
     unsigned long sink = 0;
     double med;
-    char mode[64];
+    char mode[128];
+    double ms;
 
     files = calloc((size_t)argc, sizeof *files);
     if (!files) {
@@ -239,6 +276,14 @@ int main(int argc, char **argv)
             runs = parse_int(a, argv[++i], 1, 1000000);
         } else if (!strcmp(a, "--denom")) {
             denom = parse_int(a, argv[++i], 1, 16);
+        } else if (!strcmp(a, "--fit")) {
+            const char *v = argv[++i];
+            char c;
+            if (!v || sscanf(v, "%dx%d%c", &fit_w, &fit_h, &c) != 2 ||
+                fit_w < 1 || fit_h < 1) {
+                fprintf(stderr, "floor: --fit: expected WxH, e.g. 75x75\n");
+                return 2;
+            }
         } else if (!strcmp(a, "--procs")) {
             procs = parse_int(a, argv[++i], 1, 4096);
         } else if (!strcmp(a, "--entropy-only")) {
@@ -293,8 +338,8 @@ int main(int argc, char **argv)
         double t_run = 0.0;
         for (i = 0; i < nfiles; i++) {
             double t0 = now(), dt;
-            if (decode(&files[i], denom, entropy_only, &rowbuf, &rowcap,
-                       &sink) != 0)
+            if (decode(&files[i], denom, fit_w, fit_h, entropy_only, &rowbuf,
+                       &rowcap, &sink) != 0)
                 return 1;
             dt = now() - t0;
             files[i].secs[r] = dt;
@@ -303,10 +348,24 @@ int main(int argc, char **argv)
         totals[r] = t_run;
     }
 
-    if (entropy_only)
+    if (entropy_only) {
         snprintf(mode, sizeof mode, "entropy-only");
-    else
+    } else if (fit_w > 0) {
+        /* e.g. "fit 75x75: 992 at 1/8, 8 at 1/4" */
+        int d, n, len = snprintf(mode, sizeof mode, "fit %dx%d:", fit_w, fit_h);
+        const char *sep = " ";
+        for (d = 16; d >= 1; d--) {
+            for (n = 0, i = 0; i < nfiles; i++)
+                n += files[i].denom == d;
+            if (n && len < (int)sizeof mode)
+                len += snprintf(mode + len, sizeof mode - (size_t)len,
+                                "%s%d at 1/%d", sep, n, d);
+            if (n)
+                sep = ", ";
+        }
+    } else {
         snprintf(mode, sizeof mode, "1/%d scale", denom);
+    }
 
     if (verbose) {
         for (i = 0; i < nfiles; i++) {
@@ -316,12 +375,15 @@ int main(int argc, char **argv)
                    (unsigned)f->out_width, (unsigned)f->out_height,
                    entropy_only ? " blocks" : "", median(f->secs, runs) * 1e3,
                    f->size);
+            if (!entropy_only && f->denom != denom)
+                printf("  %-40s decoded at 1/%d\n", "", f->denom);
         }
     }
 
     med = median(totals, runs);
-    printf("floor: %d files, median %.3f s total, %.1f ms/image (%s, %d runs)\n",
-           nfiles, med, med * 1e3 / nfiles, mode, runs);
+    ms = med * 1e3 / nfiles;
+    printf("floor: %d files, median %.3f s total, %.*f ms/image (%s, %d runs)\n",
+           nfiles, med, ms < 10 ? 2 : 1, ms, mode, runs);
     printf("floor/%d: %.3f s (ideal wall time for %d processes)\n", procs,
            med / procs, procs);
     if (verbose)

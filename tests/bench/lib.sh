@@ -13,6 +13,9 @@ note() { echo "${0##*/}: $*" >&2; }
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# fs_type PATH -> file system type of PATH (ext4, tmpfs, ...)
+fs_type() { df --output=fstype "$1" 2>/dev/null | tail -n1 || echo unknown; }
+
 ncores() { nproc 2>/dev/null || getconf _NPROCESSORS_ONLN; }
 
 # list_jpegs DIR -> NUL-free, newline-separated basenames of the JPEGs directly
@@ -49,55 +52,113 @@ build_floor() {
     echo "$1/floor"
 }
 
-# floor_total FLOOR PHOTO_DIR RUNS [extra floor args...] -> median total seconds
-floor_total() {
-    local floor=$1 dir=$2 runs=$3 line
+# run_floor FLOOR PHOTO_DIR RUNS [extra floor args...]
+# Sets FLOOR_LINE (floor's summary line) and FLOOR_TOTAL (median total seconds).
+run_floor() {
+    local floor=$1 dir=$2 runs=$3
     shift 3
     local -a files
     mapfile -t files < <(list_jpegs "$dir")
-    line=$(cd "$dir" && "$floor" --runs "$runs" "$@" -- "${files[@]}" | head -n1)
-    echo "$line" >&2
-    awk '{for (i = 1; i < NF; i++) if ($i == "median") { print $(i + 1); exit }}' <<<"$line"
+    FLOOR_LINE=$(cd "$dir" && "$floor" --runs "$runs" "$@" -- "${files[@]}" | head -n1)
+    FLOOR_TOTAL=$(awk '{for (i = 1; i < NF; i++) if ($i == "median") { print $(i + 1); exit }}' <<<"$FLOOR_LINE")
+    [[ -n $FLOOR_TOTAL ]] || die "could not parse floor output: $FLOOR_LINE"
 }
 
-# bench_median NAME OUTDIR WARMUP RUNS CMD... -> prints the median wall time (s)
-# of CMD, run in the current directory.  OUTDIR is emptied before every run
-# (warm-ups included).  Uses hyperfine when installed (JSON export, parsed by
-# /usr/bin/python3), otherwise a `date +%s.%N` loop.  Fails if CMD fails.
-# Set BENCH_JSON_DIR to keep hyperfine's JSON files.
-bench_median() {
-    local name=$1 out=$2 warmup=$3 runs=$4
-    shift 4
-    local q_out cmd
-    q_out=$(printf '%q' "$out")
-    cmd=$(printf '%q ' "$@")
-    if have hyperfine && [[ -z ${BENCH_NO_HYPERFINE:-} ]]; then
-        local json
-        json=$(mktemp "${TMPDIR:-/tmp}/bench.XXXXXX.json")
-        if ! hyperfine --shell=bash --style=none --warmup "$warmup" --runs "$runs" \
-            --prepare "rm -rf $q_out && mkdir -p $q_out" \
-            --export-json "$json" --command-name "$name" "$cmd" >/dev/null; then
+# Timing.  Register commands with bench_add, then bench_run_all.
+#
+# bench_add NAME OUTDIR CWD CMD...   CMD runs in CWD; OUTDIR is emptied
+#                                    (rm -rf + mkdir -p) before every run
+# bench_run_all WARMUP RUNS          fills BENCH_MEDIAN[NAME] (seconds)
+#
+# Default: hyperfine per command (WARMUP warm-ups, RUNS runs, --export-json
+# parsed by /usr/bin/python3; BENCH_JSON_DIR=DIR keeps the JSON files).
+# BENCH_INTERLEAVE=1, or no hyperfine, or BENCH_NO_HYPERFINE=1: a shell loop
+# timed with $EPOCHREALTIME (date +%s.%N if unavailable).  With
+# BENCH_INTERLEAVE=1 it runs rounds - every command once per round, in an
+# order rotated each round - so slow drifts in machine load (someone else's
+# build) hit all commands alike.  Any failing command aborts the script.
+BENCH_NAMES=()
+declare -A BENCH_CMD BENCH_OUT BENCH_CWD BENCH_MEDIAN
+
+bench_add() {
+    local name=$1
+    BENCH_NAMES+=("$name")
+    BENCH_OUT[$name]=$2
+    BENCH_CWD[$name]=$3
+    shift 3
+    BENCH_CMD[$name]=$(printf '%q ' "$@")
+}
+
+bench_mode() {
+    if [[ -n ${BENCH_INTERLEAVE:-} ]]; then echo "interleaved rounds"
+    elif have hyperfine && [[ -z ${BENCH_NO_HYPERFINE:-} ]]; then echo hyperfine
+    else echo "shell loop"; fi
+}
+
+_now() {
+    if [[ -n ${EPOCHREALTIME:-} ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi
+}
+
+# _bench_once NAME -> seconds of one run of NAME
+_bench_once() {
+    local name=$1 out=${BENCH_OUT[$1]} t0 t1
+    rm -rf "$out" && mkdir -p "$out"
+    (
+        cd "${BENCH_CWD[$name]}"
+        t0=$(_now)
+        eval "${BENCH_CMD[$name]}" >/dev/null || exit 1
+        t1=$(_now)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
+    ) || die "$name failed: ${BENCH_CMD[$name]}"
+}
+
+_median() { sort -g | awk '{ v[NR] = $1 }
+    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.4f\n", m }'; }
+
+bench_run_all() {
+    local warmup=$1 runs=$2 mode name i r t n=${#BENCH_NAMES[@]}
+    mode=$(bench_mode)
+    if [[ $mode == hyperfine ]]; then
+        local json q_out
+        for name in "${BENCH_NAMES[@]}"; do
+            json=$(mktemp "${TMPDIR:-/tmp}/bench.XXXXXX.json")
+            q_out=$(printf '%q' "${BENCH_OUT[$name]}")
+            if ! (cd "${BENCH_CWD[$name]}" && hyperfine --shell=bash --style=none \
+                --warmup "$warmup" --runs "$runs" \
+                --prepare "rm -rf $q_out && mkdir -p $q_out" \
+                --export-json "$json" --command-name="$name" "${BENCH_CMD[$name]}" >/dev/null); then
+                rm -f "$json"
+                die "$name failed: ${BENCH_CMD[$name]}"
+            fi
+            if [[ -n ${BENCH_JSON_DIR:-} ]]; then
+                mkdir -p "$BENCH_JSON_DIR"
+                cp "$json" "$BENCH_JSON_DIR/${name//[^A-Za-z0-9_.-]/_}.json"
+            fi
+            BENCH_MEDIAN[$name]=$("$PY" -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$json")
             rm -f "$json"
-            die "$name failed: $cmd"
-        fi
-        if [[ -n ${BENCH_JSON_DIR:-} ]]; then
-            mkdir -p "$BENCH_JSON_DIR"
-            cp "$json" "$BENCH_JSON_DIR/${name//[^A-Za-z0-9_.-]/_}.json"
-        fi
-        "$PY" -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$json"
-        rm -f "$json"
-    else
-        local i t0 t1
-        local -a times=()
-        for ((i = 0; i < warmup + runs; i++)); do
-            rm -rf "$out" && mkdir -p "$out"
-            t0=$(date +%s.%N)
-            "$@" >/dev/null || die "$name failed: $cmd"
-            t1=$(date +%s.%N)
-            ((i < warmup)) || times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')")
         done
-        printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 }
-            END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.4f\n", m }'
+    elif [[ $mode == "interleaved rounds" ]]; then
+        declare -A times
+        for ((r = 0; r < warmup + runs; r++)); do
+            for ((i = 0; i < n; i++)); do
+                name=${BENCH_NAMES[(i + r) % n]}
+                t=$(_bench_once "$name")
+                ((r < warmup)) || times[$name]+="$t "
+            done
+        done
+        for name in "${BENCH_NAMES[@]}"; do
+            # shellcheck disable=SC2086
+            BENCH_MEDIAN[$name]=$(printf '%s\n' ${times[$name]} | _median)
+        done
+    else
+        for name in "${BENCH_NAMES[@]}"; do
+            local -a ts=()
+            for ((r = 0; r < warmup + runs; r++)); do
+                t=$(_bench_once "$name")
+                ((r < warmup)) || ts+=("$t")
+            done
+            BENCH_MEDIAN[$name]=$(printf '%s\n' "${ts[@]}" | _median)
+        done
     fi
 }
 

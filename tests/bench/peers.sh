@@ -11,7 +11,7 @@ ALL_TOOLS="thumbify pil vips im gm"
 usage() {
     cat <<EOF
 usage: ${0##*/} [-p P] [-n RUNS] [-w WARMUP] [-t "TOOLS"] [-s WxH] [-Q Q]
-                [--xargs] [--no-floor] [PHOTO_DIR]
+                [--xargs] [-i] [--no-floor] [PHOTO_DIR]
 
 Times each thumbnailer on the JPEGs of PHOTO_DIR with P worker processes
 (default 2): WARMUP warm-up runs (default 1), then the median of RUNS
@@ -31,8 +31,10 @@ run, removed on exit); nothing is ever written next to the source images.
 The split-over-P-processes peers run in PHOTO_DIR with bare file names (gm
 appends the input path to -output-directory).  Tools that are not installed
 are skipped with a note.  Prints each median and its ratio to thumbify's,
-plus floor/P (tests/bench/floor.c, decode at 1/8 only, total / P) as a
-reference line.
+plus floor/P (tests/bench/floor.c --fit WxH: decode only, at the smallest
+scale covering the thumbnail; total / P) as a reference line.  Output goes
+under \${TMPDIR:-/tmp}, whose file system is printed (see speedup.sh --help:
+TMPDIR=/dev/shm takes file-creation cost out of the picture).
 
   PHOTO_DIR   default: \${THUMBIFY_CORPUS:-<repo>/../shared/corpus}/photos
               ($DEFAULT_PHOTOS)
@@ -46,10 +48,13 @@ reference line.
   --xargs     split files with xargs -P instead of GNU parallel (parallel's
               Perl start-up costs ~0.1-0.2 s per invocation, which is included
               in the peer times; its cost is printed as a note)
+  -i          interleave: N rounds of every tool once (rotating order), timed
+              by a shell loop instead of hyperfine; steadier on a busy machine
   --no-floor  skip the floor/P reference line
 
 Environment: THUMBIFY (default <repo>/build/thumbify), FLOOR (prebuilt floor
-binary), BENCH_NO_HYPERFINE=1, BENCH_JSON_DIR=DIR (see speedup.sh --help).
+binary), BENCH_NO_HYPERFINE=1, BENCH_INTERLEAVE=1 (= -i), BENCH_JSON_DIR=DIR
+(see speedup.sh --help).
 EOF
 }
 
@@ -65,6 +70,7 @@ while (($#)); do
         -s) size=${2:?-s needs a value}; size_given=1; shift 2 ;;
         -Q) quality=${2:?-Q needs a value}; quality_given=1; shift 2 ;;
         --xargs) splitter=xargs; shift ;;
+        -i) export BENCH_INTERLEAVE=1; shift ;;
         --no-floor) do_floor=0; shift ;;
         --) shift; dir=${1:-}; break ;;
         -*) usage >&2; die "unknown option $1" ;;
@@ -110,21 +116,19 @@ split_cmd() {
 split_cmd
 
 echo "photos:   $dir ($nfiles JPEGs), box ${W}x${H}, quality $quality (peers)"
-echo "machine:  $(ncores) cores; $P processes per tool; warm-up $warmup, median of $runs; splitter: $splitter"
+echo "output:   $tmp ($(fs_type "$tmp"))"
+echo "machine:  $(ncores) cores; $P processes per tool; warm-up $warmup, median of $runs ($(bench_mode)); splitter: $splitter"
 echo
 
-declare -A med label
+declare -A label
 order=()
-thumb_med=
 
-run_tool() { # run_tool KEY LABEL CMD...
-    local key=$1 lbl=$2 out=$tmp/out-$1 got
+run_tool() { # run_tool KEY LABEL CMD...   (registers; all run after the loop)
+    local key=$1 lbl=$2
     shift 2
-    med[$key]=$(cd "$dir" && bench_median "$lbl" "$out" "$warmup" "$runs" "$@")
+    bench_add "$lbl" "$tmp/out-$key" "$dir" "$@"
     label[$key]=$lbl
     order+=("$key")
-    got=$(count_files "$out")
-    ((got == nfiles)) || note "warning: $lbl wrote $got files for $nfiles JPEGs"
 }
 
 for t in "${tool_list[@]}"; do
@@ -139,7 +143,6 @@ for t in "${tool_list[@]}"; do
             ((size_given)) && extra+=(-s "$size")
             ((quality_given)) && extra+=(-Q "$quality")
             run_tool thumbify "thumbify -p $P" "$THUMBIFY" -q -p "$P" "${extra[@]}" -o "$out" "$dir"
-            thumb_med=${med[thumbify]}
             ;;
         pil)
             if ! [[ -x $PY ]] || ! "$PY" -c 'import PIL' 2>/dev/null; then
@@ -168,23 +171,36 @@ for t in "${tool_list[@]}"; do
     esac
 done
 
+if [[ $splitter == parallel ]]; then
+    bench_add "parallel overhead" "$tmp/out-none" "$dir" "${split[@]}" true
+fi
+((${#order[@]})) || die "no tool to run"
+bench_run_all "$warmup" "$runs"
+declare -A med
+thumb_med=
+for k in "${order[@]}"; do
+    med[$k]=${BENCH_MEDIAN[${label[$k]}]}
+    got=$(count_files "$tmp/out-$k")
+    ((got == nfiles)) || note "warning: ${label[$k]} wrote $got files for $nfiles JPEGs"
+done
+[[ -n ${med[thumbify]:-} ]] && thumb_med=${med[thumbify]}
+
 [[ $(dir_fingerprint "$dir") == "$before" ]] || note "WARNING: $dir changed during the benchmark"
 
 floor_p=
 if ((do_floor)); then
     floor_bin=$(build_floor "$tmp")
-    ft=$(floor_total "$floor_bin" "$dir" "$runs")
+    run_floor "$floor_bin" "$dir" "$runs" --fit "${W}x${H}"
+    ft=$FLOOR_TOTAL
     cores=$(ncores)
     eff=$((P < cores ? P : cores))
     floor_p=$(awk -v t="$ft" -v p="$eff" 'BEGIN { printf "%.4f", t / p }')
     floor_label="floor/$eff (decode only)"
 fi
-split_overhead=
-if [[ $splitter == parallel ]]; then
-    split_overhead=$(cd "$dir" && bench_median "parallel overhead" "$tmp/out-none" 1 "$runs" "${split[@]}" true)
-fi
+split_overhead=${BENCH_MEDIAN["parallel overhead"]:-}
 
 echo
+[[ -n $floor_p ]] && echo "$FLOOR_LINE"
 printf '%-26s %10s %12s\n' tool "median s" "/ thumbify"
 for k in "${order[@]}"; do
     printf '%-26s %10.3f %12s\n' "${label[$k]}" "${med[$k]}" "$(ratio "${med[$k]}" "$thumb_med")"

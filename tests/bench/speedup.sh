@@ -8,38 +8,50 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 usage() {
     cat <<EOF
-usage: ${0##*/} [-n RUNS] [-w WARMUP] [-P "1 2 4"] [--no-floor] [PHOTO_DIR]
+usage: ${0##*/} [-n RUNS] [-w WARMUP] [-P "1 2 4"] [-s WxH] [-i] [--no-floor] [PHOTO_DIR]
 
 Times \`thumbify -q -p P -o TMP PHOTO_DIR\` for each P (default "1 2"): WARMUP
 warm-up runs (default 1), then the median of RUNS (default 5).  The output
 directory is a temp dir, emptied before every run and removed on exit.
 Prints processes, median wall seconds and speedup vs -p 1 (or the smallest
 P), then compares each P with floor/P: the median total of tests/bench/floor.c
-(libjpeg-turbo decode at 1/8 scale, nothing else) divided by P (P capped at
-the number of cores).  The key line is "-p 2 / floor/2".
+--fit WxH (libjpeg-turbo decode at the smallest of 1/8..1/1 that still covers
+the thumbnail, nothing else) divided by P (P capped at the number of cores).
+The key line is "-p 2 / floor/2".
+
+The temp output dir is under \${TMPDIR:-/tmp}; its file system is printed.
+Creating files on a disk file system costs real time (on this project's VM,
+ext4 /tmp: ~1 ms of system time per output file); TMPDIR=/dev/shm measures
+thumbify's own work instead.
 
   PHOTO_DIR   default: \${THUMBIFY_CORPUS:-<repo>/../shared/corpus}/photos
               ($DEFAULT_PHOTOS)
   -n RUNS     timed runs per configuration (default 5)
   -w WARMUP   warm-up runs per configuration (default 1)
   -P LIST     process counts, e.g. "1 2 4" (default "1 2")
+  -s WxH      thumbnail box (default 75x75; passed to thumbify only if given)
+  -i          interleave: N rounds of every P once (rotating order), timed by
+              a shell loop instead of hyperfine; steadier on a busy machine
   --no-floor  skip the floor comparison
 
 Environment:
   THUMBIFY    binary to time (default <repo>/build/thumbify)
   FLOOR       prebuilt floor binary (default: compile floor.c with gcc into the temp dir)
-  BENCH_NO_HYPERFINE=1   time with a date +%s.%N loop instead of hyperfine
+  BENCH_NO_HYPERFINE=1   time with a shell loop (\$EPOCHREALTIME) instead of hyperfine
+  BENCH_INTERLEAVE=1     same as -i
   BENCH_JSON_DIR=DIR     keep hyperfine's JSON exports there
 EOF
 }
 
-runs=5 warmup=1 plist="1 2" do_floor=1 dir=
+runs=5 warmup=1 plist="1 2" do_floor=1 dir= size=75x75 size_args=()
 while (($#)); do
     case $1 in
         -h | --help) usage; exit 0 ;;
         -n) runs=${2:?-n needs a value}; shift 2 ;;
         -w) warmup=${2:?-w needs a value}; shift 2 ;;
         -P) plist=${2:?-P needs a value}; shift 2 ;;
+        -s) size=${2:?-s needs a value}; size_args=(-s "$size"); shift 2 ;;
+        -i) export BENCH_INTERLEAVE=1; shift ;;
         --no-floor) do_floor=0; shift ;;
         --) shift; dir=${1:-}; break ;;
         -*) usage >&2; die "unknown option $1" ;;
@@ -51,6 +63,7 @@ dir=${dir:-$DEFAULT_PHOTOS}
 dir=$(cd "$dir" && pwd)
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "-n: expected a positive integer"
 [[ $warmup =~ ^[0-9]+$ ]] || die "-w: expected a non-negative integer"
+[[ $size =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "-s: expected WxH"
 read -r -a procs <<<"$plist"
 ((${#procs[@]})) || die "-P: empty list"
 for p in "${procs[@]}"; do [[ $p =~ ^[1-9][0-9]*$ ]] || die "-P: bad process count '$p'"; done
@@ -66,15 +79,19 @@ before=$(dir_fingerprint "$dir")
 
 echo "thumbify: $THUMBIFY"
 echo "photos:   $dir ($nfiles JPEGs)"
-echo "machine:  $cores cores; warm-up $warmup, median of $runs"
+echo "output:   $tmp ($(fs_type "$tmp"))"
+echo "machine:  $cores cores; warm-up $warmup, median of $runs ($(bench_mode))"
 echo
 
-declare -A med
 for p in "${procs[@]}"; do
     out=$tmp/out-p$p
-    med[$p]=$(bench_median "thumbify -p $p" "$out" "$warmup" "$runs" \
-        "$THUMBIFY" -q -p "$p" -o "$out" "$dir")
-    got=$(count_files "$out")
+    bench_add "-p $p" "$out" "$PWD" "$THUMBIFY" -q -p "$p" "${size_args[@]}" -o "$out" "$dir"
+done
+bench_run_all "$warmup" "$runs"
+declare -A med
+for p in "${procs[@]}"; do
+    med[$p]=${BENCH_MEDIAN["-p $p"]}
+    got=$(count_files "$tmp/out-p$p")
     ((got == nfiles)) || note "warning: -p $p wrote $got files for $nfiles JPEGs"
 done
 
@@ -83,7 +100,9 @@ done
 floor_total=
 if ((do_floor)); then
     floor_bin=$(build_floor "$tmp")
-    floor_total=$(floor_total "$floor_bin" "$dir" "$runs")
+    run_floor "$floor_bin" "$dir" "$runs" --fit "$size"
+    floor_total=$FLOOR_TOTAL
+    echo "$FLOOR_LINE"
     echo
 fi
 

@@ -1,0 +1,41 @@
+/* outname.c - input names and output names. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "outname.h"
+
+/* The extension of the last path component, or NULL ("x.", ".hidden" and
+ * "dir.d/x" have none). */
+static const char *extension(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base && dot[1] ? dot : NULL;
+}
+
+tf_format outname_kind(const char *name)
+{
+    static const char *const jpeg[] = {".jpg", ".jpeg", ".jpe", ".jfif"};
+    const char *ext = extension(name);
+    if (!ext)
+        return TF_FORMAT_SAME;
+    for (size_t i = 0; i < sizeof jpeg / sizeof *jpeg; i++)
+        if (strcasecmp(ext, jpeg[i]) == 0)
+            return TF_FORMAT_JPEG;
+    return strcasecmp(ext, ".png") == 0 ? TF_FORMAT_PNG : TF_FORMAT_SAME;
+}
+
+int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt)
+{
+    const char *ext = extension(path);
+    size_t keep = strlen(path);
+    const char *add = "";
+    if (fmt != TF_FORMAT_SAME && outname_kind(path) != fmt) {
+        keep = ext ? (size_t)(ext - path) : keep;
+        add = fmt == TF_FORMAT_PNG ? ".png" : ".jpg";
+    }
+    int n = snprintf(buf, cap, "%.*s%s", (int)keep, path, add);
+    return n >= 0 && (size_t)n < cap ? 0 : -1;
+}

@@ -1,0 +1,20 @@
+/* outname.h - which names are inputs, and the thumbnail's name: the
+ * source's own name, with only the extension changed when the thumbnail's
+ * format differs from what the name says. */
+#ifndef THUMBIFY_OUTNAME_H
+#define THUMBIFY_OUTNAME_H
+
+#include <stddef.h>
+
+#include "thumbify.h"
+
+/* TF_FORMAT_JPEG for .jpg .jpeg .jpe .jfif, TF_FORMAT_PNG for .png (any
+ * case), TF_FORMAT_SAME for anything else. */
+tf_format outname_kind(const char *name);
+
+/* Writes path into buf, its extension replaced by fmt's (".jpg"/".png")
+ * unless the name already says fmt; a name without an extension gets one.
+ * TF_FORMAT_SAME copies path as it is. Returns 0, or -1 if buf is short. */
+int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt);
+
+#endif
