@@ -1,4 +1,5 @@
 /* cpus.c - usable CPU count: sched_getaffinity, then the cgroup v2 quota. */
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,11 @@ int cpu_max_limit(const char *text)
     if (strcmp(quota, "max") == 0)
         return 0;
     char *end;
+    errno = 0;
     long long q = strtoll(quota, &end, 10);
-    if (*end || q <= 0)
+    if (*end || q <= 0 || errno == ERANGE)
         return 0;
-    long long n = (q + period - 1) / period;
+    long long n = q / period + (q % period != 0);
     return n > 4096 ? 4096 : (int)n;
 }
 

@@ -38,6 +38,8 @@ const char options_help[] =
     "Exit status: 0 all thumbnails made, 1 some image or path failed,\n"
     "2 usage error.\n";
 
+#define SHORT_OPTS "p:s:o:F:Q:qvhV"
+
 enum { OPT_STRICT = 256, OPT_MAX_PIXELS };
 
 static const struct option long_opts[] = {
@@ -159,12 +161,17 @@ static int apply(int c, const char *arg, cli_options *o, char *err, size_t errle
 static int bad_option(int c, char **argv, char *err, size_t errlen)
 {
     const char *word = argv[optind - 1];
-    int by_char = optopt && strncmp(word, "--", 2) != 0;
     if (c == ':')
-        return by_char ? fail(err, errlen, "option -%c needs a value", optopt)
-                       : fail(err, errlen, "option '%s' needs a value", word);
-    return by_char ? fail(err, errlen, "unknown option -%c", optopt)
-                   : fail(err, errlen, "unknown option '%s'", word);
+        return optopt && strncmp(word, "--", 2) != 0
+                   ? fail(err, errlen, "option -%c needs a value", optopt)
+                   : fail(err, errlen, "option '%s' needs a value", word);
+    /* An unknown letter in a cluster (-qz) leaves optind on that cluster,
+     * so argv[optind-1] may be an earlier word: trust optopt for letters. */
+    if (optopt > 0 && optopt < 256 && (optopt == ':' || !strchr(SHORT_OPTS, optopt)))
+        return fail(err, errlen, "unknown option -%c", optopt);
+    if (optopt) /* a long option that takes no value, given one */
+        return fail(err, errlen, "option '%.*s' takes no value", (int)strcspn(word, "="), word);
+    return fail(err, errlen, "unknown option '%s'", word);
 }
 
 int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
@@ -174,7 +181,7 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
     optind = 0;                  /* 0, not 1: full reinitialisation in glibc */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":p:s:o:F:Q:qvhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":" SHORT_OPTS, long_opts, NULL)) != -1) {
         if (c == '?' || c == ':')
             return bad_option(c, argv, err, errlen);
         if (apply(c, optarg, o, err, errlen) != OPTIONS_OK)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,8 +159,21 @@ static int make_one(const cli_options *o, const job *j, tf_ctx *ctx, source_buf 
     return RESULT_OK;
 }
 
+/* A worker decodes image after image of similar size. glibc would serve
+ * each large buffer (libjpeg's coefficient arrays, the file buffer) with a
+ * fresh mmap and unmap it after use, so every image would page-fault its
+ * memory in anew and the kernel would zero it. Keeping all allocations in
+ * the heap and never trimming it makes later images reuse warm pages. */
+static void keep_freed_memory(void)
+{
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    mallopt(M_TOP_PAD, 64 << 20);
+}
+
 int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
 {
+    keep_freed_memory();
     /* The terminal's Ctrl-C reaches the whole process group; the parent
      * decides what happens, and tells workers to stop through sh->stop. */
     signal(SIGINT, SIG_IGN);

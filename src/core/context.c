@@ -34,6 +34,7 @@ void tf_free(tf_ctx *ctx)
     tf_image_release(&ctx->oriented);
     free(ctx->profile.data);
     free(ctx->png_out.data);
+    free(ctx->dc_stream.data);
     free(ctx);
 }
 

@@ -34,6 +34,7 @@ struct tf_ctx {
     tf_image decoded, resized, oriented;
     tf_bytes profile;            /* the source's ICC profile, if any */
     tf_bytes png_out;
+    tf_bytes dc_stream;          /* a progressive file without AC scans */
 };
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
@@ -57,6 +58,12 @@ tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_
 tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
                          const tf_params *params, tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
+
+/* Copies a progressive JPEG without its AC scans (spectral start > 0) into
+ * *out and sets *stripped; *stripped = 0 when src is not progressive or
+ * has a layout the copy does not follow (then decode src itself). */
+tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
+                           int *stripped);
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
                         const tf_params *params, tf_result *res);
 

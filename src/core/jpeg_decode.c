@@ -222,11 +222,9 @@ static tf_status read_profile(tf_ctx *ctx, struct tf_jpeg_dec *dec)
     return st;
 }
 
-/* Everything between setjmp and the end of decoding; any libjpeg error
- * longjmps out of here to tf_jpeg_decode(). Not inlined, so that none of its
- * locals live in the frame that setjmp saved. */
-__attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                       const tf_params *params, tf_result *res)
+/* Header, metadata and plan: everything up to choosing the scale. */
+static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
+                               tf_result *res, int *channels)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK)
@@ -234,10 +232,10 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
     res->src_w = (int)cinfo->image_width;
     res->src_h = (int)cinfo->image_height;
     res->orientation = read_orientation(cinfo);
-    int rs_w, rs_h, channels = 0;
+    int rs_w, rs_h;
     tf_status st = tf_plan(ctx, params, res, &rs_w, &rs_h);
     if (st == TF_OK)
-        st = choose_color(ctx, cinfo, &channels);
+        st = choose_color(ctx, cinfo, channels);
     if (st == TF_OK)
         st = read_profile(ctx, dec);
     if (st != TF_OK)
@@ -245,13 +243,57 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
     res->scale_denom = tf_scale_denom(res->src_w, res->src_h, rs_w, rs_h);
     cinfo->scale_num = 1;
     cinfo->scale_denom = (unsigned)res->scale_denom;
+    return st;
+}
+
+/* At 1/8 a progressive file needs only its DC scans: restart the decoder
+ * on a copy without the AC scans. Block smoothing would invent detail
+ * from the missing AC, and costs more than the decode. */
+static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
+                                   size_t len, const tf_params *params, tf_result *res,
+                                   int *channels)
+{
+    int stripped;
+    tf_status st = tf_jpeg_strip_ac(ctx, src, len, &ctx->dc_stream, &stripped);
+    if (st != TF_OK || !stripped)
+        return st;
+    jpeg_abort_decompress(&dec->cinfo);
+    jpeg_mem_src(&dec->cinfo, ctx->dc_stream.data, (unsigned long)ctx->dc_stream.len);
+    dec->err.warnings = 0;       /* the header is read again */
+    ctx->note[0] = '\0';
+    st = read_and_plan(ctx, dec, params, res, channels);
+    dec->cinfo.do_block_smoothing = FALSE;
+    res->path = TF_PATH_DC_ONLY;
+    return st;
+}
+
+static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channels)
+{
+    j_decompress_ptr cinfo = &dec->cinfo;
     jpeg_start_decompress(cinfo);
-    st = tf_image_reserve(ctx, &ctx->decoded, (int)cinfo->output_width,
-                          (int)cinfo->output_height, channels);
+    tf_status st = tf_image_reserve(ctx, &ctx->decoded, (int)cinfo->output_width,
+                                    (int)cinfo->output_height, channels);
     if (st == TF_OK)
         st = read_rows(ctx, dec, &ctx->decoded);
     if (st == TF_OK)
         jpeg_finish_decompress(cinfo);
+    return st;
+}
+
+/* Everything between setjmp and the end of decoding; any libjpeg error
+ * longjmps out of here to guarded_decode(). Not inlined, so that none of
+ * its locals live in the frame that setjmp saved. */
+__attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jpeg_dec *dec,
+                                                       const unsigned char *src, size_t len,
+                                                       const tf_params *params, tf_result *res)
+{
+    int channels = 0;
+    jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
+    tf_status st = read_and_plan(ctx, dec, params, res, &channels);
+    if (st == TF_OK && dec->cinfo.progressive_mode && res->scale_denom == 8)
+        st = switch_to_dc_only(ctx, dec, src, len, params, res, &channels);
+    if (st == TF_OK)
+        st = decode_pixels(ctx, dec, channels);
     return st;
 }
 
@@ -265,8 +307,7 @@ __attribute__((noinline)) static tf_status guarded_decode(
         jpeg_abort_decompress(&dec->cinfo);
         return dec->err.status;
     }
-    jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
-    tf_status st = decode_body(ctx, dec, params, res);
+    tf_status st = decode_body(ctx, dec, src, len, params, res);
     jpeg_abort_decompress(&dec->cinfo);
     return st;
 }
@@ -278,8 +319,6 @@ tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
     tf_status st = dec_get(ctx, &dec);
     if (st != TF_OK)
         return st;
-    if (len == 0)
-        return tf_fail(ctx, TF_E_FORMAT, "empty file");
     dec->err.warnings = 0;
     dec->err.reading_icc = 0;
     dec->max_scans = params->max_scans;

@@ -28,10 +28,15 @@ static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const t
 {
     if (len == 0)
         return tf_fail(ctx, TF_E_FORMAT, "empty file");
-    *natural = is_png(s, len) ? TF_FORMAT_PNG : TF_FORMAT_JPEG;
-    if (*natural == TF_FORMAT_PNG)
+    if (is_png(s, len)) {
+        *natural = TF_FORMAT_PNG;
         return tf_png_decode(ctx, s, len, p, res);
-    return tf_jpeg_decode(ctx, s, len, p, res); /* libjpeg names anything else */
+    }
+    if (len < 2 || s[0] != 0xff || s[1] != 0xd8)
+        return tf_fail(ctx, TF_E_FORMAT, "not a JPEG or PNG file (starts with 0x%02x 0x%02x)",
+                       s[0], len > 1 ? s[1] : 0);
+    *natural = TF_FORMAT_JPEG;
+    return tf_jpeg_decode(ctx, s, len, p, res);
 }
 
 /* Resize in stored orientation, then colour, then turn upright: the last

@@ -16,6 +16,30 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # fs_type PATH -> file system type of PATH (ext4, tmpfs, ...)
 fs_type() { df --output=fstype "$1" 2>/dev/null | tail -n1 || echo unknown; }
 
+# cpu_busy [SECONDS] -> percent of all CPUs busy (user+nice+system+irq+steal)
+# over SECONDS (default 1), from /proc/stat; "?" if unavailable.
+cpu_busy() {
+    local a b
+    a=$(head -n1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+    sleep "${1:-1}"
+    b=$(head -n1 /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {
+        n = split(a, x); split(b, y); tot = 0
+        for (i = 2; i <= n; i++) tot += y[i] - x[i]
+        idle = (y[5] - x[5]) + (y[6] - x[6])
+        if (tot <= 0) print "?"; else printf "%d\n", 100 * (tot - idle) / tot }'
+}
+
+# check_quiet WHEN -> warn if something else is using the CPUs
+check_quiet() {
+    local busy
+    busy=$(cpu_busy 1)
+    if [[ $busy != "?" ]] && ((busy >= 10)); then
+        note "WARNING: CPUs ${busy}% busy $1 (load: $(cut -d' ' -f1-3 /proc/loadavg)); timings will be noisy"
+    fi
+    echo "$busy"
+}
+
 ncores() { nproc 2>/dev/null || getconf _NPROCESSORS_ONLN; }
 
 # list_jpegs DIR -> NUL-free, newline-separated basenames of the JPEGs directly

@@ -60,10 +60,10 @@ if ((progressive)) || [[ -n $crop ]]; then
     have jpegtran || die "jpegtran not found (apt-get install libjpeg-turbo-progs)"
 fi
 
-src=$(cd "$src" && pwd)
+src=$(cd "$src" && pwd -P)
+dest=$(realpath -m -- "$dest")
+case $dest/ in "$src"/*) die "DEST_DIR must not be SRC_DIR or inside it: never write next to the photos" ;; esac
 mkdir -p "$dest"
-dest=$(cd "$dest" && pwd)
-[[ $dest != "$src" ]] || die "DEST_DIR must differ from SRC_DIR"
 case $dest/ in "$REPO_DIR"/*)
     note "DEST_DIR is inside the repo; writing $dest/.gitignore ('*') so it is never committed"
     echo '*' >"$dest/.gitignore" ;;

@@ -115,9 +115,10 @@ split_cmd() {
 }
 split_cmd
 
+busy0=$(check_quiet "before the benchmark")
 echo "photos:   $dir ($nfiles JPEGs), box ${W}x${H}, quality $quality (peers)"
 echo "output:   $tmp ($(fs_type "$tmp"))"
-echo "machine:  $(ncores) cores; $P processes per tool; warm-up $warmup, median of $runs ($(bench_mode)); splitter: $splitter"
+echo "machine:  $(ncores) cores, ${busy0}% busy before start; $P processes per tool; warm-up $warmup, median of $runs ($(bench_mode)); splitter: $splitter"
 echo
 
 declare -A label
@@ -198,6 +199,7 @@ if ((do_floor)); then
     floor_label="floor/$eff (decode only)"
 fi
 split_overhead=${BENCH_MEDIAN["parallel overhead"]:-}
+busy1=$(check_quiet "after the benchmark")
 
 echo
 [[ -n $floor_p ]] && echo "$FLOOR_LINE"
@@ -213,3 +215,4 @@ if [[ -n $split_overhead ]]; then
     echo "note: GNU parallel alone (parallel -X -j $P true) takes $(printf '%.3f' "$split_overhead") s;"
     echo "      that is included in the vips/im/gm times (use --xargs to avoid it)."
 fi
+echo "(CPUs busy without us: ${busy0}% before, ${busy1}% after; >10% means noisy numbers)"

@@ -77,10 +77,11 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/thumbify-speedup.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 before=$(dir_fingerprint "$dir")
 
+busy0=$(check_quiet "before the benchmark")
 echo "thumbify: $THUMBIFY"
 echo "photos:   $dir ($nfiles JPEGs)"
 echo "output:   $tmp ($(fs_type "$tmp"))"
-echo "machine:  $cores cores; warm-up $warmup, median of $runs ($(bench_mode))"
+echo "machine:  $cores cores, ${busy0}% busy before start; warm-up $warmup, median of $runs ($(bench_mode))"
 echo
 
 for p in "${procs[@]}"; do
@@ -106,6 +107,7 @@ if ((do_floor)); then
     echo
 fi
 
+busy1=$(check_quiet "after the benchmark")
 base=${procs[0]}
 printf '%-10s %12s %9s' procs "median s" speedup
 [[ -n $floor_total ]] && printf ' %10s %14s' "floor/P s" "vs floor/P"
@@ -125,3 +127,4 @@ if [[ -n $floor_total && -n ${med[2]:-} ]]; then
     echo
     echo "-p 2 / floor/2 = $(ratio "${med[2]}" "$f2")  (${med[2]} s / $f2 s)"
 fi
+echo "(CPUs busy without us: ${busy0}% before, ${busy1}% after; >10% means noisy numbers)"

@@ -14,15 +14,15 @@ done
 check "truncated file: a warning naming it" \
     grep -qx "thumbify: $WORK/in/truncated_half.jpg: warning: premature end of JPEG file" "$WORK/err"
 check "non-JPEG named .jpg fails cleanly, named, with the reason" \
-    grep -qx "thumbify: $WORK/in/not_a_jpeg.jpg: not a JPEG file: starts with 0x74 0x68" "$WORK/err"
+    grep -qx "thumbify: $WORK/in/not_a_jpeg.jpg: not a JPEG or PNG file (starts with 0x74 0x68)" "$WORK/err"
 check "empty file fails cleanly" grep -qx "thumbify: $WORK/in/zero_bytes.jpg: empty file" "$WORK/err"
-check "PNG bytes named .jpg fail cleanly" grep -q "^thumbify: $WORK/in/png_named.jpg: " "$WORK/err"
+check "PNG bytes named .jpg are decoded by content, into a .png" [ -s "$WORK/in/thumbs/png_named.png" ]
 check "garbage inside the scan fails cleanly" \
     grep -q "^thumbify: $WORK/in/garbage_after_header.jpg: " "$WORK/err"
-for f in not_a_jpeg.jpg zero_bytes.jpg png_named.jpg garbage_after_header.jpg; do
+for f in not_a_jpeg.jpg zero_bytes.jpg png_named.jpg png_named.png.tmp garbage_after_header.jpg; do
     check "no thumbnail for $f" [ ! -e "$WORK/in/thumbs/$f" ]
 done
-check "summary counts 4 thumbnails and 4 failures" grep -qE "^4 thumbnails, 4 failed, " "$WORK/err"
+check "summary counts 5 thumbnails and 3 failures" grep -qE "^5 thumbnails, 3 failed, " "$WORK/err"
 
 # Missing paths: named, the rest still processed, exit 1.
 mkdir -p "$WORK/one"

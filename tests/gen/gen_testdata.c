@@ -211,6 +211,7 @@ typedef struct {
     int h_samp, v_samp;    /* luma sampling factors; 0 = library default */
     J_COLOR_SPACE jpeg_cs; /* JCS_UNKNOWN = library default for input */
     bool progressive, arith, optimize, no_jfif;
+    bool dc_per_component; /* mozjpeg-style scans: see k_dc_refine_scans */
     int restart_mcus;
     const unsigned char *icc; /* embedded ICC profile, or NULL */
     size_t icc_len;
@@ -271,6 +272,17 @@ static void write_extra_markers(j_compress_ptr c, const JpegOpts *o)
         write_icc_chunks(c, o);
 }
 
+/* A progressive script as mozjpeg and some cameras write it: one DC scan
+ * per component with a point transform (Al = 1), the AC bands, then a DC
+ * refinement scan (Ah = 1) for all components. A DC-only decoder must keep
+ * both kinds of DC scan to get exact DC values. */
+static const jpeg_scan_info k_dc_refine_scans[] = {
+    {1, {0}, 0, 0, 0, 1},      {1, {1}, 0, 0, 0, 1},      {1, {2}, 0, 0, 0, 1},
+    {1, {0}, 1, 5, 0, 2},      {1, {2}, 1, 63, 0, 1},     {1, {1}, 1, 63, 0, 1},
+    {1, {0}, 6, 63, 0, 2},     {1, {0}, 1, 63, 2, 1},     {3, {0, 1, 2}, 0, 0, 1, 0},
+    {1, {2}, 1, 63, 1, 0},     {1, {1}, 1, 63, 1, 0},     {1, {0}, 1, 63, 1, 0},
+};
+
 /* Everything that must be set between jpeg_set_defaults and start. */
 static void apply_opts(j_compress_ptr c, const JpegOpts *o)
 {
@@ -286,8 +298,12 @@ static void apply_opts(j_compress_ptr c, const JpegOpts *o)
     c->restart_interval = (unsigned)o->restart_mcus;
     if (o->no_jfif)
         c->write_JFIF_header = FALSE;
-    if (o->progressive) /* after set_colorspace: depends on components */
+    if (o->progressive && o->dc_per_component) {
+        c->scan_info = k_dc_refine_scans;
+        c->num_scans = (int)(sizeof k_dc_refine_scans / sizeof k_dc_refine_scans[0]);
+    } else if (o->progressive) { /* after set_colorspace: depends on components */
         jpeg_simple_progression(c);
+    }
 }
 
 static Buf jpeg_encode(const Image *im, const JpegOpts *o)
@@ -425,6 +441,11 @@ static const PatternJpeg k_pattern_jpegs[] = {
     {"portrait_480x640.jpg", 480, 640, 3, {.quality = 90}},
     {"gray_300x200.jpg", 300, 200, 1, {.quality = 90}},
     {"progressive_1024x768.jpg", 1024, 768, 3, {.progressive = true}},
+    {"progressive_dc_refine_800x600.jpg", 800, 600, 3,
+     {.progressive = true, .dc_per_component = true}},
+    {"progressive_restart_800x600.jpg", 800, 600, 3,
+     {.progressive = true, .restart_mcus = 3}},
+    {"arith_progressive_800x600.jpg", 800, 600, 3, {.arith = true, .progressive = true}},
     {"arith_400x300.jpg", 400, 300, 3, {.arith = true}},
     {"arith_progressive_400x300.jpg", 400, 300, 3,
      {.arith = true, .progressive = true}},

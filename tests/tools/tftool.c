@@ -171,9 +171,16 @@ static int load_jpeg(const char *path, image *img, int header_only, int flags, b
 /* PNG                                                                 */
 /* ------------------------------------------------------------------ */
 
+struct png_err {
+    const char *path;
+    volatile int after_pixels; /* errors past the image data: not reported */
+};
+
 static void png_on_error(png_structp p, png_const_charp msg)
 {
-    fprintf(stderr, "%s: %s\n", (const char *)png_get_error_ptr(p), msg);
+    struct png_err *e = png_get_error_ptr(p);
+    if (!e->after_pixels)
+        fprintf(stderr, "%s: %s\n", e->path, msg);
     png_longjmp(p, 1);
 }
 
@@ -197,8 +204,9 @@ static int load_png(const char *path, image *img, int header_only, blob *icc, bl
         perror(path);
         return -1;
     }
-    png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, (png_voidp)path,
-                                           png_on_error, png_on_warning);
+    struct png_err err = {path, 0};
+    png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, &err, png_on_error,
+                                           png_on_warning);
     png_infop info = p ? png_create_info_struct(p) : NULL;
     if (!info) {
         fprintf(stderr, "%s: cannot create a libpng reader\n", path);
@@ -209,7 +217,6 @@ static int load_png(const char *path, image *img, int header_only, blob *icc, bl
     /* volatile: changed between setjmp and a possible longjmp */
     unsigned char *volatile px = NULL;
     png_bytep *volatile rows = NULL;
-    volatile int reading_end = 0;
     img->px = NULL;
     if (icc) {
         icc->data = NULL;
@@ -220,7 +227,7 @@ static int load_png(const char *path, image *img, int header_only, blob *icc, bl
         exif->len = 0;
     }
     if (setjmp(png_jmpbuf(p))) {
-        if (reading_end)  /* damage after the pixels: they are good */
+        if (err.after_pixels) /* damage after the pixels: they are good */
             goto done;
         png_destroy_read_struct(&p, &info, NULL);
         fclose(f);
@@ -273,7 +280,7 @@ static int load_png(const char *path, image *img, int header_only, blob *icc, bl
         for (int y = 0; y < img->h; y++)
             rows[y] = px + (size_t)y * stride;
         png_read_image(p, rows);
-        reading_end = 1;
+        err.after_pixels = 1;
         if (exif)
             png_read_end(p, info);
     }

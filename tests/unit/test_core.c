@@ -210,6 +210,10 @@ static void gradient(tf_ctx *ctx)
     CHECK(tf_message(ctx) && tf_message(ctx)[0] == '\0',
           "gradient_640x480.jpg: tf_message is \"\" after TF_OK without warnings; got \"%s\"",
           tf_message(ctx));
+    CHECK(r.format == TF_FORMAT_JPEG && r.orientation == 1 && r.note && r.note[0] == '\0',
+          "gradient_640x480.jpg: JPEG out (format same), orientation 1, note \"\"; "
+          "got format %d, orientation %d, note \"%s\"", (int)r.format, r.orientation,
+          r.note ? r.note : "(null)");
     CHECK(img.w == 75 && img.h == 56 && img.comps == 3 && img.warnings == 0,
           "gradient_640x480.jpg: decoded back 75x56, 3 components, no libjpeg warnings; "
           "got %dx%d x%d, %d warnings", img.w, img.h, img.comps, img.warnings);
@@ -368,7 +372,8 @@ static void reuse(tf_ctx *ctx)
     CHECK(st == TF_OK && g_first && r.size == g_first_size &&
           memcmp(r.data, g_first, r.size) == 0 && tf_message(ctx)[0] == '\0' && r.warnings == 0,
           "gradient_640x480.jpg again on the reused handle after errors and warnings: "
-          "byte-identical (%zu bytes; got %zu), message \"\"", g_first_size, r.size);
+          "byte-identical to the first %zu bytes, message \"\"; got %zu bytes, \"%s\"",
+          g_first_size, r.size, tf_message(ctx));
 }
 
 static void params(tf_ctx *ctx)

@@ -37,14 +37,84 @@ static const char *show(const char *const *args)
 /* argument lists for the functions below (compound literals) */
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-/* What a valid case must give; box 0 and quality 0 stand for the defaults
- * (75x75, 85) so that each row names only what it changes. */
+/* What a valid case must give. Zero stands for the default in box_w,
+ * quality and max_pixels (75x75, 85, TF_DEFAULT_MAX_PIXELS) so that each
+ * row names only what it changes. */
 typedef struct expect {
     int procs, box_w, box_h, quality;
+    tf_format format;
+    unsigned long long max_pixels;
     const char *out_dir;         /* NULL: expect NULL */
-    int quiet, verbose, help, version;
+    int quiet, verbose, strict, help, version;
     const char *paths[4];        /* the operands, in order; NULL-terminated */
 } expect;
+
+static void fill_defaults(expect *e)
+{
+    if (!e->box_w)
+        e->box_w = e->box_h = 75;
+    if (!e->quality)
+        e->quality = 85;
+    if (!e->max_pixels)
+        e->max_pixels = TF_DEFAULT_MAX_PIXELS;
+}
+
+/* What parsing gave, in the same form. */
+static expect actual(const cli_options *o)
+{
+    expect a = {.procs = o->procs, .box_w = o->params.box_w, .box_h = o->params.box_h,
+                .quality = o->params.quality, .format = o->params.format,
+                .max_pixels = o->params.max_pixels, .out_dir = o->out_dir,
+                .quiet = o->quiet, .verbose = o->verbose, .strict = o->strict,
+                .help = o->help, .version = o->version};
+    for (int k = 0; k < 4 && k < o->npaths; k++)
+        a.paths[k] = o->paths[k];
+    return a;
+}
+
+static int same(const expect *a, const expect *b)
+{
+    if (a->procs != b->procs || a->box_w != b->box_w || a->box_h != b->box_h ||
+        a->quality != b->quality || a->format != b->format ||
+        a->max_pixels != b->max_pixels || a->quiet != b->quiet ||
+        a->verbose != b->verbose || a->strict != b->strict || a->help != b->help ||
+        a->version != b->version || !a->out_dir != !b->out_dir ||
+        (a->out_dir && strcmp(a->out_dir, b->out_dir) != 0))
+        return 0;
+    for (int k = 0; k < 4; k++)
+        if (!a->paths[k] != !b->paths[k] || (a->paths[k] && strcmp(a->paths[k], b->paths[k])))
+            return 0;
+    return 1;
+}
+
+/* e as text, naming only what differs from the defaults. */
+static const char *describe(const expect *e, char *buf, size_t n)
+{
+    static const char *const fmt[] = {"same", "jpeg", "png"};
+    expect d = {0};
+    fill_defaults(&d);
+    size_t len = 0;
+    buf[0] = '\0';
+#define ADD(...) (len < n ? len += (size_t)snprintf(buf + len, n - len, __VA_ARGS__) : 0)
+    if (e->procs != d.procs) ADD("procs %d, ", e->procs);
+    if (e->box_w != d.box_w || e->box_h != d.box_h) ADD("box %dx%d, ", e->box_w, e->box_h);
+    if (e->quality != d.quality) ADD("quality %d, ", e->quality);
+    if (e->format != d.format)
+        ADD("format %s, ", (unsigned)e->format <= TF_FORMAT_PNG ? fmt[e->format] : "?");
+    if (e->max_pixels != d.max_pixels) ADD("max_pixels %llu, ", e->max_pixels);
+    if (e->out_dir) ADD("out_dir %s, ", e->out_dir);
+    if (e->quiet) ADD("quiet, ");
+    if (e->verbose) ADD("verbose, ");
+    if (e->strict) ADD("strict, ");
+    if (e->help) ADD("help, ");
+    if (e->version) ADD("version, ");
+    ADD("operands:");
+    for (int k = 0; k < 4 && e->paths[k]; k++)
+        ADD(" %s", e->paths[k]);
+    if (!e->paths[0]) ADD(" none");
+#undef ADD
+    return buf;
+}
 
 static void valid_cases(void)
 {
@@ -58,6 +128,7 @@ static void valid_cases(void)
         {{"--procs=3", "a"}, {.procs = 3, .paths = {"a"}}},
         {{"--procs", "4096", "a"}, {.procs = 4096, .paths = {"a"}}},
         {{"-p", "1", "a"}, {.procs = 1, .paths = {"a"}}},
+        {{"-p", "1", "-p", "6", "a"}, {.procs = 6, .paths = {"a"}}}, /* the last wins */
         {{"-s", "100x50", "a"}, {.box_w = 100, .box_h = 50, .paths = {"a"}}},
         {{"-s", "120", "a"}, {.box_w = 120, .box_h = 120, .paths = {"a"}}},
         {{"-s", "64X32", "a"}, {.box_w = 64, .box_h = 32, .paths = {"a"}}},
@@ -68,6 +139,14 @@ static void valid_cases(void)
         {{"-Q", "1", "a"}, {.quality = 1, .paths = {"a"}}},
         {{"-Q", "100", "a"}, {.quality = 100, .paths = {"a"}}},
         {{"--quality", "50", "a"}, {.quality = 50, .paths = {"a"}}},
+        {{"-F", "png", "a"}, {.format = TF_FORMAT_PNG, .paths = {"a"}}},
+        {{"-F", "jpeg", "a"}, {.format = TF_FORMAT_JPEG, .paths = {"a"}}},
+        {{"-F", "jpg", "a"}, {.format = TF_FORMAT_JPEG, .paths = {"a"}}},
+        {{"--format=same", "a"}, {.format = TF_FORMAT_SAME, .paths = {"a"}}},
+        {{"--strict", "a"}, {.strict = 1, .paths = {"a"}}},
+        {{"--max-pixels", "1000", "a"}, {.max_pixels = 1000, .paths = {"a"}}},
+        {{"--max-pixels=18446744073709551615", "a"},
+         {.max_pixels = 18446744073709551615ULL, .paths = {"a"}}},
         {{"-q", "-v", "a"}, {.quiet = 1, .verbose = 1, .paths = {"a"}}},
         {{"-qv", "a"}, {.quiet = 1, .verbose = 1, .paths = {"a"}}},
         {{"--quiet", "--verbose", "a"}, {.quiet = 1, .verbose = 1, .paths = {"a"}}},
@@ -84,33 +163,19 @@ static void valid_cases(void)
         {{"--pro=3", "--verb", "a"}, {.procs = 3, .verbose = 1, .paths = {"a"}}}, /* unique prefixes */
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        char *argv[MAXARGS], err[256];
+        char *argv[MAXARGS], err[256], want[512], got[512];
         cli_options o;
-        expect e0 = t[i].e, *e = &e0;
-        if (!e->box_w)
-            e->box_w = e->box_h = 75;
-        if (!e->quality)
-            e->quality = 85;
+        expect e = t[i].e;
+        fill_defaults(&e);
         int rc = parse(t[i].args, &o, err, sizeof err, argv);
-        int np = 0;
-        while (np < 4 && e->paths[np])
-            np++;
-        int ok = rc == OPTIONS_OK && o.procs == e->procs && o.params.box_w == e->box_w &&
-                 o.params.box_h == e->box_h && o.params.quality == e->quality &&
-                 o.quiet == e->quiet && o.verbose == e->verbose && o.help == e->help &&
-                 o.version == e->version && o.npaths == np &&
-                 (e->out_dir ? o.out_dir && strcmp(o.out_dir, e->out_dir) == 0 : !o.out_dir);
-        for (int k = 0; ok && k < np; k++)
-            ok = strcmp(o.paths[k], e->paths[k]) == 0;
-        /* the core's limits keep their defaults whatever the options */
-        tf_params d;
+        expect a = rc == OPTIONS_OK ? actual(&o) : (expect){0};
+        tf_params d; /* what no option sets keeps the core's default */
         tf_params_default(&d);
-        ok = ok && o.params.max_pixels == d.max_pixels && o.params.max_scans == d.max_scans;
-        CHECK(ok, "options_parse %s -> procs %d box %dx%d quality %d out %s%s%s%s%s, %d operand(s)%s%s",
-              show(t[i].args), e->procs, e->box_w, e->box_h, e->quality,
-              e->out_dir ? e->out_dir : "(none)", e->quiet ? " quiet" : "",
-              e->verbose ? " verbose" : "", e->help ? " help" : "", e->version ? " version" : "",
-              np, rc == OPTIONS_OK ? "" : "; got error: ", rc == OPTIONS_OK ? "" : err);
+        CHECK(rc == OPTIONS_OK && o.npaths <= 4 && same(&a, &e) && o.params.max_scans == d.max_scans &&
+                  o.params.use_embedded == d.use_embedded,
+              "options_parse %s -> %s; got %s%s", show(t[i].args), describe(&e, want, sizeof want),
+              rc == OPTIONS_OK ? describe(&a, got, sizeof got) : "usage error: ",
+              rc == OPTIONS_OK ? "" : err);
     }
 }
 
@@ -122,10 +187,12 @@ static void defaults(void)
     tf_params_default(&d);
     int rc = parse(ARGS("a.jpg"), &o, err, sizeof err, argv);
     CHECK(rc == OPTIONS_OK && o.procs == 0 && o.params.box_w == 75 && o.params.box_h == 75 &&
-          o.params.quality == 85 && o.out_dir == NULL && !o.quiet && !o.verbose && !o.help &&
-          !o.version && o.params.max_pixels == d.max_pixels && o.params.max_scans == d.max_scans &&
-          o.npaths == 1 && o.paths[0] == argv[1],
-          "defaults: procs 0, box 75x75, quality 85, out_dir NULL, paths point into argv");
+          o.params.quality == 85 && o.params.format == TF_FORMAT_SAME && o.out_dir == NULL &&
+          !o.quiet && !o.verbose && !o.strict && !o.help && !o.version &&
+          o.params.max_pixels == TF_DEFAULT_MAX_PIXELS && o.params.max_scans == d.max_scans &&
+          o.params.use_embedded == d.use_embedded && o.npaths == 1 && o.paths[0] == argv[1],
+          "defaults: procs 0, box 75x75, quality 85, format same, max_pixels default, "
+          "out_dir NULL, no flags, paths point into argv");
 }
 
 static void invalid_cases(void)
@@ -168,6 +235,17 @@ static void invalid_cases(void)
         {{"--quality=50%", "a"}, "-Q/--quality"},
         {{"-o", "", "a"}, "-o/--output"},
         {{"--output=", "a"}, "-o/--output"},
+        {{"-F", "gif", "a"}, "-F/--format"},
+        {{"-F", "", "a"}, "-F/--format"},
+        {{"--format=pngg", "a"}, "-F/--format"},
+        {{"--max-pixels", "0", "a"}, "--max-pixels"},
+        {{"--max-pixels", "-1", "a"}, "--max-pixels"},
+        {{"--max-pixels", "1e6", "a"}, "--max-pixels"},
+        {{"--max-pixels", "", "a"}, "--max-pixels"},
+        {{"--max-pixels=18446744073709551616", "a"}, "--max-pixels"},
+        {{"--max-pixels"}, "--max-pixels"},
+        {{"--strict=1", "a"}, "--strict"},
+        {{"-h", "-p", "0"}, "-p/--procs"},    /* -h does not excuse a bad value */
         {{"-z", "a"}, "-z"},
         {{"--bogus", "a"}, "--bogus"},
         {{"a", "--bogus=1"}, "--bogus"},
@@ -239,7 +317,8 @@ static void usage_texts(void)
           strstr(options_help, "--size") && strstr(options_help, "--output") &&
           strstr(options_help, "--quality") && strstr(options_help, "--quiet") &&
           strstr(options_help, "--verbose") && strstr(options_help, "--help") &&
-          strstr(options_help, "--version"),
+          strstr(options_help, "--version") && strstr(options_help, "--format") &&
+          strstr(options_help, "--strict") && strstr(options_help, "--max-pixels"),
           "options_usage and options_help mention every long option");
 }
 

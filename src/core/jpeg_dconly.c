@@ -1,0 +1,167 @@
+/* jpeg_dconly.c - a progressive JPEG without its AC scans.
+ *
+ * At 1/8 scale every output pixel is an 8x8 block's mean: its DC
+ * coefficient alone. A progressive file keeps DC and AC in separate scans,
+ * and the AC scans are most of the file, so leaving them out skips most of
+ * the entropy decoding while the result stays exact. DC refinement scans
+ * (Ss = 0, Ah > 0) are kept, so DC values are complete.
+ *
+ * One exception keeps the result equal to libjpeg's own 1/8 decode: for a
+ * component subsampled 2x2 against the largest (4:2:0 chroma), libjpeg-turbo
+ * scales with a 2x2 IDCT instead of upsampling, and that IDCT reads AC
+ * coefficients. Such components keep their AC scans; chroma is a small part
+ * of a file.
+ *
+ * The walk is conservative: anything it does not recognise makes it give
+ * up, and the caller decodes the original file instead. */
+#include <string.h>
+
+#include "internal.h"
+
+enum { M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_SOF2 = 0xc2, M_SOF10 = 0xca };
+
+static int is_rst(unsigned m)
+{
+    return m >= 0xd0 && m <= 0xd7;
+}
+
+/* Start of the next marker after entropy-coded data at p: an FF followed by
+ * neither a stuffed 00 nor a restart marker. len when the data runs to the
+ * end (a truncated file). */
+static size_t entropy_end(const unsigned char *s, size_t p, size_t len)
+{
+    while (p + 1 < len) {
+        const unsigned char *ff = memchr(s + p, 0xff, len - p - 1);
+        if (!ff)
+            return len;
+        p = (size_t)(ff - s);
+        unsigned next = s[p + 1];
+        if (next != 0x00 && next != 0xff && !is_rst(next))
+            return p;
+        p += next == 0xff ? 1 : 2; /* FF FF is fill before a marker */
+    }
+    return len;
+}
+
+/* What the walk knows of the frame: components that keep their AC. */
+typedef struct frame {
+    int progressive;
+    int ncomp;
+    unsigned char id[4], keep_ac[4];
+    int dc_scans;                /* DC scans kept */
+} frame;
+
+/* Reads SOF at seg: FF Cn Lh Ll P Yh Yl Xh Xl Nf (C HV Tq)*Nf. A component whose
+ * sampling divides the maximum by 2 in both directions is decoded by
+ * libjpeg-turbo with a 2x2 (or larger) IDCT at 1/8 scale. */
+static int read_frame(const unsigned char *seg, size_t seglen, frame *f)
+{
+    size_t nf = seglen >= 8 ? seg[9] : 0;
+    if (nf < 1 || nf > 4 || seglen != 8 + 3 * nf)
+        return -1;
+    int maxh = 1, maxv = 1;
+    for (size_t i = 0; i < nf; i++) {
+        int h = seg[11 + 3 * i] >> 4, v = seg[11 + 3 * i] & 15;
+        maxh = h > maxh ? h : maxh;
+        maxv = v > maxv ? v : maxv;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        int h = seg[11 + 3 * i] >> 4, v = seg[11 + 3 * i] & 15;
+        f->id[i] = seg[10 + 3 * i];
+        f->keep_ac[i] = h && v && maxh % (2 * h) == 0 && maxv % (2 * v) == 0;
+    }
+    f->ncomp = (int)nf;
+    f->progressive = 1;
+    return 0;
+}
+
+/* An AC scan (one component) is kept when that component keeps its AC. */
+static int keeps_ac(const frame *f, unsigned id)
+{
+    for (int i = 0; i < f->ncomp; i++)
+        if (f->id[i] == id)
+            return f->keep_ac[i];
+    return 0;
+}
+
+static int append(tf_bytes *out, const unsigned char *p, size_t n)
+{
+    if (out->len + n > out->cap)
+        return -1;
+    memcpy(out->data + out->len, p, n);
+    out->len += n;
+    return 0;
+}
+
+/* One scan: the SOS segment at s[p..p+seglen) and its entropy data. Kept
+ * when Ss (the spectral start) is 0, or for components that keep their AC.
+ * Returns the offset after the data. */
+static size_t scan(const unsigned char *s, size_t p, size_t seglen, size_t len, frame *f,
+                   tf_bytes *out, int *ok)
+{
+    /* FF DA Lh Ll Ns (Cs Td/Ta)*Ns Ss Se AhAl */
+    if (seglen < 6 || seglen != 6 + 2 * (size_t)s[p + 4]) {
+        *ok = 0;
+        return len;
+    }
+    size_t ns = s[p + 4];
+    size_t end = entropy_end(s, p + 2 + seglen, len);
+    int dc = s[p + 5 + 2 * ns] == 0;
+    if (dc || (ns == 1 && keeps_ac(f, s[p + 5]))) {
+        f->dc_scans += dc;
+        if (append(out, s + p, end - p) != 0)
+            *ok = 0;
+    }
+    return end;
+}
+
+/* Returns 1 with the stripped stream in out, or 0 to decode the original. */
+static int strip(const unsigned char *s, size_t len, tf_bytes *out)
+{
+    frame f = {0};
+    int ok = 1;
+    size_t p = 2;
+    out->len = 0;
+    if (len < 4 || s[0] != 0xff || s[1] != M_SOI || append(out, s, 2) != 0)
+        return 0;
+    while (ok && p + 1 < len) {
+        if (s[p] != 0xff)
+            return 0;            /* junk between segments: let libjpeg judge */
+        unsigned m = s[p + 1];
+        if (m == 0xff) {         /* fill byte */
+            p++;
+            continue;
+        }
+        if (m == M_EOI)
+            return f.dc_scans > 0 && append(out, s + p, 2) == 0;
+        if (m == M_SOI || m == 0x01 || is_rst(m) || p + 4 > len)
+            return 0;
+        size_t seglen = ((size_t)s[p + 2] << 8) | s[p + 3];
+        if (seglen < 2 || p + 2 + seglen > len)
+            return 0;
+        if (m == M_SOS) {
+            if (!f.progressive)
+                return 0;
+            p = scan(s, p, seglen, len, &f, out, &ok);
+            continue;
+        }
+        if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+            if ((m != M_SOF2 && m != M_SOF10) || f.progressive ||
+                read_frame(s + p, seglen, &f) != 0)
+                return 0;
+        }
+        ok = append(out, s + p, 2 + seglen) == 0;
+        p += 2 + seglen;
+    }
+    /* no EOI: truncated; libjpeg warns about it as for the original */
+    return ok && f.dc_scans > 0;
+}
+
+tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
+                           int *stripped)
+{
+    /* The result is never longer than the source. */
+    tf_status st = tf_bytes_reserve(ctx, out, len);
+    *stripped = st == TF_OK && strip(src, len, out);
+    return st;
+}
