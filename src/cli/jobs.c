@@ -1,76 +1,45 @@
-/* jobs.c - scanning operands into jobs, and preparing output directories. */
-#include <dirent.h>
+/* jobs.c - the job list: adding, ordering, output directories. */
 #include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "jobs.h"
 #include "msg.h"
+#include "outfile.h"
 #include "outname.h"
 
-/* dir + "/" + name, without doubling a trailing slash. */
-static char *join(const char *dir, const char *name)
+uint64_t jobs_hash(const char *path)
 {
-    size_t dl = strlen(dir), nl = strlen(name);
-    int slash = dl > 0 && dir[dl - 1] != '/';
-    char *p = malloc(dl + (size_t)slash + nl + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, dl);
-    if (slash)
-        p[dl] = '/';
-    memcpy(p + dl + (size_t)slash, name, nl + 1);
-    return p;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return h;
 }
 
-/* The directory part of a file operand: "a/b.jpg" -> "a", "b.jpg" -> ".". */
-static char *dir_of(const char *path)
+int jobs_add_dir(job_list *l, char *path, size_t trusted, unsigned *index)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
-static const char *base_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-/* Keeps an out_dir string owned by the list; returns it, or NULL. The same
- * directory as the last one shares its string: jobs_make_dirs() relies on
- * that to create each directory once. */
-static const char *own_dir(job_list *l, char *dir)
-{
-    if (!dir)
-        return NULL;
-    if (l->ndirs && strcmp(l->dirs[l->ndirs - 1], dir) == 0) {
-        free(dir);
-        return l->dirs[l->ndirs - 1];
+    if (!path)
+        return -1;
+    if (l->ndirs && strcmp(l->dirs[l->ndirs - 1].path, path) == 0) {
+        free(path);
+        *index = (unsigned)(l->ndirs - 1);
+        return 0;
     }
     if (l->ndirs == l->dirs_cap) {
         size_t cap = l->dirs_cap ? l->dirs_cap * 2 : 16;
-        char **v = realloc(l->dirs, cap * sizeof *v);
+        out_dir *v = realloc(l->dirs, cap * sizeof *v);
         if (!v) {
-            free(dir);
-            return NULL;
+            free(path);
+            return -1;
         }
         l->dirs = v;
         l->dirs_cap = cap;
     }
-    return l->dirs[l->ndirs++] = dir;
-}
-
-/* The output directory for sources in src_dir. */
-static const char *out_dir_for(const cli_options *o, job_list *l, const char *src_dir)
-{
-    return own_dir(l, o->out_dir ? strdup(o->out_dir) : join(src_dir, "thumbs"));
+    l->dirs[l->ndirs] = (out_dir){path, trusted};
+    *index = (unsigned)l->ndirs++;
+    return 0;
 }
 
 static int grow_jobs(job_list *l)
@@ -87,12 +56,19 @@ static int grow_jobs(job_list *l)
 }
 
 /* OUT_DIR/<src's name, extension per -F>; NULL when out of memory. */
-static char *out_path(const char *out_dir, const char *src, tf_format fmt)
+static char *out_path(const char *dir, const char *src, tf_format fmt)
 {
-    char *plain = join(out_dir, base_of(src));
-    size_t cap = plain ? strlen(plain) + 8 : 0;
-    char *out = plain ? malloc(cap) : NULL;
-    if (out && outname_fix(out, cap, plain, fmt) != 0) {
+    const char *slash = strrchr(src, '/');
+    const char *name = slash ? slash + 1 : src;
+    size_t cap = strlen(dir) + strlen(name) + 8;
+    char *plain = malloc(cap), *out = malloc(cap);
+    if (plain && out) {
+        snprintf(plain, cap, "%s/%s", dir, name);
+        if (outname_fix(out, cap, plain, fmt) != 0) {
+            free(out);
+            out = NULL;
+        }
+    } else {
         free(out);
         out = NULL;
     }
@@ -100,101 +76,16 @@ static char *out_path(const char *out_dir, const char *src, tf_format fmt)
     return out;
 }
 
-/* Takes ownership of src. */
-static int add_job(job_list *l, char *src, const char *out_dir, tf_format fmt,
-                   const struct stat *st)
+int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt,
+             const struct stat *st)
 {
-    char *out = src && out_dir ? out_path(out_dir, src, fmt) : NULL;
+    char *out = src ? out_path(l->dirs[dir].path, src, fmt) : NULL;
     if (!out || grow_jobs(l) != 0) {
         free(src);
         free(out);
         return -1;
     }
-    l->v[l->n++] = (job){src, out, out_dir, st->st_size, st->st_dev, st->st_ino};
-    return 0;
-}
-
-static int same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* True when dir is the output directory of this run (-o DIR) or the
- * thumbs/ of another directory operand: its files are our own output. */
-static int is_output_dir(const cli_options *o, const struct stat *dir)
-{
-    struct stat st;
-    if (o->out_dir)
-        return stat(o->out_dir, &st) == 0 && same_file(&st, dir);
-    for (int i = 0; i < o->npaths; i++) {
-        char *t = join(o->paths[i], "thumbs");
-        int hit = t && stat(t, &st) == 0 && same_file(&st, dir);
-        free(t);
-        if (hit)
-            return 1;
-    }
-    return 0;
-}
-
-/* Lists one directory: every regular file (links followed) with a JPEG or
- * PNG name. */
-static int scan_dir(const cli_options *o, job_list *l, const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        msg_error(dir, "cannot open directory: %s", strerror(errno));
-        l->failed++;
-        return 0;
-    }
-    const char *out_dir = out_dir_for(o, l, dir);
-    int rc = out_dir ? 0 : -1;
-    struct dirent *e;
-    while (rc == 0 && (errno = 0, e = readdir(d))) {
-        struct stat st;
-        if (outname_kind(e->d_name) == TF_FORMAT_SAME || e->d_type == DT_DIR)
-            continue;
-        if (fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
-            continue;            /* vanished, dangling link or not a file */
-        rc = add_job(l, join(dir, e->d_name), out_dir, o->params.format, &st);
-    }
-    if (rc == 0 && errno) {
-        msg_error(dir, "cannot read directory: %s", strerror(errno));
-        l->failed++;
-    }
-    closedir(d);
-    return rc;
-}
-
-static int scan_operand(const cli_options *o, job_list *l, const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        msg_error(path, "cannot access: %s", strerror(errno));
-        l->failed++;
-        return 0;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        if (!is_output_dir(o, &st))
-            return scan_dir(o, l, path);
-        msg_warning(path, "is an output directory of this run; not scanned");
-        return 0;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        msg_error(path, "not a regular file or directory");
-        l->failed++;
-        return 0;
-    }
-    char *src_dir = dir_of(path);
-    const char *out_dir = src_dir ? out_dir_for(o, l, src_dir) : NULL;
-    free(src_dir);
-    return add_job(l, out_dir ? strdup(path) : NULL, out_dir, o->params.format, &st);
-}
-
-int jobs_scan(const cli_options *o, job_list *l)
-{
-    for (int i = 0; i < o->npaths; i++)
-        if (scan_operand(o, l, o->paths[i]) != 0)
-            return -1;
+    l->v[l->n++] = (job){src, out, rel, dir, st->st_size, st->st_dev, st->st_ino};
     return 0;
 }
 
@@ -262,26 +153,18 @@ void jobs_finalize(job_list *l)
     qsort(l->v, l->n, sizeof *l->v, by_size_desc);
 }
 
-/* mkdir -p: creates each missing component of path. */
-static int make_dir(const char *path)
+/* One component of an output path: made if missing, then it must be a
+ * directory; refuse_link: and not a symlink. */
+static int make_component(const char *p, int refuse_link)
 {
-    char *p = strdup(path);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        int rc = mkdir(p, 0777);
-        *s = '/';
-        if (rc != 0 && errno != EEXIST)
-            break;
-    }
-    free(p);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return -1;
     struct stat st;
-    if (stat(path, &st) != 0)
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        return -1;
+    if (refuse_link && lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+        errno = ELOOP;
+        return -1;
+    }
+    if (stat(p, &st) != 0)
         return -1;
     if (!S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
@@ -290,17 +173,42 @@ static int make_dir(const char *path)
     return 0;
 }
 
+/* mkdir -p. Components below d->trusted must be real directories, not
+ * symlinks: a thumbs/ that links elsewhere must not redirect our writes. */
+static int make_dir(const out_dir *d)
+{
+    char *p = strdup(d->path);
+    if (!p)
+        return -1;
+    int rc = 0;
+    for (size_t i = 1; rc == 0; i++) {
+        char c = p[i];
+        if (c != '/' && c != '\0')
+            continue;
+        p[i] = '\0';
+        rc = make_component(p, i > d->trusted);
+        p[i] = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
 void jobs_make_dirs(job_list *l)
 {
-    const char *dir = NULL;
+    unsigned dir = (unsigned)-1;
     int ok = 1;
     for (size_t i = 0; i < l->n; i++) {
         job *j = &l->v[i];
-        if (j->out_dir != dir) { /* jobs of one directory are consecutive */
-            dir = j->out_dir;
-            ok = make_dir(dir) == 0;
+        if (j->dir != dir) {     /* jobs of one directory are consecutive */
+            dir = j->dir;
+            ok = make_dir(&l->dirs[dir]) == 0;
             if (!ok)
-                msg_error(dir, "cannot create output directory: %s", strerror(errno));
+                msg_error(l->dirs[dir].path, "cannot create output directory: %s",
+                          errno == ELOOP ? "it is a symlink (refused)" : strerror(errno));
+            else
+                outfile_remove_stale(l->dirs[dir].path);
         }
         if (!ok) {
             drop(j);
@@ -315,7 +223,7 @@ void jobs_free(job_list *l)
     for (size_t i = 0; i < l->n; i++)
         drop(&l->v[i]);
     for (size_t i = 0; i < l->ndirs; i++)
-        free(l->dirs[i]);
+        free(l->dirs[i].path);
     free(l->v);
     free(l->dirs);
     *l = (job_list){0};

@@ -5,36 +5,50 @@
 #define THUMBIFY_JOBS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "options.h"
 
 typedef struct job {
-    char *src;                   /* as given, or DIR/name */
+    char *src;                   /* as given, or ROOT/sub/name */
     char *out;                   /* OUTDIR/name, extension per -F; the worker
                                     fixes it when the content decides */
-    const char *out_dir;         /* shared by the jobs of one directory */
+    size_t rel;                  /* src + rel: the path below its input root
+                                    (what --shard hashes) */
+    unsigned dir;                /* index of the output directory */
     off_t size;                  /* for largest-first ordering */
     dev_t dev;                   /* identity, to drop the same file twice */
     ino_t ino;
 } job;
 
+typedef struct out_dir {
+    char *path;
+    size_t trusted;              /* path[0..trusted) was given by the user;
+                                    below it thumbify made the directories
+                                    and refuses symlinks */
+} out_dir;
+
 typedef struct job_list {
     job *v;
     size_t n, cap;
-    char **dirs;                 /* every distinct out_dir string, owned */
+    out_dir *dirs;               /* every distinct output directory */
     size_t ndirs, dirs_cap;
     int failed;                  /* paths that failed before any decoding */
 } job_list;
 
-/* Scans every operand into *list: directories listed once (JPEG and PNG names,
- * regular files), files taken as given. Reports each bad path on stderr and
- * counts it in list->failed. Returns 0, or -1 when memory runs out. */
+/* Scans every operand and --files-from path into *list: directories listed
+ * once (JPEG and PNG names, regular files; with -r their subdirectories
+ * too, mirrored under the output root, never an output directory, loops
+ * detected), files taken as given; then applies --shard. Reports each bad
+ * path on stderr and counts it in list->failed. Returns 0, or -1 when
+ * memory runs out. */
 int jobs_scan(const cli_options *opts, job_list *list);
 
-/* Creates each output directory (with parents); jobs whose directory cannot
- * be made are reported once per directory, counted as failed and removed.
- * Call it straight after jobs_scan(), while jobs are in scan order. */
+/* Creates each output directory (with parents) and removes temp files
+ * that killed runs left there; jobs whose directory cannot be made are
+ * reported once per directory, counted as failed and removed. Call it
+ * straight after jobs_scan(), while jobs are in scan order. */
 void jobs_make_dirs(job_list *list);
 
 /* Drops a file listed twice, fails a job whose output another job already
@@ -42,5 +56,17 @@ void jobs_make_dirs(job_list *list);
 void jobs_finalize(job_list *list);
 
 void jobs_free(job_list *list);
+
+/* Building blocks for scanning. jobs_add_dir registers an output directory
+ * (taking path) and gives its index; the same path as the last one
+ * registered shares its index. jobs_add adds a job (taking src). Both
+ * return 0, or -1 when memory runs out. */
+struct stat;
+int jobs_add_dir(job_list *list, char *path, size_t trusted, unsigned *index);
+int jobs_add(job_list *list, char *src, size_t rel, unsigned dir, tf_format fmt,
+             const struct stat *st);
+
+/* FNV-1a, 64-bit, of a path: what --shard takes modulo N. */
+uint64_t jobs_hash(const char *path);
 
 #endif

@@ -1,8 +1,8 @@
 /* options.c - getopt_long parsing and value validation. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,46 +10,84 @@
 #include "options.h"
 
 const char options_usage[] =
-    "usage: thumbify [-p N] [-s WxH] [-o DIR] [-F FORMAT] [-Q N] [-q] [-v] PATH...\n"
+    "usage: thumbify [OPTION]... PATH...   or   thumbify bench PATH [-p LIST] [--runs N] [--csv]\n"
     "try 'thumbify --help' for more information\n";
 
 const char options_help[] =
     "usage: thumbify [OPTION]... PATH...\n"
+    "       thumbify bench PATH [-p LIST] [--runs N] [--csv]\n"
     "Make a thumbnail of every JPEG and PNG in each directory PATH (and of each\n"
     "file PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n"
     "\n"
-    "Output:\n"
-    "  -s, --size WxH       fit thumbnails into W x H pixels; N means NxN (default 75x75)\n"
-    "  -o, --output DIR     write every thumbnail into DIR instead of thumbs/\n"
-    "  -F, --format FORMAT  jpeg, png or same as the source (default same)\n"
-    "  -Q, --quality N      JPEG quality 1..100 (default 85)\n"
-    "\n"
     "Inputs:\n"
-    "      --strict         treat damaged-but-decodable files as failures\n"
-    "      --max-pixels N   refuse images larger than N pixels (default 268435456)\n"
+    "  -r, --recursive        descend into subdirectories, mirroring the tree\n"
+    "      --files-from FILE  read more paths from FILE, one per line (- = stdin)\n"
+    "  -0, --null             paths in --files-from are NUL-separated\n"
+    "      --shard I/N        only the files whose relative path hashes to shard I\n"
+    "                         of N (0 <= I < N; FNV-1a 64, stable across machines)\n"
+    "      --strict           damaged-but-decodable files count as failures\n"
+    "      --max-pixels N     refuse images larger than N pixels (default 268435456)\n"
+    "      --embedded         use the EXIF thumbnail when it is large enough and\n"
+    "                         matches the image (may be stale after an edit)\n"
+    "\n"
+    "Output:\n"
+    "  -s, --size WxH         fit into W x H pixels; N means NxN (default 75x75)\n"
+    "  -o, --output DIR       write thumbnails under DIR instead of thumbs/\n"
+    "  -F, --format FORMAT    jpeg, png or same as the source (default same)\n"
+    "  -Q, --quality N        JPEG quality 1..100 (default 85)\n"
+    "  -f, --force            remake thumbnails that are up to date\n"
+    "      --sync             fsync each thumbnail before it takes its name\n"
+    "  -n, --dry-run          list what would be done; write nothing\n"
+    "      --report FILE      write a JSON report of every input (- = stdout)\n"
     "\n"
     "Running:\n"
-    "  -p, --procs N        worker processes (default: the usable CPU cores)\n"
-    "  -q, --quiet          no summary line\n"
-    "  -v, --verbose        one line per image: sizes, decode scale, colour profile\n"
-    "  -h, --help           show this help and exit\n"
-    "  -V, --version        show the version and exit\n"
+    "  -p, --procs N          worker processes (default: the usable CPU cores)\n"
+    "      --timeout SEC      time limit per image (default 60)\n"
+    "      --max-memory SIZE  address-space limit per worker, e.g. 512M (default 2G)\n"
+    "      --progress WHEN    auto, always or never (default auto: on a terminal)\n"
+    "  -q, --quiet            no summary line, no progress\n"
+    "  -v, --verbose          one line per image: sizes, decode path, colour profile\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show the version and exit\n"
     "\n"
-    "Exit status: 0 all thumbnails made, 1 some image or path failed,\n"
-    "2 usage error.\n";
+    "Exit status: 0 every thumbnail made or up to date, 1 some image or path\n"
+    "failed, 2 usage error, 128+N stopped by signal N.\n";
 
-#define SHORT_OPTS "p:s:o:F:Q:qvhV"
+#define SHORT_OPTS "p:s:o:F:Q:qvhVrf0n"
 
-enum { OPT_STRICT = 256, OPT_MAX_PIXELS };
+enum {
+    OPT_STRICT = 256,
+    OPT_MAX_PIXELS,
+    OPT_EMBEDDED,
+    OPT_FILES_FROM,
+    OPT_SHARD,
+    OPT_SYNC,
+    OPT_REPORT,
+    OPT_TIMEOUT,
+    OPT_MAX_MEMORY,
+    OPT_PROGRESS
+};
 
 static const struct option long_opts[] = {
-    {"format", required_argument, NULL, 'F'},
+    {"recursive", no_argument, NULL, 'r'},
+    {"files-from", required_argument, NULL, OPT_FILES_FROM},
+    {"null", no_argument, NULL, '0'},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
-    {"procs", required_argument, NULL, 'p'},
+    {"embedded", no_argument, NULL, OPT_EMBEDDED},
     {"size", required_argument, NULL, 's'},
     {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'F'},
     {"quality", required_argument, NULL, 'Q'},
+    {"force", no_argument, NULL, 'f'},
+    {"sync", no_argument, NULL, OPT_SYNC},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"procs", required_argument, NULL, 'p'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"progress", required_argument, NULL, OPT_PROGRESS},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -73,17 +111,41 @@ static int parse_int(const char *s, long lo, long hi, int *out, const char **end
     return 0;
 }
 
-/* A whole decimal number >= 1. */
-static int parse_ull(const char *s, unsigned long long *out)
+/* A whole decimal number >= 1; *end as for parse_int. */
+static int parse_ull(const char *s, unsigned long long *out, const char **end)
 {
     char *e;
     if (*s < '0' || *s > '9')
         return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &e, 10);
-    if (errno || *e || v == 0)
+    if (errno || v == 0 || (!end && *e))
         return -1;
+    if (end)
+        *end = e;
     *out = v;
+    return 0;
+}
+
+int options_parse_bytes(const char *s, unsigned long long *out)
+{
+    const char *unit;
+    unsigned long long v;
+    if (parse_ull(s, &v, &unit) != 0)
+        return -1;
+    int shift = 0;
+    switch (*unit) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    default: return -1;
+    }
+    if (*unit && unit[1] != '\0' && strcmp(unit + 1, "iB") != 0 && strcmp(unit + 1, "B") != 0)
+        return -1;
+    if (shift && v > (~0ULL >> shift))
+        return -1;
+    *out = v << shift;
     return 0;
 }
 
@@ -102,6 +164,43 @@ static int parse_size(const char *s, int *w, int *h)
     return parse_int(rest + 1, 1, 65535, h, NULL);
 }
 
+/* "I/N" with 0 <= I < N. */
+static int parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+    int a, b;
+    const char *rest;
+    if (parse_int(s, 0, INT_MAX, &a, &rest) != 0 || *rest != '/' ||
+        parse_int(rest + 1, 1, INT_MAX, &b, NULL) != 0 || a >= b)
+        return -1;
+    *i = (unsigned)a;
+    *n = (unsigned)b;
+    return 0;
+}
+
+static int parse_format(const char *s, tf_format *f)
+{
+    if (strcmp(s, "jpeg") == 0 || strcmp(s, "jpg") == 0)
+        *f = TF_FORMAT_JPEG;
+    else if (strcmp(s, "png") == 0)
+        *f = TF_FORMAT_PNG;
+    else if (strcmp(s, "same") == 0)
+        *f = TF_FORMAT_SAME;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_progress(const char *s, int *p)
+{
+    static const char *const names[] = {"auto", "always", "never"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *p = i;
+            return 0;
+        }
+    return -1;
+}
+
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -112,47 +211,71 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return OPTIONS_USAGE;
 }
 
-static int apply(int c, const char *arg, cli_options *o, char *err, size_t errlen)
+/* Options that take a value: each value is checked here, and a bad one is
+ * reported with the option's names and what was expected. */
+static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t errlen)
 {
+#define BAD(names, expect) \
+    fail(err, errlen, "invalid value '%s' for " names ": expected " expect, arg)
+    tf_params *p = &o->params;
     switch (c) {
     case 'p':
-        if (parse_int(arg, 1, 4096, &o->procs, NULL) != 0)
-            return fail(err, errlen, "invalid value '%s' for -p/--procs: expected a whole number from 1 to 4096", arg);
-        return OPTIONS_OK;
+        return parse_int(arg, 1, 4096, &o->procs, NULL) ? BAD("-p/--procs", "a whole number from 1 to 4096") : 0;
     case 's':
-        if (parse_size(arg, &o->params.box_w, &o->params.box_h) != 0)
-            return fail(err, errlen, "invalid value '%s' for -s/--size: expected WxH or N, each from 1 to 65535", arg);
-        return OPTIONS_OK;
+        return parse_size(arg, &p->box_w, &p->box_h) ? BAD("-s/--size", "WxH or N, each from 1 to 65535") : 0;
     case 'Q':
-        if (parse_int(arg, 1, 100, &o->params.quality, NULL) != 0)
-            return fail(err, errlen, "invalid value '%s' for -Q/--quality: expected a whole number from 1 to 100", arg);
-        return OPTIONS_OK;
-    case 'o':
-        if (*arg == '\0')
-            return fail(err, errlen, "invalid value '%s' for -o/--output: empty directory name", arg);
-        o->out_dir = arg;
-        return OPTIONS_OK;
+        return parse_int(arg, 1, 100, &p->quality, NULL) ? BAD("-Q/--quality", "a whole number from 1 to 100") : 0;
     case 'F':
-        if (strcmp(arg, "jpeg") == 0 || strcmp(arg, "jpg") == 0)
-            o->params.format = TF_FORMAT_JPEG;
-        else if (strcmp(arg, "png") == 0)
-            o->params.format = TF_FORMAT_PNG;
-        else if (strcmp(arg, "same") == 0)
-            o->params.format = TF_FORMAT_SAME;
-        else
-            return fail(err, errlen, "invalid value '%s' for -F/--format: expected jpeg, png or same", arg);
-        return OPTIONS_OK;
+        return parse_format(arg, &p->format) ? BAD("-F/--format", "jpeg, png or same") : 0;
+    case 'o':
+        return *arg ? (o->out_dir = arg, 0) : BAD("-o/--output", "a directory name");
     case OPT_MAX_PIXELS:
-        if (parse_ull(arg, &o->params.max_pixels) != 0)
-            return fail(err, errlen, "invalid value '%s' for --max-pixels: expected a whole number from 1", arg);
-        return OPTIONS_OK;
-    case OPT_STRICT: o->strict = 1; return OPTIONS_OK;
-    case 'q': o->quiet = 1; return OPTIONS_OK;
-    case 'v': o->verbose = 1; return OPTIONS_OK;
-    case 'h': o->help = 1; return OPTIONS_OK;
-    case 'V': o->version = 1; return OPTIONS_OK;
+        return parse_ull(arg, &p->max_pixels, NULL) ? BAD("--max-pixels", "a whole number from 1") : 0;
+    case OPT_FILES_FROM:
+        return *arg ? (o->files_from = arg, 0) : BAD("--files-from", "a file name or -");
+    case OPT_SHARD:
+        return parse_shard(arg, &o->shard_i, &o->shard_n) ? BAD("--shard", "I/N with 0 <= I < N") : 0;
+    case OPT_REPORT:
+        return *arg ? (o->report = arg, 0) : BAD("--report", "a file name or -");
+    case OPT_TIMEOUT:
+        return parse_int(arg, 1, 86400, &o->timeout_s, NULL) ? BAD("--timeout", "seconds from 1 to 86400") : 0;
+    case OPT_MAX_MEMORY:
+        return options_parse_bytes(arg, &o->max_memory) || o->max_memory < (64ULL << 20)
+                   ? BAD("--max-memory", "a size of at least 64M, like 512M or 2G") : 0;
+    case OPT_PROGRESS:
+        return parse_progress(arg, &o->progress) ? BAD("--progress", "auto, always or never") : 0;
     }
-    return OPTIONS_USAGE;
+#undef BAD
+    return -1;
+}
+
+static int apply_flag(int c, cli_options *o)
+{
+    switch (c) {
+    case 'r': o->recursive = 1; return 0;
+    case '0': o->null_sep = 1; return 0;
+    case 'f': o->force = 1; return 0;
+    case 'n': o->dry_run = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    case 'v': o->verbose = 1; return 0;
+    case 'h': o->help = 1; return 0;
+    case 'V': o->version = 1; return 0;
+    case OPT_STRICT: o->strict = 1; return 0;
+    case OPT_EMBEDDED: o->params.use_embedded = 1; return 0;
+    case OPT_SYNC: o->sync = 1; return 0;
+    }
+    return -1;
+}
+
+/* An abbreviation of more than one long option ("--pro"): names them. */
+static int ambiguous(const char *word, char *err, size_t errlen)
+{
+    size_t len = strcspn(word + 2, "="), n = 0, used;
+    used = (size_t)snprintf(err, errlen, "option '--%.*s' is ambiguous:", (int)len, word + 2);
+    for (const struct option *lo = long_opts; lo->name && strncmp(word, "--", 2) == 0; lo++)
+        if (strncmp(lo->name, word + 2, len) == 0 && ++n && used < errlen)
+            used += (size_t)snprintf(err + used, errlen - used, " --%s", lo->name);
+    return n > 1;
 }
 
 /* getopt_long's own messages would go to stderr; ours name the option as
@@ -171,25 +294,35 @@ static int bad_option(int c, char **argv, char *err, size_t errlen)
         return fail(err, errlen, "unknown option -%c", optopt);
     if (optopt) /* a long option that takes no value, given one */
         return fail(err, errlen, "option '%.*s' takes no value", (int)strcspn(word, "="), word);
-    return fail(err, errlen, "unknown option '%s'", word);
+    return ambiguous(word, err, errlen) ? OPTIONS_USAGE
+                                        : fail(err, errlen, "unknown option '%s'", word);
+}
+
+static int check_combination(const cli_options *o, char *err, size_t errlen)
+{
+    if (o->npaths == 0 && !o->files_from && !o->help && !o->version)
+        return fail(err, errlen, "no input path given");
+    if (o->null_sep && !o->files_from)
+        return fail(err, errlen, "-0/--null needs --files-from");
+    return OPTIONS_OK;
 }
 
 int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     *o = (cli_options){0};
     tf_params_default(&o->params);
+    o->timeout_s = OPTIONS_DEFAULT_TIMEOUT;
+    o->max_memory = OPTIONS_DEFAULT_MAX_MEMORY;
     optind = 0;                  /* 0, not 1: full reinitialisation in glibc */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":" SHORT_OPTS, long_opts, NULL)) != -1) {
         if (c == '?' || c == ':')
             return bad_option(c, argv, err, errlen);
-        if (apply(c, optarg, o, err, errlen) != OPTIONS_OK)
+        if (apply_flag(c, o) != 0 && apply_value(c, optarg, o, err, errlen) != 0)
             return OPTIONS_USAGE;
     }
     o->paths = argv + optind;
     o->npaths = argc - optind;
-    if (o->npaths == 0 && !o->help && !o->version)
-        return fail(err, errlen, "no input path given");
-    return OPTIONS_OK;
+    return check_combination(o, err, errlen);
 }

@@ -7,12 +7,25 @@
 
 #include "thumbify.h"
 
+enum { PROGRESS_AUTO = 0, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
 typedef struct cli_options {
-    int procs;                   /* -p; 0 = the usable cores */
-    tf_params params;            /* -s, -Q and the core's limits */
+    tf_params params;            /* -s, -F, -Q, --max-pixels, --embedded */
     const char *out_dir;         /* -o; NULL = <source dir>/thumbs */
-    int quiet, verbose;
     int strict;                  /* --strict: a warning fails the file */
+    int recursive;               /* -r */
+    const char *files_from;      /* --files-from FILE, "-" = stdin */
+    int null_sep;                /* -0: NUL-separated --files-from */
+    unsigned shard_i, shard_n;   /* --shard I/N; shard_n 0 = all files */
+    int procs;                   /* -p; 0 = the usable cores */
+    int timeout_s;               /* --timeout, per image */
+    unsigned long long max_memory; /* --max-memory per worker, bytes */
+    int sync;                    /* --sync: fsync before rename */
+    int force;                   /* -f: rebuild up-to-date thumbnails */
+    int dry_run;                 /* -n */
+    const char *report;          /* --report FILE, "-" = stdout */
+    int progress;                /* PROGRESS_* */
+    int quiet, verbose;
     int help, version;
     char **paths;                /* the operands, in argv */
     int npaths;
@@ -23,10 +36,16 @@ enum {
     OPTIONS_USAGE = 2            /* a usage error; err says which option and why */
 };
 
+#define OPTIONS_DEFAULT_TIMEOUT 60
+#define OPTIONS_DEFAULT_MAX_MEMORY (2ULL << 30)
+
 /* Parses argv (getopt_long; options and operands may be mixed). Returns
  * OPTIONS_OK or OPTIONS_USAGE with a message in err. Resets getopt's state,
  * so it may be called more than once per process. */
 int options_parse(int argc, char **argv, cli_options *opts, char *err, size_t errlen);
+
+/* "123", "64K", "512M", "2G" (binary units) into *out; 0 or -1. */
+int options_parse_bytes(const char *s, unsigned long long *out);
 
 /* The one-line usage and the full --help text. */
 extern const char options_usage[];

@@ -1,5 +1,8 @@
 /* outfile.c - temp file plus rename. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +50,7 @@ static int discard(char *tmp_slot, const char **what, const char *step)
     return -1;
 }
 
-int outfile_write(const char *path, const void *data, size_t len, char *tmp_slot,
+int outfile_write(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
                   size_t tmp_cap, const char **what)
 {
     *what = "create";
@@ -65,10 +68,44 @@ int outfile_write(const char *path, const void *data, size_t len, char *tmp_slot
         errno = e;
         return discard(tmp_slot, what, "write");
     }
+    if (sync && fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return discard(tmp_slot, what, "sync");
+    }
     if (close(fd) != 0)
         return discard(tmp_slot, what, "close");
     if (rename(tmp_slot, path) != 0)
         return discard(tmp_slot, what, "rename");
     tmp_slot[0] = '\0';
     return 0;
+}
+
+/* The PID in ".thumbify-PID-N.tmp", or 0 when name is not ours. */
+static long tmp_owner(const char *name)
+{
+    size_t pre = sizeof OUTFILE_TMP_PREFIX - 1, suf = sizeof OUTFILE_TMP_SUFFIX - 1;
+    size_t len = strlen(name);
+    if (len <= pre + suf || strncmp(name, OUTFILE_TMP_PREFIX, pre) != 0 ||
+        strcmp(name + len - suf, OUTFILE_TMP_SUFFIX) != 0)
+        return 0;
+    char *end;
+    long pid = strtol(name + pre, &end, 10);
+    return *end == '-' && pid > 0 ? pid : 0;
+}
+
+void outfile_remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        long pid = tmp_owner(e->d_name);
+        /* kill(pid, 0) fails with ESRCH only when no such process exists */
+        if (pid && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
 }

@@ -39,3 +39,10 @@ int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt)
     int n = snprintf(buf, cap, "%.*s%s", (int)keep, path, add);
     return n >= 0 && (size_t)n < cap ? 0 : -1;
 }
+
+int outname_final(char *buf, size_t cap, const char *planned, tf_format asked, tf_format made)
+{
+    if (asked == TF_FORMAT_SAME && outname_kind(planned) == TF_FORMAT_SAME)
+        made = TF_FORMAT_SAME;
+    return outname_fix(buf, cap, planned, made);
+}

@@ -17,4 +17,10 @@ tf_format outname_kind(const char *name);
  * TF_FORMAT_SAME copies path as it is. Returns 0, or -1 if buf is short. */
 int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt);
 
+/* The final name of a thumbnail planned as `planned` for requested format
+ * `asked` (-F) once the core has chosen `made`: the extension follows what
+ * was made, except that a name that promised no image format keeps its
+ * name under -F same. Returns 0, or -1 if buf is short. */
+int outname_final(char *buf, size_t cap, const char *planned, tf_format asked, tf_format made);
+
 #endif

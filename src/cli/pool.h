@@ -1,7 +1,8 @@
 /* pool.h - the memory the parent shares with its forked workers: one
  * mmap(MAP_SHARED|MAP_ANONYMOUS) region holding an atomic work cursor, a
- * slot per worker (what it is doing now) and a slot per job (its result).
- * Jobs themselves are inherited read-only through fork. */
+ * slot per worker (what it is doing now), a slot per job (its result), a
+ * flag per output directory, and, when a report is wanted, a message per
+ * job. Jobs themselves are inherited read-only through fork. */
 #ifndef THUMBIFY_POOL_H
 #define THUMBIFY_POOL_H
 
@@ -9,38 +10,55 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-enum { RESULT_PENDING = 0, RESULT_OK, RESULT_FAILED };
+enum {
+    RESULT_PENDING = 0,
+    RESULT_OK,                   /* thumbnail written */
+    RESULT_UPTODATE,             /* thumbnail already current: skipped */
+    RESULT_FAILED
+};
+
+#define RESULT_MSG_MAX 240
 
 typedef struct result_slot {
-    atomic_int state;            /* RESULT_*; written last by the worker */
-    int warnings;
+    atomic_int state;            /* RESULT_*; stored last by the worker */
+    unsigned char warned, path, format, reserved;
     int src_w, src_h, out_w, out_h, scale_denom;
+    float ms;                    /* time spent on the job */
 } result_slot;
 
 typedef struct worker_slot {
     atomic_long current;         /* job index in progress, or -1 */
+    atomic_llong since_ns;       /* CLOCK_MONOTONIC start of that job */
     char tmp[PATH_MAX];          /* temp file being written, or "" */
 } worker_slot;
 
 typedef struct pool_shared {
     atomic_size_t next;          /* the next job to hand out */
+    atomic_size_t done;          /* jobs finished, for progress */
+    atomic_size_t failed;        /* of which failed */
     atomic_int stop;             /* set by the parent: claim nothing more */
-    size_t njobs;
+    size_t njobs, ndirs;
     int nworkers;
-    worker_slot *workers;        /* nworkers slots, in this same mapping */
-    result_slot *results;        /* njobs slots, in this same mapping */
+    worker_slot *workers;        /* nworkers slots */
+    result_slot *results;        /* njobs slots */
+    atomic_int *dir_broken;      /* ndirs flags: output directory unusable */
+    char (*msgs)[RESULT_MSG_MAX]; /* njobs messages, or NULL (no report) */
 } pool_shared;
 
-/* Maps a zeroed region for njobs jobs and nworkers workers; NULL on failure
- * (errno set). The mapping survives fork at the same address. */
-pool_shared *pool_map(size_t njobs, int nworkers);
+/* Maps a zeroed region; NULL on failure (errno set). The mapping survives
+ * fork at the same address. with_msgs adds the per-job messages. */
+pool_shared *pool_map(size_t njobs, int nworkers, size_t ndirs, int with_msgs);
 void pool_unmap(pool_shared *sh);
 
-/* Claims the next job for worker k and publishes it as k's current job.
- * Returns its index, or -1 when the queue is empty or the run is stopping. */
+/* Claims the next job for worker k and publishes it as k's current job,
+ * with its start time. Returns its index, or -1 when the queue is empty or
+ * the run is stopping. */
 long pool_claim(pool_shared *sh, int k);
 
-/* Records job i's result and clears worker k's current job. */
+/* Records job i's final state and clears worker k's current job. */
 void pool_finish(pool_shared *sh, int k, long i, int state);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+long long pool_now_ns(void);
 
 #endif

@@ -1,8 +1,9 @@
-/* run.c - fork, reap, replace, stop.
+/* run.c - fork, reap, replace, time out, stop.
  *
  * The parent blocks SIGCHLD and the stop signals, and waits for them in
  * ppoll() with the old mask: a signal can then only arrive while it waits,
- * so none is lost between checking and sleeping. */
+ * so none is lost between checking and sleeping. ppoll's timeout wakes it
+ * to enforce --timeout and redraw the progress line. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 #include "msg.h"
-#include "pool.h"
+#include "progress.h"
 #include "run.h"
 #include "worker.h"
 
@@ -31,13 +32,17 @@ static void on_child(int sig)
 }
 
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSTOP (sizeof stop_signals / sizeof *stop_signals)
 
 typedef struct parent {
     const cli_options *opts;
     const job_list *jobs;
     pool_shared *sh;
     pid_t *pids;                 /* per worker slot; 0 = not running */
+    long *timed_out;             /* per worker slot: job it was killed on */
     int alive;
+    int progress;
+    long long start_ns;
     sigset_t wait_mask;          /* the mask to wait with (signals open) */
 } parent;
 
@@ -48,7 +53,7 @@ static void install_handlers(parent *p)
     sigaddset(&block, SIGCHLD);
     struct sigaction sa = {0};
     sa.sa_handler = on_stop;
-    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
+    for (size_t i = 0; i < NSTOP; i++) {
         sigaction(stop_signals[i], &sa, NULL);
         sigaddset(&block, stop_signals[i]);
     }
@@ -60,7 +65,7 @@ static void install_handlers(parent *p)
 /* A worker starts with default dispositions and the parent's old mask. */
 static void child_signals(const parent *p)
 {
-    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+    for (size_t i = 0; i < NSTOP; i++)
         signal(stop_signals[i], SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
     sigprocmask(SIG_SETMASK, &p->wait_mask, NULL);
@@ -79,6 +84,7 @@ static int spawn(parent *p, int k)
         _exit(worker_run(p->opts, p->jobs, p->sh, k));
     }
     p->pids[k] = pid;
+    p->timed_out[k] = -1;
     p->alive++;
     return 0;
 }
@@ -93,26 +99,44 @@ static const char *signal_name(int sig, char *buf, size_t cap)
     return buf;
 }
 
-/* A worker that died by a signal: fail the job it was on, remove the temp
- * file it may have left, and report it by name. */
+/* Fails job i for a reason found by the parent, keeping the message for
+ * the report too. */
+static void fail_job(parent *p, long i, const char *why)
+{
+    result_slot *r = &p->sh->results[i];
+    if (atomic_load(&r->state) != RESULT_PENDING)
+        return;
+    atomic_store(&r->state, RESULT_FAILED);
+    atomic_fetch_add(&p->sh->failed, 1);
+    atomic_fetch_add(&p->sh->done, 1);
+    msg_error(p->jobs->v[i].src, "%s", why);
+    if (p->sh->msgs)
+        snprintf(p->sh->msgs[i], RESULT_MSG_MAX, "%s", why);
+}
+
+/* A worker that died by a signal: remove the temp file it may have left,
+ * fail the job it was on, and say why: the time limit, or the signal. */
 static void bury(parent *p, int k, pid_t pid, int sig)
 {
     worker_slot *ws = &p->sh->workers[k];
     if (ws->tmp[0])
         unlink(ws->tmp);
     ws->tmp[0] = '\0';
-    long i = atomic_load(&ws->current);
-    atomic_store(&ws->current, -1);
-    if (stop_signal)
-        return; /* we killed it ourselves */
-    char name[32];
-    signal_name(sig, name, sizeof name);
-    if (i >= 0) {
-        atomic_store(&p->sh->results[i].state, RESULT_FAILED);
-        msg_error(p->jobs->v[i].src, "worker killed by %s", name);
-    } else {
-        msg_line("thumbify: worker process %ld killed by %s", (long)pid, name);
+    long i = atomic_exchange(&ws->current, -1);
+    char why[96];
+    if (p->timed_out[k] >= 0) {
+        snprintf(why, sizeof why, "timed out after %d s (--timeout)", p->opts->timeout_s);
+        fail_job(p, p->timed_out[k], why);
+        return;
     }
+    if (stop_signal)
+        return; /* we ended it ourselves */
+    char name[32];
+    snprintf(why, sizeof why, "worker killed by %s", signal_name(sig, name, sizeof name));
+    if (i >= 0)
+        fail_job(p, i, why);
+    else
+        msg_line("thumbify: worker process %ld killed by %s", (long)pid, name);
 }
 
 static int slot_of(const parent *p, pid_t pid)
@@ -143,6 +167,24 @@ static void reap(parent *p)
     }
 }
 
+/* Kills a worker whose current image has run past --timeout. The start
+ * time is read on both sides of the job index, so a worker that moved on
+ * to its next image in between is not killed for the old one. */
+static void enforce_timeout(parent *p, long long now)
+{
+    long long limit = (long long)p->opts->timeout_s * 1000000000LL;
+    for (int k = 0; k < p->sh->nworkers; k++) {
+        worker_slot *ws = &p->sh->workers[k];
+        long long since = atomic_load(&ws->since_ns);
+        long i = atomic_load(&ws->current);
+        if (!p->pids[k] || i < 0 || p->timed_out[k] >= 0 || now - since < limit ||
+            atomic_load(&ws->since_ns) != since)
+            continue;
+        p->timed_out[k] = i;
+        kill(p->pids[k], SIGKILL);
+    }
+}
+
 /* First stop signal: hand out nothing more and end the workers, whose
  * temp files bury() removes. Later ones: SIGKILL, for a worker stuck. */
 static void stop_workers(parent *p, int *sent)
@@ -161,43 +203,65 @@ static void count(const parent *p, run_stats *st)
     for (size_t i = 0; i < p->sh->njobs; i++) {
         const result_slot *r = &p->sh->results[i];
         int state = atomic_load(&r->state);
-        if (state == RESULT_OK)
-            st->ok++;
-        else if (state == RESULT_FAILED)
-            st->failed++;
-        else if (stop_signal)
-            st->not_done++;
-        else {                   /* claimed, then its worker vanished */
-            msg_error(p->jobs->v[i].src, "not processed: its worker exited early");
-            st->failed++;
-        }
-        st->warnings += r->warnings > 0;
+        if (state == RESULT_PENDING && !stop_signal)
+            fail_job((parent *)p, (long)i, "not processed: its worker exited early");
+        state = atomic_load(&r->state);
+        st->ok += state == RESULT_OK;
+        st->uptodate += state == RESULT_UPTODATE;
+        st->failed += state == RESULT_FAILED;
+        st->not_done += state == RESULT_PENDING;
+        st->warnings += r->warned;
     }
     st->signal = stop_signal;
 }
 
-int run_jobs(const cli_options *opts, const job_list *jobs, int nworkers, run_stats *st)
+/* Sleeps until a signal arrives, or for at most 100 ms when a clock is
+ * running (the time limit, the progress line). */
+static void wait_event(parent *p)
 {
-    parent p = {opts, jobs, pool_map(jobs->n, nworkers), calloc((size_t)nworkers, sizeof(pid_t)),
-                0, {{0}}};
-    if (!p.sh || !p.pids) {
+    struct timespec tick = {0, 100000000L};
+    ppoll(NULL, 0, &tick, &p->wait_mask);
+}
+
+static void supervise(parent *p)
+{
+    int sent = 0;
+    while (p->alive > 0) {
+        wait_event(p);
+        stop_workers(p, &sent);
+        reap(p);
+        long long now = pool_now_ns();
+        if (!stop_signal)
+            enforce_timeout(p, now);
+        if (p->progress)
+            progress_show(atomic_load(&p->sh->done), atomic_load(&p->sh->failed),
+                          p->sh->njobs, p->start_ns, now);
+    }
+    if (p->progress)
+        progress_clear();
+}
+
+pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworkers,
+                      run_stats *st)
+{
+    parent p = {.opts = opts, .jobs = jobs, .progress = progress_wanted(opts),
+                .start_ns = pool_now_ns()};
+    p.sh = pool_map(jobs->n, nworkers, jobs->ndirs, opts->report != NULL);
+    p.pids = calloc((size_t)nworkers, sizeof *p.pids);
+    p.timed_out = calloc((size_t)nworkers, sizeof *p.timed_out);
+    if (!p.sh || !p.pids || !p.timed_out) {
         msg_line("thumbify: cannot set up the worker pool: %s", strerror(errno));
         pool_unmap(p.sh);
-        free(p.pids);
-        return -1;
+        p.sh = NULL;
+    } else {
+        install_handlers(&p);
+        for (int k = 0; k < nworkers && !stop_signal; k++)
+            if (spawn(&p, k) != 0 && p.alive == 0)
+                break;
+        supervise(&p);
+        count(&p, st);
     }
-    install_handlers(&p);
-    for (int k = 0; k < nworkers && !stop_signal; k++)
-        if (spawn(&p, k) != 0 && p.alive == 0)
-            break;
-    int sent = 0;
-    while (p.alive > 0) {
-        ppoll(NULL, 0, NULL, &p.wait_mask);
-        stop_workers(&p, &sent);
-        reap(&p);
-    }
-    count(&p, st);
-    pool_unmap(p.sh);
     free(p.pids);
-    return 0;
+    free(p.timed_out);
+    return p.sh;
 }

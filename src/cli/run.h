@@ -1,6 +1,6 @@
 /* run.h - the parent's side of a run: fork the workers, reap them with
- * waitpid, replace a worker killed by a signal, stop cleanly on
- * SIGINT/SIGTERM/SIGHUP. */
+ * waitpid, replace a worker killed by a signal or by the per-image time
+ * limit, show progress, stop cleanly on SIGINT/SIGTERM/SIGHUP. */
 #ifndef THUMBIFY_RUN_H
 #define THUMBIFY_RUN_H
 
@@ -8,14 +8,18 @@
 
 #include "jobs.h"
 #include "options.h"
+#include "pool.h"
 
 typedef struct run_stats {
-    size_t ok, failed, not_done, warnings;
+    size_t ok, uptodate, failed, not_done, warnings;
     int signal;                  /* the signal that stopped the run, or 0 */
 } run_stats;
 
-/* Runs every job on nworkers (>= 1) forked workers and fills *st. Returns
- * 0, or -1 when the run could not start (message already printed). */
-int run_jobs(const cli_options *opts, const job_list *jobs, int nworkers, run_stats *st);
+/* Runs every job on nworkers (>= 1) forked workers, fills *st and returns
+ * the shared region (results, messages) for reporting; the caller unmaps
+ * it with pool_unmap. NULL when the run could not start (message already
+ * printed). */
+pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworkers,
+                      run_stats *st);
 
 #endif

@@ -6,60 +6,131 @@
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "msg.h"
 #include "outfile.h"
 #include "outname.h"
+#include "stamp.h"
 #include "worker.h"
 
-typedef struct source_buf {
-    unsigned char *data;
+typedef struct worker {
+    const cli_options *o;
+    const job_list *jobs;
+    pool_shared *sh;
+    int k;
+    tf_ctx *ctx;
+    unsigned char *buf;          /* the source file, reused */
     size_t len, cap;
-    struct stat st;
-} source_buf;
+    long i;                      /* the current job */
+    const job *j;
+    result_slot *rs;
+} worker;
+
+/* Says something about the current job on stderr and, when a report is
+ * being made, keeps the first thing said in its shared message slot. */
+__attribute__((format(printf, 3, 4)))
+static void say(worker *w, int warning, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (warning)
+        msg_warning(w->j->src, "%s", text);
+    else
+        msg_error(w->j->src, "%s", text);
+    if (w->sh->msgs && !w->sh->msgs[w->i][0])
+        snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.220s", warning ? "warning: " : "", text);
+}
 
 /* Reads the whole file with one read in the common case. Opened read-only:
  * a source is never modified. */
-static int read_source(const char *path, source_buf *b)
+static int read_source(worker *w, struct stat *st)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 || fstat(fd, &b->st) != 0) {
-        msg_error(path, "cannot open: %s", strerror(errno));
+    int fd = open(w->j->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || fstat(fd, st) != 0) {
+        say(w, 0, "cannot open: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
-    size_t want = (size_t)b->st.st_size;
-    if (want + 1 > b->cap) {     /* +1: a read of 0 confirms the end */
-        free(b->data);
-        b->cap = want + 1;
-        if (!(b->data = malloc(b->cap))) {
-            b->cap = 0;
+    size_t want = (size_t)st->st_size;
+    if (want + 1 > w->cap) {     /* +1: a read of 0 confirms the end */
+        free(w->buf);
+        w->cap = want + 1;
+        if (!(w->buf = malloc(w->cap))) {
+            w->cap = 0;
             close(fd);
-            msg_error(path, "out of memory reading %zu bytes", want);
+            say(w, 0, "out of memory reading %zu bytes", want);
             return -1;
         }
     }
-    b->len = 0;
-    for (;;) {
-        ssize_t r = read(fd, b->data + b->len, b->cap - b->len);
+    w->len = 0;
+    ssize_t r = 0;
+    while (w->len < w->cap && (r = read(fd, w->buf + w->len, w->cap - w->len)) != 0) {
         if (r < 0 && errno == EINTR)
             continue;
-        if (r < 0) {
-            msg_error(path, "cannot read: %s", strerror(errno));
-            close(fd);
-            return -1;
-        }
-        b->len += (size_t)r;
-        if (r == 0 || b->len == b->cap)
-            break;               /* a file that grew is taken as first seen */
+        if (r < 0)
+            break;
+        w->len += (size_t)r;     /* a file that grew is taken as first seen */
     }
+    int e = errno;
     close(fd);
+    if (r < 0) {
+        say(w, 0, "cannot read: %s", strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+#ifdef THUMBIFY_TESTING
+/* Test-only fault injection, compiled only with -DTHUMBIFY_TESTING=ON: a
+ * source whose path contains $THUMBIFY_TEST_CRASH kills its worker with
+ * SIGSEGV, as a decoder bug would; one containing $THUMBIFY_TEST_HANG
+ * makes it hang, as a decoder stuck in a loop would. */
+static void inject_faults(const char *path)
+{
+    const char *crash = getenv("THUMBIFY_TEST_CRASH"), *hang = getenv("THUMBIFY_TEST_HANG");
+    if (crash && *crash && strstr(path, crash))
+        raise(SIGSEGV);
+    while (hang && *hang && strstr(path, hang))
+        pause();
+}
+#else
+static void inject_faults(const char *path)
+{
+    (void)path;
+}
+#endif
+
+/* Where this thumbnail goes (see outname_final): PNG bytes in a .jpg make
+ * a .png. */
+static int final_path(worker *w, tf_format fmt, char *buf, size_t cap)
+{
+    if (outname_final(buf, cap, w->j->out, w->o->params.format, fmt) == 0)
+        return 0;
+    say(w, 0, "output path for %s is too long", w->j->out);
+    return -1;
+}
+
+/* Reports damage; under --strict it fails the file. */
+static int judge_warnings(worker *w, const tf_result *r)
+{
+    if (!r->warnings)
+        return 0;
+    if (w->o->strict) {
+        say(w, 0, "%s (failed: --strict)", tf_message(w->ctx));
+        return -1;
+    }
+    say(w, 1, "%s", tf_message(w->ctx));
     return 0;
 }
 
@@ -71,91 +142,90 @@ static int would_replace_source(const char *out, const struct stat *src)
     return stat(out, &st) == 0 && st.st_dev == src->st_dev && st.st_ino == src->st_ino;
 }
 
-#ifdef THUMBIFY_TESTING
-/* Test-only fault injection: a source whose path contains
- * $THUMBIFY_TEST_CRASH kills its worker with SIGSEGV, as a decoder bug
- * would. Compiled only with -DTHUMBIFY_TESTING=ON. */
-static void inject_faults(const char *path)
+/* Errors that will hit every file in that directory: say so once, and
+ * let the other workers skip its files quietly. */
+static int dir_level(int e)
 {
-    const char *crash = getenv("THUMBIFY_TEST_CRASH");
-    if (crash && *crash && strstr(path, crash))
-        raise(SIGSEGV);
+    return e == EACCES || e == EROFS || e == ENOSPC || e == EDQUOT || e == ENOENT ||
+           e == ENOTDIR || e == EPERM;
 }
-#else
-static void inject_faults(const char *path)
-{
-    (void)path;
-}
-#endif
 
-static void verbose_line(const job *j, const tf_result *r, const char *out)
+static int write_thumbnail(worker *w, const tf_result *r, const char *out)
+{
+    const char *what;
+    worker_slot *ws = &w->sh->workers[w->k];
+    if (outfile_write(out, r->data, r->size, w->o->sync, ws->tmp, sizeof ws->tmp, &what) == 0)
+        return 0;
+    int e = errno;
+    if (strcmp(what, "create") == 0 && dir_level(e)) {
+        if (atomic_exchange(&w->sh->dir_broken[w->j->dir], 1) == 0)
+            msg_error(w->jobs->dirs[w->j->dir].path,
+                      "output directory unusable: %s; its remaining images are skipped",
+                      strerror(e));
+        say(w, 0, "cannot write %s: %s", out, strerror(e));
+        return -1;
+    }
+    say(w, 0, "cannot %s %s: %s", what, out, strerror(e));
+    return -1;
+}
+
+static void verbose_line(worker *w, const tf_result *r, const char *out)
 {
     char orient[16] = "";
     if (r->orientation != 1)
         snprintf(orient, sizeof orient, ", orientation %d", r->orientation);
-    msg_error(j->src, "%dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", r->src_w, r->src_h,
+    msg_error(w->j->src, "%dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", r->src_w, r->src_h,
               r->out_w, r->out_h, tf_path_str(r->path), r->scale_denom, orient,
               r->note[0] ? "; " : "", r->note, out);
 }
 
-/* Where this thumbnail goes: the planned name, with its extension changed
- * when the content decided another format than the name promised (PNG
- * bytes in a .jpg). A name that promised nothing keeps its name. */
-static int final_path(const cli_options *o, const job *j, tf_format fmt, char *buf, size_t cap)
+static void record(result_slot *rs, const tf_result *r)
 {
-    if (o->params.format == TF_FORMAT_SAME && outname_kind(j->out) == TF_FORMAT_SAME)
-        fmt = TF_FORMAT_SAME;
-    if (outname_fix(buf, cap, j->out, fmt) == 0)
-        return 0;
-    msg_error(j->src, "output path for %s is too long", j->out);
-    return -1;
+    rs->warned = r->warnings > 0;
+    rs->path = (unsigned char)r->path;
+    rs->format = (unsigned char)r->format;
+    rs->src_w = r->src_w;
+    rs->src_h = r->src_h;
+    rs->out_w = r->out_w;
+    rs->out_h = r->out_h;
+    rs->scale_denom = r->scale_denom;
 }
 
-/* Reports damage; under --strict it fails the file. */
-static int judge_warnings(const cli_options *o, const job *j, const tf_result *r, tf_ctx *ctx)
+static int make_one(worker *w)
 {
-    if (!r->warnings)
-        return 0;
-    if (o->strict) {
-        msg_error(j->src, "%s (failed: --strict)", tf_message(ctx));
-        return -1;
-    }
-    msg_warning(j->src, "%s", tf_message(ctx));
-    return 0;
-}
-
-static int make_one(const cli_options *o, const job *j, tf_ctx *ctx, source_buf *b,
-                    worker_slot *ws, result_slot *rs)
-{
-    inject_faults(j->src);
-    if (read_source(j->src, b) != 0)
+    struct stat st;
+    char stamp[STAMP_MAX], out[PATH_MAX];
+    inject_faults(w->j->src);
+    if (atomic_load(&w->sh->dir_broken[w->j->dir]))
+        return RESULT_FAILED;    /* said once, for the whole directory */
+    if (stat(w->j->src, &st) != 0) {
+        say(w, 0, "cannot access: %s", strerror(errno));
         return RESULT_FAILED;
+    }
+    stamp_make(stamp, sizeof stamp, w->o, &st);
+    if (!w->o->force && stamp_up_to_date(w->o, w->j, stamp))
+        return RESULT_UPTODATE;
+    if (read_source(w, &st) != 0)
+        return RESULT_FAILED;
+    stamp_make(stamp, sizeof stamp, w->o, &st); /* as read, if it changed */
+    tf_params params = w->o->params;
+    params.comment = stamp;
     tf_result r;
-    tf_status st = tf_thumbnail(ctx, b->data, b->len, &o->params, &r);
-    if (st != TF_OK) {
-        msg_error(j->src, "%s", tf_message(ctx));
+    if (tf_thumbnail(w->ctx, w->buf, w->len, &params, &r) != TF_OK) {
+        say(w, 0, "%s", tf_message(w->ctx));
         return RESULT_FAILED;
     }
-    rs->warnings = r.warnings;
-    rs->src_w = r.src_w;
-    rs->src_h = r.src_h;
-    rs->out_w = r.out_w;
-    rs->out_h = r.out_h;
-    rs->scale_denom = r.scale_denom;
-    char out[PATH_MAX];
-    if (judge_warnings(o, j, &r, ctx) != 0 || final_path(o, j, r.format, out, sizeof out) != 0)
+    record(w->rs, &r);
+    if (judge_warnings(w, &r) != 0 || final_path(w, r.format, out, sizeof out) != 0)
         return RESULT_FAILED;
-    if (would_replace_source(out, &b->st)) {
-        msg_error(j->src, "output %s is the source itself; not written", out);
+    if (would_replace_source(out, &st)) {
+        say(w, 0, "output %s is the source itself; not written", out);
         return RESULT_FAILED;
     }
-    const char *what;
-    if (outfile_write(out, r.data, r.size, ws->tmp, sizeof ws->tmp, &what) != 0) {
-        msg_error(out, "cannot %s the thumbnail: %s", what, strerror(errno));
+    if (write_thumbnail(w, &r, out) != 0)
         return RESULT_FAILED;
-    }
-    if (o->verbose)
-        verbose_line(j, &r, out);
+    if (w->o->verbose)
+        verbose_line(w, &r, out);
     return RESULT_OK;
 }
 
@@ -171,28 +241,47 @@ static void keep_freed_memory(void)
     mallopt(M_TOP_PAD, 64 << 20);
 }
 
-int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
+/* The process-wide setup of a worker: signals, memory limit. */
+static void prepare(const cli_options *o)
 {
-    keep_freed_memory();
     /* The terminal's Ctrl-C reaches the whole process group; the parent
-     * decides what happens, and tells workers to stop through sh->stop. */
+     * decides what happens. A file-size limit must fail the write with
+     * EFBIG, not kill the worker. */
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
-    tf_ctx *ctx = tf_new();
-    if (!ctx) {
+    signal(SIGXFSZ, SIG_IGN);
+#if !defined(__SANITIZE_ADDRESS__) /* ASan reserves terabytes of address space */
+    struct rlimit rl = {(rlim_t)o->max_memory, (rlim_t)o->max_memory};
+    struct rlimit cur;
+    if (getrlimit(RLIMIT_AS, &cur) == 0 && cur.rlim_max != RLIM_INFINITY &&
+        cur.rlim_max < rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max = cur.rlim_max;
+    setrlimit(RLIMIT_AS, &rl);
+#else
+    (void)o;
+#endif
+    keep_freed_memory();
+}
+
+int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
+{
+    prepare(o);
+    worker w = {.o = o, .jobs = jobs, .sh = sh, .k = k, .ctx = tf_new()};
+    if (!w.ctx) {
         msg_line("thumbify: worker %d: out of memory", k);
         return WORKER_BROKEN;
     }
-    source_buf b = {0};
     int failed = 0;
-    long i;
-    while ((i = pool_claim(sh, k)) >= 0) {
-        result_slot *rs = &sh->results[i];
-        int state = make_one(o, &jobs->v[i], ctx, &b, &sh->workers[k], rs);
-        failed |= state != RESULT_OK;
-        pool_finish(sh, k, i, state);
+    while ((w.i = pool_claim(sh, k)) >= 0) {
+        w.j = &jobs->v[w.i];
+        w.rs = &sh->results[w.i];
+        long long t0 = pool_now_ns();
+        int state = make_one(&w);
+        w.rs->ms = (float)((double)(pool_now_ns() - t0) / 1e6);
+        failed |= state == RESULT_FAILED;
+        pool_finish(sh, k, w.i, state);
     }
-    free(b.data);
-    tf_free(ctx);
+    free(w.buf);
+    tf_free(w.ctx);
     return failed ? WORKER_SOME_FAILED : WORKER_ALL_OK;
 }

@@ -13,6 +13,7 @@ void tf_params_default(tf_params *p)
     p->quality = 85;
     p->format = TF_FORMAT_SAME;
     p->use_embedded = 0;
+    p->comment = NULL;
     p->max_pixels = TF_DEFAULT_MAX_PIXELS;
     p->max_scans = 1000;
 }

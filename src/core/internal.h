@@ -82,11 +82,12 @@ tf_status tf_orient(tf_ctx *ctx, const tf_image *src, tf_image *dst, int orienta
 /* Drops the alpha channel of img in place, compositing over white. */
 void tf_flatten(tf_image *img);
 
-/* Encoders: data and size point into a buffer owned by the handle. */
-tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality,
+/* Encoders: data and size point into a buffer owned by the handle;
+ * comment (or NULL) is stored as a COM marker / tEXt chunk. */
+tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality, const char *comment,
                          const unsigned char **data, size_t *size);
 void tf_jpeg_enc_free(struct tf_jpeg_enc *enc);
-tf_status tf_png_encode(tf_ctx *ctx, const tf_image *img, const unsigned char **data,
-                        size_t *size);
+tf_status tf_png_encode(tf_ctx *ctx, const tf_image *img, const char *comment,
+                        const unsigned char **data, size_t *size);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <jerror.h>
 
 #include "exif.h"
 #include "internal.h"
@@ -45,8 +46,9 @@ static void on_error_exit(j_common_ptr cinfo)
     struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
     char buf[JMSG_LENGTH_MAX];
     format_lower(cinfo, buf);
-    tf_fail(err->ctx, TF_E_DECODE, "%s", buf);
-    err->status = TF_E_DECODE;
+    err->status = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? TF_E_NOMEM : TF_E_DECODE;
+    tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "",
+            buf);
     longjmp(err->jump, 1);
 }
 

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -131,7 +132,8 @@ static void set_params(j_compress_ptr cinfo, const tf_image *img, int quality)
 }
 
 __attribute__((noinline)) static tf_status guarded_encode(struct tf_jpeg_enc *enc,
-                                                          const tf_image *img, int quality)
+                                                          const tf_image *img, int quality,
+                                                          const char *comment)
 {
     j_compress_ptr cinfo = &enc->cinfo;
     if (setjmp(enc->jump)) {
@@ -140,6 +142,8 @@ __attribute__((noinline)) static tf_status guarded_encode(struct tf_jpeg_enc *en
     }
     set_params(cinfo, img, quality);
     jpeg_start_compress(cinfo, TRUE);
+    if (comment)
+        jpeg_write_marker(cinfo, JPEG_COM, (const JOCTET *)comment, (unsigned)strlen(comment));
     size_t stride = (size_t)img->w * img->channels;
     while (cinfo->next_scanline < cinfo->image_height) {
         JSAMPROW row = img->px + stride * cinfo->next_scanline;
@@ -149,7 +153,7 @@ __attribute__((noinline)) static tf_status guarded_encode(struct tf_jpeg_enc *en
     return TF_OK;
 }
 
-tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality,
+tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality, const char *comment,
                          const unsigned char **data, size_t *size)
 {
     struct tf_jpeg_enc *enc = NULL;
@@ -157,7 +161,7 @@ tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality,
     if (st != TF_OK)
         return st;
     enc->nomem = 0;
-    st = guarded_encode(enc, img, quality);
+    st = guarded_encode(enc, img, quality, comment);
     if (st != TF_OK)
         return tf_fail(ctx, st, "cannot encode the thumbnail: %s", enc->why);
     *data = enc->buf;

@@ -56,6 +56,9 @@ typedef struct tf_params {
     unsigned long long max_pixels; /* refuse larger images before decoding */
     int max_scans;               /* refuse progressive files with more scans */
     int use_embedded;            /* allow TF_PATH_EMBEDDED (may be stale) */
+    const char *comment;         /* stored in the thumbnail (JPEG COM marker,
+                                    PNG tEXt "Comment" right after IHDR), or
+                                    NULL; at most 1000 bytes */
 } tf_params;
 
 typedef struct tf_result {

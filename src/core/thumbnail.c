@@ -12,6 +12,8 @@ static tf_status check_params(tf_ctx *ctx, const tf_params *p)
         return tf_fail(ctx, TF_E_INVALID, "quality %d is not in 1..100", p->quality);
     if (p->max_scans < 1)
         return tf_fail(ctx, TF_E_INVALID, "scan limit %d is below 1", p->max_scans);
+    if (p->comment && strlen(p->comment) > 1000)
+        return tf_fail(ctx, TF_E_INVALID, "comment longer than 1000 bytes");
     if (p->format < TF_FORMAT_SAME || p->format > TF_FORMAT_PNG)
         return tf_fail(ctx, TF_E_INVALID, "unknown output format %d", (int)p->format);
     return TF_OK;
@@ -75,7 +77,7 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
         return st;
     out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
     if (out->format == TF_FORMAT_PNG)
-        return tf_png_encode(ctx, img, &out->data, &out->size);
+        return tf_png_encode(ctx, img, params->comment, &out->data, &out->size);
     tf_flatten(img);
-    return tf_jpeg_encode(ctx, img, params->quality, &out->data, &out->size);
+    return tf_jpeg_encode(ctx, img, params->quality, params->comment, &out->data, &out->size);
 }

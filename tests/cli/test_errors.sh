@@ -110,7 +110,7 @@ run -o "$WORK/dupout" "$WORK/dupa" "$WORK/dupb"
 check "same output name twice: exit 1" [ "$rc" -eq 1 ]
 check "same output name twice: explained" grep -q "would also be written from" "$WORK/err"
 check "same file given twice is done once" bash -c \
-    "'$THUMBIFY' '$WORK/one/gradient_640x480.jpg' '$WORK/one/gradient_640x480.jpg' 2>&1 | grep -q '^1 thumbnail, 0 failed'"
+    "'$THUMBIFY' -f '$WORK/one/gradient_640x480.jpg' '$WORK/one/gradient_640x480.jpg' 2>&1 | grep -q '^1 thumbnail, 0 failed'"
 
 # A worker killed by a signal: the file is named with the signal, a new
 # worker finishes the queue (needs the test-only fault injection).

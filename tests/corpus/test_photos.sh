@@ -20,8 +20,15 @@ for src in "$photos"/*.jpg; do
     read -r tw th _ < <("$TFTOOL" dims "$t")
     check "$(basename "$src"): ${tw}x${th}, fits 75x75, longer side 75" \
         bash -c "[ $tw -le 75 ] && [ $th -le 75 ] && [ \$(( $tw > $th ? $tw : $th )) -eq 75 ]"
-    check "$(basename "$src"): aspect kept" fits_box "$t" "$src" 75 75
-    line=$("$TFTOOL" psnr "$src" "$t" 30)
+    # a photo stored turned (EXIF orientation 5-8) has its sides swapped
+    if [ "$("$TFTOOL" exif-orientation "$src")" -ge 5 ]; then
+        read -r sw sh _ < <("$TFTOOL" dims "$src")
+        check "$(basename "$src"): stored turned, thumbnail upright (${tw}x${th})" \
+            bash -c "[ \$(( ($tw > $th) == ($sw > $sh) )) -eq 0 ]"
+    else
+        check "$(basename "$src"): aspect kept" fits_box "$t" "$src" 75 75
+    fi
+    line=$("$TFTOOL" psnr --orient auto "$src" "$t" 30)
     check "$line, at least 30 dB" [ $? -eq 0 ]
 done
 after=$(cd "$photos" && sha256sum *.jpg; stat -c '%n %Y' *.jpg)

@@ -160,7 +160,7 @@ static void valid_cases(void)
         {{"--help"}, {.help = 1}},
         {{"-V"}, {.version = 1}},
         {{"--version"}, {.version = 1}},
-        {{"--pro=3", "--verb", "a"}, {.procs = 3, .verbose = 1, .paths = {"a"}}}, /* unique prefixes */
+        {{"--proc=3", "--verb", "a"}, {.procs = 3, .verbose = 1, .paths = {"a"}}}, /* unique prefixes */
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         char *argv[MAXARGS], err[256], want[512], got[512];

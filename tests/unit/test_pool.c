@@ -41,9 +41,9 @@ static void worker(pool_shared *sh, tally *t, int k)
 
 static void forked_workers(void)
 {
-    pool_shared *sh = pool_map(NJOBS, NWORKERS);
+    pool_shared *sh = pool_map(NJOBS, NWORKERS, 0, 0);
     tally *t = mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (!CHECK(sh && t != MAP_FAILED, "pool_map(%d jobs, %d workers) and the tally mapping",
+    if (!CHECK(sh && t != MAP_FAILED, "pool_map(%d jobs, %d workers, 0, 0) and the tally mapping",
                NJOBS, NWORKERS))
         return;
 
@@ -107,8 +107,8 @@ static void forked_workers(void)
 
 static void stop_flag(void)
 {
-    pool_shared *sh = pool_map(10, 2);
-    if (!CHECK(sh != NULL, "pool_map(10, 2)"))
+    pool_shared *sh = pool_map(10, 2, 0, 0);
+    if (!CHECK(sh != NULL, "pool_map(10, 2, 0, 0)"))
         return;
     long a = pool_claim(sh, 0), b = pool_claim(sh, 1);
     int claimed = a == 0 && b == 1 && atomic_load(&sh->workers[0].current) == 0 &&
@@ -136,7 +136,7 @@ static void stop_flag(void)
 
 static void empty_queue(void)
 {
-    pool_shared *sh = pool_map(0, 3);
+    pool_shared *sh = pool_map(0, 3, 0, 0);
     int ok = sh != NULL;
     if (ok) {
         ok = sh->njobs == 0 && pool_claim(sh, 0) == -1 && pool_claim(sh, 2) == -1 &&

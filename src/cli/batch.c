@@ -1,0 +1,88 @@
+/* batch.c - a run from operands to report. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "batch.h"
+#include "cpus.h"
+#include "jobs.h"
+#include "msg.h"
+#include "pool.h"
+#include "report.h"
+#include "stamp.h"
+
+static int workers_for(const cli_options *o, size_t njobs)
+{
+    int n = o->procs ? o->procs : usable_cpus();
+    return (size_t)n > njobs ? (int)njobs : n;
+}
+
+/* -n: says on stdout what a run would do, writes nothing. uptodate[i]
+ * records the answer for the report. */
+static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *uptodate,
+                    run_stats *st)
+{
+    for (size_t i = 0; i < jobs->n; i++) {
+        const job *j = &jobs->v[i];
+        struct stat sb;
+        char stamp[STAMP_MAX];
+        int fresh = 0;
+        if (stat(j->src, &sb) == 0) {
+            stamp_make(stamp, sizeof stamp, o, &sb);
+            fresh = !o->force && stamp_up_to_date(o, j, stamp);
+        }
+        if (uptodate)
+            uptodate[i] = (unsigned char)fresh;
+        if (fresh)
+            printf("up to date: %s\n", j->src);
+        else
+            printf("would make: %s -> %s\n", j->src, j->out);
+        st->uptodate += (size_t)fresh;
+        st->not_done += (size_t)!fresh;
+    }
+    fflush(stdout);
+}
+
+static double megapixels(const pool_shared *sh)
+{
+    double mp = 0;
+    for (size_t i = 0; i < sh->njobs; i++)
+        if (atomic_load(&sh->results[i].state) == RESULT_OK)
+            mp += (double)sh->results[i].src_w * sh->results[i].src_h / 1e6;
+    return mp;
+}
+
+int batch_run(const cli_options *o, batch_result *res)
+{
+    long long t0 = pool_now_ns();
+    job_list jobs = {0};
+    *res = (batch_result){0};
+    if (jobs_scan(o, &jobs) != 0) {
+        msg_line("thumbify: out of memory while scanning");
+        jobs_free(&jobs);
+        return -1;
+    }
+    if (!o->dry_run)
+        jobs_make_dirs(&jobs);
+    jobs_finalize(&jobs);
+    res->inputs = jobs.n;
+    pool_shared *sh = NULL;
+    unsigned char *uptodate = NULL;
+    int rc = 0;
+    if (o->dry_run) {
+        uptodate = calloc(jobs.n + 1, 1);
+        dry_run(o, &jobs, uptodate, &res->st);
+    } else if (jobs.n > 0) {
+        sh = run_jobs(o, &jobs, workers_for(o, jobs.n), &res->st);
+        rc = sh ? 0 : -1;
+    }
+    res->megapixels = sh ? megapixels(sh) : 0;
+    res->seconds = (double)(pool_now_ns() - t0) / 1e9;
+    if (o->report && rc == 0 && report_write(o, &jobs, sh, uptodate, &res->st, res->seconds))
+        res->st.failed++;
+    res->st.failed += (size_t)jobs.failed;
+    pool_unmap(sh);
+    free(uptodate);
+    jobs_free(&jobs);
+    return rc;
+}

@@ -1,0 +1,130 @@
+/* report.c - the JSON report. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "outfile.h"
+#include "outname.h"
+#include "report.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
+static int utf8_len(const unsigned char *s)
+{
+    int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+          : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 2 && s[0] < 0xc2)
+        return 0;                /* overlong */
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
+        return 0;                /* overlong, or a UTF-16 surrogate */
+    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || s[0] > 0xf4 || (s[0] == 0xf4 && s[1] >= 0x90)))
+        return 0;
+    return n;
+}
+
+static void json_string(FILE *f, const char *text)
+{
+    if (!text) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *s = (const unsigned char *)text; *s;) {
+        int n = utf8_len(s);
+        if (n == 1 && (*s == '"' || *s == '\\'))
+            fprintf(f, "\\%c", *s);
+        else if (n == 1 && *s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else if (n > 0)
+            fwrite(s, 1, (size_t)n, f);
+        else
+            fprintf(f, "\\u%04x", *s), n = 1; /* not UTF-8: the byte as U+00XX */
+        s += n;
+    }
+    fputc('"', f);
+}
+
+static const char *status_name(int state)
+{
+    switch (state) {
+    case RESULT_OK: return "ok";
+    case RESULT_UPTODATE: return "up to date";
+    case RESULT_FAILED: return "failed";
+    }
+    return "skipped";
+}
+
+static void record(FILE *f, const cli_options *o, const job *j, const result_slot *r,
+                   const char *msg, int state)
+{
+    char out[PATH_MAX];
+    int made = r && r->src_w;
+    if (!made || outname_final(out, sizeof out, j->out, o->params.format, r->format) != 0)
+        snprintf(out, sizeof out, "%s", j->out);
+    fputs("    {\"source\": ", f);
+    json_string(f, j->src);
+    fputs(", \"output\": ", f);
+    json_string(f, out);
+    fprintf(f, ", \"status\": \"%s\", \"message\": ", status_name(state));
+    json_string(f, msg && *msg ? msg : NULL);
+    if (made)
+        fprintf(f,
+                ", \"source_width\": %d, \"source_height\": %d, \"width\": %d, \"height\": %d, "
+                "\"decode\": \"%s\", \"scale\": \"1/%d\"",
+                r->src_w, r->src_h, r->out_w, r->out_h, tf_path_str((tf_path)r->path),
+                r->scale_denom);
+    fprintf(f, ", \"ms\": %.2f}", r ? (double)r->ms : 0.0);
+}
+
+static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool_shared *sh,
+                 const unsigned char *uptodate, const run_stats *st, double seconds)
+{
+    fprintf(f, "{\n  \"thumbify\": \"%s\",\n  \"dry_run\": %s,\n  \"files\": [\n", TF_VERSION,
+            o->dry_run ? "true" : "false");
+    for (size_t i = 0; i < jobs->n; i++) {
+        const result_slot *r = sh ? &sh->results[i] : NULL;
+        int state = r ? atomic_load(&r->state)
+                      : uptodate && uptodate[i] ? RESULT_UPTODATE : RESULT_PENDING;
+        record(f, o, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
+        fputs(i + 1 < jobs->n ? ",\n" : "\n", f);
+    }
+    fprintf(f,
+            "  ],\n  \"totals\": {\"inputs\": %zu, \"ok\": %zu, \"up_to_date\": %zu, "
+            "\"failed\": %zu, \"skipped\": %zu, \"warnings\": %zu, \"path_errors\": %d, "
+            "\"seconds\": %.3f}\n}\n",
+            jobs->n, st->ok, st->uptodate, st->failed, st->not_done,
+            st->warnings, jobs->failed, seconds);
+}
+
+int report_write(const cli_options *o, const job_list *jobs, const pool_shared *sh,
+                 const unsigned char *uptodate, const run_stats *st, double seconds)
+{
+    if (strcmp(o->report, "-") == 0) {
+        body(stdout, o, jobs, sh, uptodate, st, seconds);
+        if (fflush(stdout) == 0)
+            return 0;
+        msg_error("stdout", "cannot write the report: %s", strerror(errno));
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        msg_error(o->report, "cannot write the report: %s", strerror(errno));
+        return -1;
+    }
+    body(mem, o, jobs, sh, uptodate, st, seconds);
+    fclose(mem);
+    char tmp[PATH_MAX];
+    const char *what = "write";
+    int rc = text ? outfile_write(o->report, text, len, 0, tmp, sizeof tmp, &what) : -1;
+    if (rc != 0)
+        msg_error(o->report, "cannot write the report: %s", strerror(errno));
+    free(text);
+    return rc;
+}

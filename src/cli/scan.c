@@ -1,0 +1,302 @@
+/* scan.c - operands and --files-from paths into jobs: directories (with -r,
+ * trees mirrored under the output root), files as given, --shard. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "jobs.h"
+#include "msg.h"
+#include "outname.h"
+
+typedef struct ident {
+    dev_t dev;
+    ino_t ino;
+} ident;
+
+typedef struct scanner {
+    const cli_options *o;
+    job_list *l;
+    ident *outs;                 /* existing output roots of this run */
+    size_t nouts;
+    ident *path;                 /* directories from the root down: loops */
+    size_t depth, cap;
+} scanner;
+
+static int same(ident a, const struct stat *st)
+{
+    return a.dev == st->st_dev && a.ino == st->st_ino;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int slash = la > 0 && a[la - 1] != '/' && lb > 0;
+    char *p = malloc(la + (size_t)slash + lb + 1);
+    if (p) {
+        memcpy(p, a, la);
+        p[la] = '/';
+        memcpy(p + la + (size_t)slash, b, lb + 1);
+    }
+    return p;
+}
+
+static int is_output_root(const scanner *s, const struct stat *st)
+{
+    for (size_t i = 0; i < s->nouts; i++)
+        if (same(s->outs[i], st))
+            return 1;
+    return 0;
+}
+
+/* The output roots that exist before the run: -o DIR, or each directory
+ * operand's thumbs/. A directory that is one of them is never input. */
+static void add_output_root(scanner *s, const char *dir)
+{
+    struct stat st;
+    if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        s->outs[s->nouts++] = (ident){st.st_dev, st.st_ino};
+}
+
+/* The output roots that exist before the run: -o DIR, or each directory
+ * operand's thumbs/. A directory that is one of them is never input. */
+static int find_output_roots(scanner *s)
+{
+    const cli_options *o = s->o;
+    s->outs = calloc((size_t)o->npaths + 1, sizeof *s->outs);
+    if (!s->outs)
+        return -1;
+    if (o->out_dir) {
+        add_output_root(s, o->out_dir);
+        return 0;
+    }
+    for (int i = 0; i < o->npaths; i++) {
+        char *p = join(o->paths[i], "thumbs");
+        add_output_root(s, p);
+        free(p);
+    }
+    return 0;
+}
+
+/* Whether --shard leaves this file (path relative to its root) to us. */
+static int in_shard(const cli_options *o, const char *rel)
+{
+    return o->shard_n == 0 || jobs_hash(rel) % o->shard_n == o->shard_i;
+}
+
+static int push(scanner *s, const struct stat *st)
+{
+    if (s->depth == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        ident *v = realloc(s->path, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->path = v;
+        s->cap = cap;
+    }
+    s->path[s->depth++] = (ident){st->st_dev, st->st_ino};
+    return 0;
+}
+
+static int on_path(const scanner *s, const struct stat *st)
+{
+    for (size_t i = 0; i < s->depth; i++)
+        if (same(s->path[i], st))
+            return 1;
+    return 0;
+}
+
+/* One directory of a tree. root: the operand; rel: this directory below it
+ * ("" or "a/b/"); out: the output directory for its files; trusted: how
+ * much of out the user named (see out_dir). Files first, so that the jobs
+ * of one directory stay together; then subdirectories, with -r. */
+static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out,
+                    size_t trusted);
+
+/* Descends into dir/name with -r, unless it is an output root or a loop. */
+static int descend(scanner *s, const char *dir, const char *name, size_t root_len,
+                   const char *out, size_t trusted)
+{
+    char *sub = join(dir, name), *sub_out = join(out, name);
+    struct stat st;
+    int rc = sub && sub_out ? 0 : -1;
+    if (rc == 0 && stat(sub, &st) == 0) {
+        if (is_output_root(s, &st))
+            ; /* our own output: never input */
+        else if (on_path(s, &st))
+            msg_warning(sub, "directory loop (it leads back to a parent); not descended");
+        else if ((rc = push(s, &st)) == 0) {
+            rc = scan_dir(s, sub, root_len, sub_out, trusted);
+            s->depth--;
+        }
+    }
+    free(sub);
+    free(sub_out);
+    return rc;
+}
+
+static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e,
+                    size_t root_len, unsigned *out_index, const char *out, size_t trusted)
+{
+    struct stat st;
+    char *src = join(dir, e->d_name);
+    if (!src)
+        return -1;
+    size_t rel = root_len < strlen(src) ? root_len + (src[root_len] == '/') : 0;
+    if (!in_shard(s->o, src + rel) || fstatat(dirfd(d), e->d_name, &st, 0) != 0 ||
+        !S_ISREG(st.st_mode)) {
+        free(src);               /* another shard's, vanished, or not a file */
+        return 0;
+    }
+    if (*out_index == (unsigned)-1 &&
+        jobs_add_dir(s->l, strdup(out), trusted, out_index) != 0) {
+        free(src);
+        return -1;
+    }
+    return jobs_add(s->l, src, rel, *out_index, s->o->params.format, &st);
+}
+
+static int is_subdir(DIR *d, const struct dirent *e)
+{
+    struct stat st;
+    if (e->d_type == DT_DIR)
+        return 1;
+    if (e->d_type != DT_LNK && e->d_type != DT_UNKNOWN)
+        return 0;
+    return fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out,
+                    size_t trusted)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        msg_error(dir, "cannot open directory: %s", strerror(errno));
+        s->l->failed++;
+        return 0;
+    }
+    unsigned out_index = (unsigned)-1;
+    int rc = 0, subdirs = 0;
+    struct dirent *e;
+    while (rc == 0 && (errno = 0, e = readdir(d))) {
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        if (s->o->recursive && is_subdir(d, e))
+            subdirs = 1;
+        else if (outname_kind(e->d_name) != TF_FORMAT_SAME)
+            rc = add_file(s, d, dir, e, root_len, &out_index, out, trusted);
+    }
+    if (rc == 0 && errno) {
+        msg_error(dir, "cannot read directory: %s", strerror(errno));
+        s->l->failed++;
+    }
+    if (rc == 0 && subdirs) {
+        rewinddir(d);
+        while (rc == 0 && (e = readdir(d)))
+            if (e->d_name[0] != '.' || (e->d_name[1] && (e->d_name[1] != '.' || e->d_name[2])))
+                if (is_subdir(d, e))
+                    rc = descend(s, dir, e->d_name, root_len, out, trusted);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* A directory operand: its output root is -o DIR or DIR/thumbs. */
+static int scan_root(scanner *s, const char *dir, const struct stat *st)
+{
+    if (is_output_root(s, st)) {
+        msg_warning(dir, "is an output directory of this run; not scanned");
+        return 0;
+    }
+    const cli_options *o = s->o;
+    char *out = o->out_dir ? strdup(o->out_dir) : join(dir, "thumbs");
+    int rc = out && push(s, st) == 0 ? 0 : -1;
+    if (rc == 0)
+        rc = scan_dir(s, dir, strlen(dir), out, o->out_dir ? strlen(out) : strlen(dir));
+    s->depth = 0;
+    free(out);
+    return rc;
+}
+
+/* A file operand: taken as given, whatever its name; --shard hashes the
+ * path as given. Its output goes to -o DIR or to thumbs/ beside it. */
+static int scan_file(scanner *s, const char *path, const struct stat *st)
+{
+    if (!in_shard(s->o, path))
+        return 0;
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash ? strdup(".") : slash == path ? strdup("/")
+                                                     : strndup(path, (size_t)(slash - path));
+    char *out = !dir ? NULL : s->o->out_dir ? strdup(s->o->out_dir) : join(dir, "thumbs");
+    size_t trusted = s->o->out_dir || !dir ? (out ? strlen(out) : 0) : strlen(dir);
+    unsigned index;
+    free(dir);
+    if (jobs_add_dir(s->l, out, trusted, &index) != 0)
+        return -1;
+    char *src = strdup(path);
+    return src ? jobs_add(s->l, src, 0, index, s->o->params.format, st) : -1;
+}
+
+static int scan_operand(scanner *s, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        msg_error(path, "cannot access: %s", strerror(errno));
+        s->l->failed++;
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode))
+        return scan_root(s, path, &st);
+    if (S_ISREG(st.st_mode))
+        return scan_file(s, path, &st);
+    msg_error(path, "not a regular file or directory");
+    s->l->failed++;
+    return 0;
+}
+
+/* --files-from: one operand per line (or per NUL with -0); empty entries
+ * are skipped. */
+static int scan_list(scanner *s)
+{
+    const char *name = s->o->files_from;
+    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "re");
+    if (!f) {
+        msg_error(name, "cannot open the file list: %s", strerror(errno));
+        s->l->failed++;
+        return 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0, sep = s->o->null_sep ? '\0' : '\n';
+    while (rc == 0 && (n = getdelim(&line, &cap, sep, f)) > 0) {
+        if (line[n - 1] == sep)
+            line[--n] = '\0';
+        if (n > 0)
+            rc = scan_operand(s, line);
+    }
+    if (rc == 0 && ferror(f)) {
+        msg_error(name, "cannot read the file list: %s", strerror(errno));
+        s->l->failed++;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+int jobs_scan(const cli_options *o, job_list *l)
+{
+    scanner s = {.o = o, .l = l};
+    int rc = find_output_roots(&s);
+    for (int i = 0; rc == 0 && i < o->npaths; i++)
+        rc = scan_operand(&s, o->paths[i]);
+    if (rc == 0 && o->files_from)
+        rc = scan_list(&s);
+    free(s.outs);
+    free(s.path);
+    return rc;
+}
