@@ -35,6 +35,7 @@ struct tf_ctx {
     tf_bytes profile;            /* the source's ICC profile, if any */
     tf_bytes png_out;
     tf_bytes dc_stream;          /* a progressive file without AC scans */
+    tf_bytes embedded;           /* the EXIF thumbnail (--embedded) */
 };
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
@@ -78,6 +79,11 @@ void tf_icc_free(struct tf_icc *icc);
 
 /* dst = src turned upright for EXIF orientation 1..8. */
 tf_status tf_orient(tf_ctx *ctx, const tf_image *src, tf_image *dst, int orientation);
+
+/* Crops rows and columns of near-black from the edges of img, in place:
+ * the letterbox bars some cameras put around the EXIF thumbnail. An image
+ * that is black all over is left as it is. */
+void tf_trim_black_bars(tf_image *img);
 
 /* Drops the alpha channel of img in place, compositing over white. */
 void tf_flatten(tf_image *img);

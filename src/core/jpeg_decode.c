@@ -282,6 +282,84 @@ static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channel
     return st;
 }
 
+/* The EXIF thumbnail, copied out of the saved APP1 (libjpeg frees saved
+ * markers when it restarts). Returns its length, 0 when there is none. */
+static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
+{
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
+        if (m->marker != JPEG_APP0 + 1 || m->data_length < 6 || memcmp(m->data, "Exif\0\0", 6))
+            continue;
+        tf_exif exif;
+        tf_exif_parse(m->data, m->data_length, &exif);
+        if (!exif.thumb_len || tf_bytes_reserve(ctx, &ctx->embedded, exif.thumb_len) != TF_OK)
+            return 0;
+        memcpy(ctx->embedded.data, m->data + exif.thumb_offset, exif.thumb_len);
+        return exif.thumb_len;
+    }
+    return 0;
+}
+
+/* Decodes the embedded thumbnail at full size into ctx->decoded, under a
+ * setjmp of its own: a broken thumbnail only means falling back to the
+ * main image. Returns 1 when it decoded without a warning. */
+__attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
+                                                     size_t len)
+{
+    jmp_buf outer;
+    memcpy(outer, dec->err.jump, sizeof outer);
+    volatile int ok = 0;
+    int warnings = dec->err.warnings;
+    if (setjmp(dec->err.jump) == 0) {
+        int channels = 0;
+        jpeg_abort_decompress(&dec->cinfo);
+        jpeg_mem_src(&dec->cinfo, ctx->embedded.data, (unsigned long)len);
+        if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
+            choose_color(ctx, &dec->cinfo, &channels) == TF_OK)
+            ok = decode_pixels(ctx, dec, channels) == TF_OK && dec->err.warnings == warnings;
+    }
+    memcpy(dec->err.jump, outer, sizeof outer);
+    return ok;
+}
+
+/* Whether the decoded thumbnail, black letterbox bars trimmed, can stand in
+ * for the w x h main image: at least rs_w x rs_h, same aspect within 2%. */
+static int embedded_fits(tf_image *img, int w, int h, int rs_w, int rs_h)
+{
+    tf_trim_black_bars(img);
+    double aspect = (double)w / h, thumb = (double)img->w / img->h;
+    return img->w >= rs_w && img->h >= rs_h && thumb >= aspect * 0.98 && thumb <= aspect * 1.02;
+}
+
+/* --embedded: uses the EXIF thumbnail when it fits, else restarts the
+ * decoder on the main image (*used = 0). -v says which and why. */
+static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
+                              size_t len, const tf_params *params, tf_result *res, int *channels,
+                              int *used)
+{
+    int swap = res->orientation >= 5;
+    int rs_w = swap ? res->out_h : res->out_w, rs_h = swap ? res->out_w : res->out_h;
+    size_t n = copy_embedded(ctx, &dec->cinfo);
+    char why[96] = "none in the file";
+    if (n && !decode_embedded(ctx, dec, n))
+        snprintf(why, sizeof why, "it does not decode cleanly");
+    else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
+        snprintf(why, sizeof why, "%dx%d after trimming bars: too small or another aspect",
+                 ctx->decoded.w, ctx->decoded.h);
+    else if (n) {
+        res->path = TF_PATH_EMBEDDED;
+        res->scale_denom = 1;
+        *used = 1;
+        return TF_OK;
+    }
+    jpeg_abort_decompress(&dec->cinfo);
+    jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
+    dec->err.warnings = 0;       /* the main header is read again */
+    ctx->msg[0] = ctx->note[0] = '\0';
+    tf_status st = read_and_plan(ctx, dec, params, res, channels);
+    tf_note(ctx, "embedded thumbnail not used: %s", why);
+    return st;
+}
+
 /* Everything between setjmp and the end of decoding; any libjpeg error
  * longjmps out of here to guarded_decode(). Not inlined, so that none of
  * its locals live in the frame that setjmp saved. */
@@ -289,10 +367,14 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
                                                        const unsigned char *src, size_t len,
                                                        const tf_params *params, tf_result *res)
 {
-    int channels = 0;
+    int channels = 0, used = 0;
     jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
     tf_status st = read_and_plan(ctx, dec, params, res, &channels);
-    if (st == TF_OK && dec->cinfo.progressive_mode && res->scale_denom == 8)
+    if (st == TF_OK && params->use_embedded)
+        st = try_embedded(ctx, dec, src, len, params, res, &channels, &used);
+    if (st != TF_OK || used)
+        return st;
+    if (dec->cinfo.progressive_mode && res->scale_denom == 8)
         st = switch_to_dc_only(ctx, dec, src, len, params, res, &channels);
     if (st == TF_OK)
         st = decode_pixels(ctx, dec, channels);

@@ -1,5 +1,5 @@
-/* orient.c - EXIF orientation and alpha flattening, on thumbnail-sized
- * images (cheap: a few thousand pixels). */
+/* orient.c - small pixel operations on thumbnail-sized images (a few
+ * thousand pixels): EXIF orientation, alpha flattening, black bars. */
 #include <string.h>
 
 #include "internal.h"
@@ -52,4 +52,41 @@ void tf_flatten(tf_image *img)
             out[k] = (unsigned char)((in[k] * a + 255u * (255u - a) + 127) / 255);
     }
     img->channels = c;
+}
+
+/* A line of n samples, step apart, is a bar if it is dark throughout: JPEG
+ * noise in a black bar stays well under these levels. */
+static int dark(const unsigned char *p, int n, size_t step, int c)
+{
+    unsigned sum = 0, max = 0;
+    for (int i = 0; i < n; i++, p += step)
+        for (int k = 0; k < c; k++) {
+            sum += p[k];
+            max = p[k] > max ? p[k] : max;
+        }
+    return max <= 48 && sum <= 16u * (unsigned)(n * c);
+}
+
+void tf_trim_black_bars(tf_image *img)
+{
+    int c = img->channels, w = img->w, h = img->h;
+    size_t stride = (size_t)w * c;
+    int top = 0, bottom = h, left = 0, right = w;
+    while (top < bottom && dark(img->px + stride * top, w, (size_t)c, c))
+        top++;
+    while (bottom > top && dark(img->px + stride * (bottom - 1), w, (size_t)c, c))
+        bottom--;
+    if (top == bottom)
+        return;                  /* all black: a black picture, not bars */
+    while (left < right && dark(img->px + stride * top + (size_t)left * c, bottom - top, stride, c))
+        left++;
+    while (right > left &&
+           dark(img->px + stride * top + (size_t)(right - 1) * c, bottom - top, stride, c))
+        right--;
+    int nw = right - left, nh = bottom - top;
+    for (int y = 0; y < nh; y++)
+        memmove(img->px + (size_t)y * nw * c, img->px + stride * (top + y) + (size_t)left * c,
+                (size_t)nw * c);
+    img->w = nw;
+    img->h = nh;
 }
