@@ -22,12 +22,14 @@ trap 'rm -rf "$WORK"' EXIT
 # $WORK/err and the exit status in $rc.
 run() { "$THUMBIFY" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
 
-# The corpus directory, absolute, or skip the test when it is not set.
+# Sets CORPUS to the corpus directory, absolute, or skips the test when
+# THUMBIFY_CORPUS is not set. Call it directly, not in $(...): a skip must
+# end the test, not a subshell.
 corpus() {
     [ -n "${THUMBIFY_CORPUS:-}" ] || skip "THUMBIFY_CORPUS is not set"
     case $THUMBIFY_CORPUS in /*) ;; *) THUMBIFY_CORPUS=$SRCDIR/$THUMBIFY_CORPUS ;; esac
     [ -d "$THUMBIFY_CORPUS" ] || { echo "FAIL: THUMBIFY_CORPUS=$THUMBIFY_CORPUS is not a directory"; exit 1; }
-    echo "$THUMBIFY_CORPUS"
+    CORPUS=$THUMBIFY_CORPUS
 }
 
 # fits_box THUMB SRC BOXW BOXH: the thumbnail fits the box, keeps the

@@ -133,6 +133,8 @@ static void compact(job_list *l)
 
 void jobs_finalize(job_list *l)
 {
+    if (l->n < 2)
+        return;                  /* nothing to compare (and qsort wants a base) */
     qsort(l->v, l->n, sizeof *l->v, by_identity);
     for (size_t i = 1; i < l->n; i++)
         if (l->v[i].dev == l->v[i - 1].dev && l->v[i].ino == l->v[i - 1].ino)

@@ -57,5 +57,5 @@ int main(int argc, char **argv)
         summary(&r);
     if (r.st.signal)
         return die_of(r.st.signal);
-    return r.st.failed ? 1 : 0;
+    return r.st.failed || r.st.broken ? 1 : 0;
 }

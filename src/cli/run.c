@@ -41,6 +41,7 @@ typedef struct parent {
     pid_t *pids;                 /* per worker slot; 0 = not running */
     long *timed_out;             /* per worker slot: job it was killed on */
     int alive;
+    int broken;                  /* a worker exited abnormally */
     int progress;
     long long start_ns;
     sigset_t wait_mask;          /* the mask to wait with (signals open) */
@@ -159,6 +160,11 @@ static void reap(parent *p)
             continue;
         p->pids[k] = 0;
         p->alive--;
+        if (WIFEXITED(status) && WEXITSTATUS(status) > WORKER_SOME_FAILED) {
+            msg_line("thumbify: worker process %ld exited with status %d", (long)pid,
+                     WEXITSTATUS(status));
+            p->broken = 1;
+        }
         if (!WIFSIGNALED(status))
             continue;
         bury(p, k, pid, WTERMSIG(status));
@@ -213,6 +219,7 @@ static void count(const parent *p, run_stats *st)
         st->warnings += r->warned;
     }
     st->signal = stop_signal;
+    st->broken = p->broken;
 }
 
 /* Sleeps until a signal arrives, or for at most 100 ms when a clock is

@@ -13,6 +13,7 @@
 typedef struct run_stats {
     size_t ok, uptodate, failed, not_done, warnings;
     int signal;                  /* the signal that stopped the run, or 0 */
+    int broken;                  /* a worker exited abnormally (said) */
 } run_stats;
 
 /* Runs every job on nworkers (>= 1) forked workers, fills *st and returns

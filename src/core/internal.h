@@ -62,9 +62,10 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
 
 /* Copies a progressive JPEG without its AC scans (spectral start > 0) into
  * *out and sets *stripped; *stripped = 0 when src is not progressive or
- * has a layout the copy does not follow (then decode src itself). */
+ * has a layout the copy does not follow (then decode src itself). *scans:
+ * the scans the original has, so that the scan limit still applies. */
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
-                           int *stripped);
+                           int *stripped, int *scans);
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
                         const tf_params *params, tf_result *res);
 

@@ -49,6 +49,7 @@ typedef struct frame {
     int ncomp;
     unsigned char id[4], keep_ac[4];
     int dc_scans;                /* DC scans kept */
+    int scans;                   /* all scans seen */
 } frame;
 
 /* Reads SOF at seg: FF Cn Lh Ll P Yh Yl Xh Xl Nf (C HV Tq)*Nf. A component whose
@@ -106,6 +107,7 @@ static size_t scan(const unsigned char *s, size_t p, size_t seglen, size_t len, 
     }
     size_t ns = s[p + 4];
     size_t end = entropy_end(s, p + 2 + seglen, len);
+    f->scans++;
     int dc = s[p + 5 + 2 * ns] == 0;
     if (dc || (ns == 1 && keeps_ac(f, s[p + 5]))) {
         f->dc_scans += dc;
@@ -115,10 +117,10 @@ static size_t scan(const unsigned char *s, size_t p, size_t seglen, size_t len, 
     return end;
 }
 
-/* Returns 1 with the stripped stream in out, or 0 to decode the original. */
-static int strip(const unsigned char *s, size_t len, tf_bytes *out)
+/* The walk: returns 1 with the stripped stream in out, or 0 to decode the
+ * original. */
+static int strip(const unsigned char *s, size_t len, tf_bytes *out, frame *f)
 {
-    frame f = {0};
     int ok = 1;
     size_t p = 2;
     out->len = 0;
@@ -133,35 +135,37 @@ static int strip(const unsigned char *s, size_t len, tf_bytes *out)
             continue;
         }
         if (m == M_EOI)
-            return f.dc_scans > 0 && append(out, s + p, 2) == 0;
+            return f->dc_scans > 0 && append(out, s + p, 2) == 0;
         if (m == M_SOI || m == 0x01 || is_rst(m) || p + 4 > len)
             return 0;
         size_t seglen = ((size_t)s[p + 2] << 8) | s[p + 3];
         if (seglen < 2 || p + 2 + seglen > len)
             return 0;
         if (m == M_SOS) {
-            if (!f.progressive)
+            if (!f->progressive)
                 return 0;
-            p = scan(s, p, seglen, len, &f, out, &ok);
+            p = scan(s, p, seglen, len, f, out, &ok);
             continue;
         }
         if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
-            if ((m != M_SOF2 && m != M_SOF10) || f.progressive ||
-                read_frame(s + p, seglen, &f) != 0)
+            if ((m != M_SOF2 && m != M_SOF10) || f->progressive ||
+                read_frame(s + p, seglen, f) != 0)
                 return 0;
         }
         ok = append(out, s + p, 2 + seglen) == 0;
         p += 2 + seglen;
     }
     /* no EOI: truncated; libjpeg warns about it as for the original */
-    return ok && f.dc_scans > 0;
+    return ok && f->dc_scans > 0;
 }
 
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
-                           int *stripped)
+                           int *stripped, int *scans)
 {
     /* The result is never longer than the source. */
+    frame f = {0};
     tf_status st = tf_bytes_reserve(ctx, out, len);
-    *stripped = st == TF_OK && strip(src, len, out);
+    *stripped = st == TF_OK && strip(src, len, out, &f);
+    *scans = f.scans;
     return st;
 }

@@ -255,10 +255,13 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
                                    size_t len, const tf_params *params, tf_result *res,
                                    int *channels)
 {
-    int stripped;
-    tf_status st = tf_jpeg_strip_ac(ctx, src, len, &ctx->dc_stream, &stripped);
+    int stripped, scans;
+    tf_status st = tf_jpeg_strip_ac(ctx, src, len, &ctx->dc_stream, &stripped, &scans);
     if (st != TF_OK || !stripped)
         return st;
+    if (scans > params->max_scans)
+        return tf_fail(ctx, TF_E_LIMIT, "more than %d scans in a progressive JPEG",
+                       params->max_scans);
     jpeg_abort_decompress(&dec->cinfo);
     jpeg_mem_src(&dec->cinfo, ctx->dc_stream.data, (unsigned long)ctx->dc_stream.len);
     dec->err.warnings = 0;       /* the header is read again */

@@ -3,7 +3,8 @@
 # side 75, pixels against the exact area average of the full-size decode,
 # -p 1 and -p 2 byte-identical, sources untouched.
 . "$(dirname "$0")/../lib.sh"
-photos="$(corpus)/photos"
+corpus
+photos="$CORPUS/photos"
 n=$(ls "$photos"/*.jpg | wc -l)
 check "the corpus has photos ($n)" [ "$n" -gt 0 ]
 

@@ -89,8 +89,8 @@ static void compare(tf_ctx *ctx, const char *path)
     if (!CHECK(src != NULL, "%s: read", path))
         return;
     tf_bytes out = {0};
-    int stripped = 0;
-    tf_jpeg_strip_ac(ctx, src, len, &out, &stripped);
+    int stripped = 0, scans = 0;
+    tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
     if (CHECK(stripped, "%s: AC scans stripped", path)) {
         CHECK(out.len < len, "%s: DC-only stream is %zu of %zu bytes", path, out.len, len);
         int wa, ha, ca, wb, hb, cb;
@@ -117,9 +117,9 @@ static void not_stripped(tf_ctx *ctx, const char *path)
     size_t len;
     unsigned char *src = slurp(path, &len);
     tf_bytes out = {0};
-    int stripped = 1;
+    int stripped = 1, scans = 0;
     if (src)
-        tf_jpeg_strip_ac(ctx, src, len, &out, &stripped);
+        tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
     CHECK(src && !stripped, "%s: a baseline file is left to the full decode", path);
     free(out.data);
     free(src);
@@ -150,9 +150,9 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/progressive_dc_refine_800x600.jpg", argv[1]);
     unsigned char *src = slurp(path, &len);
     tf_bytes out = {0};
-    int stripped, survived = 1;
+    int stripped, scans, survived = 1;
     for (size_t cut = 0; src && cut < len; cut += 97)
-        survived &= tf_jpeg_strip_ac(ctx, src, cut, &out, &stripped) == TF_OK;
+        survived &= tf_jpeg_strip_ac(ctx, src, cut, &out, &stripped, &scans) == TF_OK;
     CHECK(survived, "every truncation of a progressive file is handled");
     free(out.data);
     free(src);
