@@ -34,11 +34,13 @@ struct tf_jpeg_dec {
     size_t row_cap;
 };
 
-/* libjpeg's messages start with a capital; ours are lowercase. */
+/* libjpeg's messages start with a capital; ours are lowercase, except
+ * for acronyms ("JPEG datastream contains no image"). */
 static void format_lower(j_common_ptr cinfo, char *buf)
 {
     (*cinfo->err->format_message)(cinfo, buf);
-    buf[0] = (char)tolower((unsigned char)buf[0]);
+    if (!isupper((unsigned char)buf[1]))
+        buf[0] = (char)tolower((unsigned char)buf[0]);
 }
 
 static void on_error_exit(j_common_ptr cinfo)

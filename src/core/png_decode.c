@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <png.h>
+#include <zlib.h>
 
 #include "internal.h"
 
@@ -23,6 +24,62 @@ static tf_status png_error_status(tf_ctx *ctx, png_image *img, const char *step)
         ctx->msg[0] = (char)(ctx->msg[0] - 'A' + 'a');
     png_image_free(img);
     return st;
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+/* Inflates an iCCP chunk's profile (after its name and method byte) into
+ * ctx->profile; a profile that does not inflate cleanly is dropped. */
+static tf_status inflate_profile(tf_ctx *ctx, const unsigned char *z, size_t zlen)
+{
+    enum { MAX_PROFILE = 4 << 20 }; /* real profiles are far smaller */
+    z_stream zs = {0};
+    if (inflateInit(&zs) != Z_OK)
+        return tf_fail(ctx, TF_E_NOMEM, "out of memory for the ICC profile");
+    zs.next_in = (unsigned char *)z;
+    zs.avail_in = (uInt)zlen;
+    int rc = Z_OK;
+    tf_status st = TF_OK;
+    while (rc == Z_OK && st == TF_OK) {
+        size_t cap = ctx->profile.cap ? ctx->profile.cap * 2 : 65536;
+        if (ctx->profile.len == ctx->profile.cap &&
+            (cap > MAX_PROFILE || (st = tf_bytes_reserve(ctx, &ctx->profile, cap)) != TF_OK))
+            break;
+        zs.next_out = ctx->profile.data + ctx->profile.len;
+        zs.avail_out = (uInt)(ctx->profile.cap - ctx->profile.len);
+        rc = inflate(&zs, Z_NO_FLUSH);
+        ctx->profile.len = ctx->profile.cap - zs.avail_out;
+    }
+    inflateEnd(&zs);
+    if (rc != Z_STREAM_END) {
+        ctx->profile.len = 0;
+        tf_note(ctx, "ICC profile dropped: it does not inflate");
+    }
+    return st;
+}
+
+/* The iCCP chunk, if any, before the image data. libpng's simplified API
+ * does not expose it, and the chunks are easy to walk. */
+static tf_status read_iccp(tf_ctx *ctx, const unsigned char *s, size_t len)
+{
+    for (size_t p = 8; p + 12 <= len;) {
+        unsigned long n = be32(s + p);
+        if (n > len - p - 12 || memcmp(s + p + 4, "IDAT", 4) == 0)
+            break;
+        if (memcmp(s + p + 4, "iCCP", 4) == 0) {
+            const unsigned char *d = s + p + 8;
+            const unsigned char *nul = memchr(d, 0, n < 80 ? n : 80);
+            if (nul && (size_t)(nul - d) + 2 <= n && nul[1] == 0)
+                return inflate_profile(ctx, nul + 2, n - (size_t)(nul - d) - 2);
+            tf_note(ctx, "ICC profile dropped: malformed iCCP chunk");
+            break;
+        }
+        p += 12 + n;
+    }
+    return TF_OK;
 }
 
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
@@ -57,6 +114,8 @@ tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
     }
     if (!png_image_finish_read(&img, NULL, ctx->decoded.px, 0, NULL))
         return png_error_status(ctx, &img, "cannot decode the PNG");
+    if ((st = read_iccp(ctx, src, len)) != TF_OK)
+        return st;
     if (img.warning_or_error & PNG_IMAGE_WARNING) {
         res->warnings = 1;
         tf_fail(ctx, TF_OK, "%s", img.message);

@@ -5,7 +5,8 @@
 # upright (PSNR against tftool's own EXIF reading and rotation of the
 # full-size source), the right way round, and carry no orientation tag.
 . "$(dirname "$0")/../lib.sh"
-dir="$(corpus)/orientation"
+corpus # sets CORPUS, or skips (77) when THUMBIFY_CORPUS is unset
+dir="$CORPUS/orientation"
 n=$(ls "$dir"/Landscape_*.jpg "$dir"/Portrait_*.jpg 2>/dev/null | wc -l)
 check "the corpus has the 18 orientation files ($n)" [ "$n" -eq 18 ]
 

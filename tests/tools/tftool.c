@@ -670,7 +670,7 @@ static int cmd_mean(const char *path)
     return 0;
 }
 
-static void lcms_quiet(cmsContext ctx, cmsUInt32Number code, const char *text)
+static void lcms_log(cmsContext ctx, cmsUInt32Number code, const char *text)
 {
     (void)ctx;
     (void)code;
@@ -698,7 +698,7 @@ static int cmd_mean_icc(const char *path)
         free(img.px);
         return 2;
     }
-    cmsSetLogErrorHandler(lcms_quiet);
+    cmsSetLogErrorHandler(lcms_log);
     cmsHPROFILE in = cmsOpenProfileFromMem(icc.data, (cmsUInt32Number)icc.len);
     cmsHPROFILE out = cmsCreate_sRGBProfile();
     int ret = 2;
