@@ -1,6 +1,7 @@
 /* batch.c - a run from operands to report. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "batch.h"
@@ -22,6 +23,8 @@ static int workers_for(const cli_options *o, size_t njobs)
 static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *uptodate,
                     run_stats *st)
 {
+    /* with --report - the report is the listing: stdout stays valid JSON */
+    int listing = !(o->report && strcmp(o->report, "-") == 0);
     for (size_t i = 0; i < jobs->n; i++) {
         const job *j = &jobs->v[i];
         struct stat sb;
@@ -29,13 +32,13 @@ static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *u
         int fresh = 0;
         if (stat(j->src, &sb) == 0) {
             stamp_make(stamp, sizeof stamp, o, &sb);
-            fresh = !o->force && stamp_up_to_date(o, j, stamp);
+            fresh = !o->force && stamp_up_to_date(o, j, stamp) >= 0;
         }
         if (uptodate)
             uptodate[i] = (unsigned char)fresh;
-        if (fresh)
+        if (listing && fresh)
             printf("up to date: %s\n", j->src);
-        else
+        else if (listing)
             printf("would make: %s -> %s\n", j->src, j->out);
         st->uptodate += (size_t)fresh;
         st->not_done += (size_t)!fresh;

@@ -89,21 +89,19 @@ int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt,
     return 0;
 }
 
-static int by_identity(const void *a, const void *b)
+/* By output path, then identity, then source: the same file named twice
+ * for the same output ends up adjacent. */
+static int by_output(const void *a, const void *b)
 {
     const job *x = a, *y = b;
+    int c = strcmp(x->out, y->out);
+    if (c)
+        return c;
     if (x->dev != y->dev)
         return x->dev < y->dev ? -1 : 1;
     if (x->ino != y->ino)
         return x->ino < y->ino ? -1 : 1;
     return strcmp(x->src, y->src);
-}
-
-static int by_output(const void *a, const void *b)
-{
-    const job *x = a, *y = b;
-    int c = strcmp(x->out, y->out);
-    return c ? c : strcmp(x->src, y->src);
 }
 
 static int by_size_desc(const void *a, const void *b)
@@ -135,20 +133,20 @@ void jobs_finalize(job_list *l)
 {
     if (l->n < 2)
         return;                  /* nothing to compare (and qsort wants a base) */
-    qsort(l->v, l->n, sizeof *l->v, by_identity);
-    for (size_t i = 1; i < l->n; i++)
-        if (l->v[i].dev == l->v[i - 1].dev && l->v[i].ino == l->v[i - 1].ino)
-            drop(&l->v[i]);      /* the same file twice: silently once */
-    compact(l);
     qsort(l->v, l->n, sizeof *l->v, by_output);
     for (size_t i = 1, first = 0; i < l->n; i++) {
-        if (strcmp(l->v[i].out, l->v[first].out) != 0) {
+        const job *f = &l->v[first], *j = &l->v[i];
+        if (strcmp(j->out, f->out) != 0) {
             first = i;
             continue;
         }
-        msg_error(l->v[i].src, "output %s would also be written from %s; skipped",
-                  l->v[i].out, l->v[first].src);
-        l->failed++;
+        /* The same file for the same output is done once, silently (a
+         * hard link or a symlink elsewhere gets its own thumbnail). */
+        if (j->dev != f->dev || j->ino != f->ino) {
+            msg_error(j->src, "output %s would also be written from %s; skipped", j->out,
+                      f->src);
+            l->failed++;
+        }
         drop(&l->v[i]);
     }
     compact(l);

@@ -51,8 +51,9 @@ int jobs_scan(const cli_options *opts, job_list *list);
  * straight after jobs_scan(), while jobs are in scan order. */
 void jobs_make_dirs(job_list *list);
 
-/* Drops a file listed twice, fails a job whose output another job already
- * writes, then orders the rest largest first (ties by path). */
+/* Drops a file listed twice for the same output, fails a job whose output
+ * another file already takes, then orders the rest largest first (ties by
+ * path). */
 void jobs_finalize(job_list *list);
 
 void jobs_free(job_list *list);

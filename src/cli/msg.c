@@ -5,14 +5,22 @@
 
 #include "msg.h"
 
+static int erase_first;
+
+void msg_erase_first(int on)
+{
+    erase_first = on;
+}
+
 static void emit(const char *path, const char *kind, const char *fmt, va_list ap)
 {
     char buf[8192];
+    const char *erase = erase_first ? "\r\033[K" : "";
     int n;
     if (path)
-        n = snprintf(buf, sizeof buf, "thumbify: %s: %s", path, kind);
+        n = snprintf(buf, sizeof buf, "%sthumbify: %s: %s", erase, path, kind);
     else
-        n = snprintf(buf, sizeof buf, "%s", kind);
+        n = snprintf(buf, sizeof buf, "%s%s", erase, kind);
     if (n < 0 || (size_t)n >= sizeof buf - 2)
         n = (int)sizeof buf - 2;
     int m = vsnprintf(buf + n, sizeof buf - 1 - (size_t)n, fmt, ap);

@@ -45,7 +45,7 @@ const char options_help[] =
     "      --timeout SEC      time limit per image (default 60)\n"
     "      --max-memory SIZE  address-space limit per worker, e.g. 512M (default 2G)\n"
     "      --progress WHEN    auto, always or never (default auto: on a terminal)\n"
-    "  -q, --quiet            no summary line, no progress\n"
+    "  -q, --quiet            no summary line (and no progress unless always)\n"
     "  -v, --verbose          one line per image: sizes, decode path, colour profile\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"

@@ -64,7 +64,8 @@ static void record(FILE *f, const cli_options *o, const job *j, const result_slo
 {
     char out[PATH_MAX];
     int made = r && r->src_w;
-    if (!made || outname_final(out, sizeof out, j->out, o->params.format, r->format) != 0)
+    if (!r || !r->named ||
+        outname_final(out, sizeof out, j->out, o->params.format, (tf_format)r->format) != 0)
         snprintf(out, sizeof out, "%s", j->out);
     fputs("    {\"source\": ", f);
     json_string(f, j->src);

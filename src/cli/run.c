@@ -244,8 +244,10 @@ static void supervise(parent *p)
             progress_show(atomic_load(&p->sh->done), atomic_load(&p->sh->failed),
                           p->sh->njobs, p->start_ns, now);
     }
-    if (p->progress)
+    if (p->progress) {
         progress_clear();
+        msg_erase_first(0);
+    }
 }
 
 pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworkers,
@@ -262,6 +264,7 @@ pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworker
         p.sh = NULL;
     } else {
         install_handlers(&p);
+        msg_erase_first(p.progress);
         for (int k = 0; k < nworkers && !stop_signal; k++)
             if (spawn(&p, k) != 0 && p.alive == 0)
                 break;

@@ -21,7 +21,7 @@ typedef struct scanner {
     const cli_options *o;
     job_list *l;
     ident *outs;                 /* existing output roots of this run */
-    size_t nouts;
+    size_t nouts, outs_cap;
     ident *path;                 /* directories from the root down: loops */
     size_t depth, cap;
 } scanner;
@@ -54,31 +54,38 @@ static int is_output_root(const scanner *s, const struct stat *st)
 
 /* The output roots that exist before the run: -o DIR, or each directory
  * operand's thumbs/. A directory that is one of them is never input. */
-static void add_output_root(scanner *s, const char *dir)
+static int add_output_root(scanner *s, const char *dir)
 {
     struct stat st;
-    if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-        s->outs[s->nouts++] = (ident){st.st_dev, st.st_ino};
+    if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || is_output_root(s, &st))
+        return 0;
+    if (s->nouts == s->outs_cap) {
+        size_t cap = s->outs_cap ? s->outs_cap * 2 : 16;
+        ident *v = realloc(s->outs, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->outs = v;
+        s->outs_cap = cap;
+    }
+    s->outs[s->nouts++] = (ident){st.st_dev, st.st_ino};
+    return 0;
 }
 
 /* The output roots that exist before the run: -o DIR, or each directory
- * operand's thumbs/. A directory that is one of them is never input. */
+ * operand's thumbs/. A directory that is one of them is never input. (A
+ * directory from --files-from adds its thumbs/ when it is scanned.) */
 static int find_output_roots(scanner *s)
 {
     const cli_options *o = s->o;
-    s->outs = calloc((size_t)o->npaths + 1, sizeof *s->outs);
-    if (!s->outs)
-        return -1;
-    if (o->out_dir) {
-        add_output_root(s, o->out_dir);
-        return 0;
-    }
-    for (int i = 0; i < o->npaths; i++) {
+    if (o->out_dir)
+        return add_output_root(s, o->out_dir);
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < o->npaths; i++) {
         char *p = join(o->paths[i], "thumbs");
-        add_output_root(s, p);
+        rc = p ? add_output_root(s, p) : -1;
         free(p);
     }
-    return 0;
+    return rc;
 }
 
 /* Whether --shard leaves this file (path relative to its root) to us. */
@@ -213,7 +220,7 @@ static int scan_root(scanner *s, const char *dir, const struct stat *st)
     }
     const cli_options *o = s->o;
     char *out = o->out_dir ? strdup(o->out_dir) : join(dir, "thumbs");
-    int rc = out && push(s, st) == 0 ? 0 : -1;
+    int rc = out && push(s, st) == 0 && add_output_root(s, out) == 0 ? 0 : -1;
     if (rc == 0)
         rc = scan_dir(s, dir, strlen(dir), out, o->out_dir ? strlen(out) : strlen(dir));
     s->depth = 0;

@@ -34,11 +34,13 @@ static int has_stamp(const char *path, const char *stamp)
 int stamp_up_to_date(const cli_options *o, const job *j, const char *stamp)
 {
     if (has_stamp(j->out, stamp))
-        return 1;
+        return (int)outname_kind(j->out);
     if (o->params.format != TF_FORMAT_SAME)
-        return 0;
+        return -1;
     /* the content may have decided the other format (PNG bytes in a .jpg) */
     char other[PATH_MAX];
     tf_format fmt = outname_kind(j->out) == TF_FORMAT_PNG ? TF_FORMAT_JPEG : TF_FORMAT_PNG;
-    return outname_fix(other, sizeof other, j->out, fmt) == 0 && has_stamp(other, stamp);
+    return outname_fix(other, sizeof other, j->out, fmt) == 0 && has_stamp(other, stamp)
+               ? (int)fmt
+               : -1;
 }

@@ -18,8 +18,9 @@
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
 
 /* Whether job j's thumbnail exists under its planned name (or, for -F
- * same, under the other format's name) and carries exactly this stamp.
- * Reads at most the first 512 bytes of the thumbnail. */
+ * same, under the other format's name) and carries exactly this stamp:
+ * -1 when not, else the format to give outname_final() for the name that
+ * matched. Reads at most the first 512 bytes of the thumbnail. */
 int stamp_up_to_date(const cli_options *o, const job *j, const char *stamp);
 
 #endif

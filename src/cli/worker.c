@@ -184,6 +184,7 @@ static void record(result_slot *rs, const tf_result *r)
     rs->warned = r->warnings > 0;
     rs->path = (unsigned char)r->path;
     rs->format = (unsigned char)r->format;
+    rs->named = 1;
     rs->src_w = r->src_w;
     rs->src_h = r->src_h;
     rs->out_w = r->out_w;
@@ -203,8 +204,12 @@ static int make_one(worker *w)
         return RESULT_FAILED;
     }
     stamp_make(stamp, sizeof stamp, w->o, &st);
-    if (!w->o->force && stamp_up_to_date(w->o, w->j, stamp))
+    int fresh = w->o->force ? -1 : stamp_up_to_date(w->o, w->j, stamp);
+    if (fresh >= 0) {
+        w->rs->format = (unsigned char)fresh;
+        w->rs->named = 1;
         return RESULT_UPTODATE;
+    }
     if (read_source(w, &st) != 0)
         return RESULT_FAILED;
     stamp_make(stamp, sizeof stamp, w->o, &st); /* as read, if it changed */

@@ -4,7 +4,8 @@
  * Usage: gen_testdata OUTDIR
  *
  * Writes a fixed set of JPEG/PNG images (plus some deliberately broken
- * files) into OUTDIR and the subfolders orientation/, png/ and bad/.
+ * files) into OUTDIR and the subfolders orientation/, png/, bad/ and
+ * embedded/.
  * Every byte is a pure function of this source: no clocks, no unseeded
  * randomness, and the one time stamp libraries insert (the ICC header
  * date) is overwritten with a constant.  Re-running therefore reproduces
@@ -943,6 +944,156 @@ static void gen_bad(void)
     gen_garbage();
 }
 
+/* ------------------------------------------------------------------ */
+/* Embedded EXIF thumbnails (--embedded)                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Each file in embedded/ is a camera-style JPEG (no JFIF, q95 4:4:4) of
+ * the pattern with an EXIF APP1 holding IFD0 (Orientation) and IFD1 (a
+ * JPEG thumbnail).  The thumbnail shows the same picture, but tinted
+ * strongly towards magenta: a thumbnail made from it has a mean colour
+ * far from one made from the main image (green much lower), so a test
+ * can tell which of the two was used.
+ */
+static const double k_thumb_tint[3] = {0.95, 0.15, 0.85};
+
+/* The upright picture at (x, y) of w x h, tinted or not. */
+static void embedded_pixel(int x, int y, int w, int h, bool tinted, unsigned char out[3])
+{
+    double c[3];
+    pattern_rgb(x, y, w, h, c);
+    for (int i = 0; i < 3; i++)
+        out[i] = to8(tinted ? 0.4 * clamp01(c[i]) + 0.6 * k_thumb_tint[i] : c[i]);
+}
+
+/*
+ * An upright w x h picture as stored for EXIF orientation 1 or 6 (6: the
+ * stored image is h wide and w tall and must be turned 90 degrees
+ * clockwise; stored (sx, sy) shows upright (w - 1 - sy, sx)).  pic_h < h
+ * letterboxes it: a w x pic_h picture between black bars, the top bar
+ * (h - pic_h) / 2 rows high, the rest at the bottom.
+ */
+static Image img_embedded(int w, int h, int orient, bool tinted, int pic_h)
+{
+    bool swap = orient == 6;
+    Image im = img_new(swap ? h : w, swap ? w : h, 3);
+    int top = (h - pic_h) / 2;
+    for (int sy = 0; sy < im.h; sy++)
+        for (int sx = 0; sx < im.w; sx++) {
+            int x = swap ? w - 1 - sy : sx, y = swap ? sx : sy;
+            unsigned char *p = img_at(&im, sx, sy);
+            if (y < top || y >= top + pic_h)
+                memset(p, 0, 3);
+            else
+                embedded_pixel(x, y - top, w, pic_h, tinted, p);
+        }
+    return im;
+}
+
+/*
+ * APP1 payload: "Exif\0\0", TIFF header (MM or II), IFD0 at 8 with
+ * Orientation, IFD1 at 26 with Compression (6 = JPEG),
+ * JPEGInterchangeFormat (the thumbnail's offset from the TIFF header:
+ * 68, right after IFD1) and JPEGInterchangeFormatLength, then the
+ * thumbnail bytes.  The caller frees the result.
+ */
+static Buf make_exif_thumb(int orient, bool be, const unsigned char *thumb, size_t len)
+{
+    enum { IFD0 = 8, IFD1 = IFD0 + 2 + 12 + 4, DATA = IFD1 + 2 + 3 * 12 + 4 };
+    Buf b = {xmalloc(6 + DATA + len), 6 + DATA + len};
+    if (b.len > 65533)
+        die("EXIF thumbnail too large for one APP1 (%zu bytes)", b.len);
+    unsigned char *t = b.data + 6;
+    memcpy(b.data, "Exif\0\0", 6);
+    memcpy(t, be ? "MM" : "II", 2);
+    put16(t + 2, 42, be);
+    put32(t + 4, IFD0, be);
+    put16(t + IFD0, 1, be);
+    put16(t + IFD0 + 2, 0x0112, be);       /* Orientation, SHORT, 1 */
+    put16(t + IFD0 + 4, 3, be);
+    put32(t + IFD0 + 6, 1, be);
+    put16(t + IFD0 + 10, (unsigned)orient, be);
+    put32(t + IFD0 + 14, IFD1, be);        /* next IFD: IFD1 */
+    static const unsigned tags[3] = {0x0103, 0x0201, 0x0202};
+    put16(t + IFD1, 3, be);
+    for (int i = 0; i < 3; i++) {
+        unsigned char *e = t + IFD1 + 2 + 12 * i;
+        put16(e, tags[i], be);
+        put16(e + 2, i == 0 ? 3 : 4, be);  /* SHORT, then two LONGs */
+        put32(e + 4, 1, be);
+        if (i == 0)
+            put16(e + 8, 6, be);
+        else
+            put32(e + 8, i == 1 ? (uint32_t)DATA : (uint32_t)len, be);
+    }
+    put32(t + IFD1 + 2 + 36, 0, be);       /* no IFD2 */
+    memcpy(t + DATA, thumb, len);
+    return b;
+}
+
+typedef enum { THUMB_GOOD, THUMB_TRUNCATED, THUMB_GARBAGE } ThumbKind;
+
+typedef struct {
+    const char *name;
+    int w, h, orient;   /* the main image, upright size */
+    int tw, th, tpic_h; /* the thumbnail, upright; tpic_h < th: letterbox */
+    ThumbKind kind;
+    bool be;
+} EmbeddedJpeg;
+
+static const EmbeddedJpeg k_embedded[] = {
+    {"embedded/exif_thumb_640x480.jpg", 640, 480, 1, 160, 120, 120, THUMB_GOOD, false},
+    /* 3:2 main, 4:3 thumbnail: 160x107 picture between 6 + 7 black rows */
+    {"embedded/exif_thumb_letterbox_640x427.jpg", 640, 427, 1, 160, 120, 107, THUMB_GOOD, true},
+    /* 16:9 thumbnail of a 4:3 image: must not be used */
+    {"embedded/exif_thumb_wrong_aspect_640x480.jpg", 640, 480, 1, 160, 90, 90, THUMB_GOOD, false},
+    /* 40x30: smaller than a 75x75 box needs (75x56) */
+    {"embedded/exif_thumb_small_640x480.jpg", 640, 480, 1, 40, 30, 30, THUMB_GOOD, true},
+    /* IFD1 covers only the first half of a valid thumbnail JPEG */
+    {"embedded/exif_thumb_corrupt_640x480.jpg", 640, 480, 1, 160, 120, 120, THUMB_TRUNCATED, false},
+    /* IFD1 points to FF D8 FF followed by 2000 fixed-seed LCG bytes */
+    {"embedded/exif_thumb_garbage_640x480.jpg", 640, 480, 1, 160, 120, 120, THUMB_GARBAGE, true},
+    /* stored 640x480 with orientation 6, thumbnail stored 160x120 the
+     * same way (unrotated): both must be turned upright */
+    {"embedded/exif_thumb_orient6_480x640.jpg", 480, 640, 6, 120, 160, 160, THUMB_GOOD, true},
+};
+
+static void gen_embedded_one(const EmbeddedJpeg *e)
+{
+    Buf thumb;
+    if (e->kind == THUMB_GARBAGE) {
+        thumb = (Buf){xmalloc(2003), 2003};
+        memcpy(thumb.data, "\xff\xd8\xff", 3);
+        uint32_t s = 20240202u;
+        for (size_t i = 3; i < thumb.len; i++) {
+            s = s * 1664525u + 1013904223u;
+            thumb.data[i] = (unsigned char)(s >> 24);
+        }
+    } else {
+        Image ti = img_embedded(e->tw, e->th, e->orient, true, e->tpic_h);
+        JpegOpts to = {.quality = 90, .h_samp = 1, .v_samp = 1, .no_jfif = true};
+        thumb = jpeg_encode(&ti, &to);
+        free(ti.px);
+        if (e->kind == THUMB_TRUNCATED)
+            thumb.len /= 2;
+    }
+    Buf app1 = make_exif_thumb(e->orient, e->be, thumb.data, thumb.len);
+    Image im = img_embedded(e->w, e->h, e->orient, false, e->h);
+    JpegOpts o = {.quality = 95, .h_samp = 1, .v_samp = 1, .no_jfif = true,
+                  .app1 = app1.data, .app1_len = app1.len};
+    save_jpeg(e->name, &im, &o);
+    free(im.px);
+    free(app1.data);
+    free(thumb.data);
+}
+
+static void gen_embedded(void)
+{
+    for (size_t i = 0; i < sizeof k_embedded / sizeof k_embedded[0]; i++)
+        gen_embedded_one(&k_embedded[i]);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '\0') {
@@ -954,6 +1105,7 @@ int main(int argc, char **argv)
     make_dir("orientation");
     make_dir("png");
     make_dir("bad");
+    make_dir("embedded");
     gen_pattern_jpegs();
     gen_blocks();
     gen_cmyk();
@@ -961,6 +1113,7 @@ int main(int argc, char **argv)
     gen_orientation();
     gen_pngs();
     gen_bad();
+    gen_embedded();
     printf("gen_testdata: wrote %d files, %zu bytes, to %s\n", g_files, g_bytes,
            g_outdir);
     return 0;
