@@ -7,9 +7,9 @@
 #include "run.h"
 
 typedef struct batch_result {
-    run_stats st;                /* st.failed counts path errors too */
-    size_t inputs;               /* images found (after --shard) */
-    double megapixels;           /* of the sources of the thumbnails made */
+    run_stats st;      /* st.failed counts path errors too */
+    size_t inputs;     /* images found (after --shard) */
+    double megapixels; /* of the sources of the thumbnails made */
     double seconds;
 } batch_result;
 

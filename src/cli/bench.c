@@ -65,10 +65,14 @@ static int parse(int argc, char **argv, bench_opts *b)
         char *end;
         if (c == 'p' && parse_counts(optarg, b) != 0)
             return msg_line("thumbify: invalid value '%s' for bench -p/--procs: expected "
-                            "counts from 1 to 4096, like 1,2,4", optarg), -1;
+                            "counts from 1 to 4096, like 1,2,4",
+                            optarg),
+                   -1;
         if (c == 'r' && ((b->runs = (int)strtol(optarg, &end, 10)) < 1 || *end || b->runs > 1000))
             return msg_line("thumbify: invalid value '%s' for bench --runs: expected 1 to "
-                            "1000", optarg), -1;
+                            "1000",
+                            optarg),
+                   -1;
         if (c == 'c')
             b->csv = 1;
         if (c == '?' || c == ':')
@@ -111,16 +115,15 @@ static int measure(const bench_opts *b, cli_options *o, int procs, double *media
     return 0;
 }
 
-static void row(const bench_opts *b, int procs, double wall, double base,
-                const batch_result *r)
+static void row(const bench_opts *b, int procs, double wall, double base, const batch_result *r)
 {
     double ips = (double)r->st.ok / wall, mps = r->megapixels / wall, speedup = base / wall;
     if (b->csv)
         printf("%d,%.4f,%.2f,%.2f,%.3f,%.1f\n", procs, wall, ips, mps, speedup,
                100 * speedup / procs);
     else
-        printf("%-11d %6.2f s   %-10.1f %-7.0f %-8.2f %4.0f%%\n", procs, wall, ips, mps,
-               speedup, 100 * speedup / procs);
+        printf("%-11d %6.2f s   %-10.1f %-7.0f %-8.2f %4.0f%%\n", procs, wall, ips, mps, speedup,
+               100 * speedup / procs);
     fflush(stdout);
 }
 

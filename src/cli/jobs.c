@@ -76,8 +76,7 @@ static char *out_path(const char *dir, const char *src, tf_format fmt)
     return out;
 }
 
-int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt,
-             const struct stat *st)
+int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, const struct stat *st)
 {
     char *out = src ? out_path(l->dirs[dir].path, src, fmt) : NULL;
     if (!out || grow_jobs(l) != 0) {
@@ -132,7 +131,7 @@ static void compact(job_list *l)
 void jobs_finalize(job_list *l)
 {
     if (l->n < 2)
-        return;                  /* nothing to compare (and qsort wants a base) */
+        return; /* nothing to compare (and qsort wants a base) */
     qsort(l->v, l->n, sizeof *l->v, by_output);
     for (size_t i = 1, first = 0; i < l->n; i++) {
         const job *f = &l->v[first], *j = &l->v[i];
@@ -143,8 +142,7 @@ void jobs_finalize(job_list *l)
         /* The same file for the same output is done once, silently (a
          * hard link or a symlink elsewhere gets its own thumbnail). */
         if (j->dev != f->dev || j->ino != f->ino) {
-            msg_error(j->src, "output %s would also be written from %s; skipped", j->out,
-                      f->src);
+            msg_error(j->src, "output %s would also be written from %s; skipped", j->out, f->src);
             l->failed++;
         }
         drop(&l->v[i]);
@@ -201,7 +199,7 @@ void jobs_make_dirs(job_list *l)
     int ok = 1;
     for (size_t i = 0; i < l->n; i++) {
         job *j = &l->v[i];
-        if (j->dir != dir) {     /* jobs of one directory are consecutive */
+        if (j->dir != dir) { /* jobs of one directory are consecutive */
             dir = j->dir;
             ok = make_dir(&l->dirs[dir]) == 0;
             if (!ok)

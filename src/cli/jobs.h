@@ -11,30 +11,30 @@
 #include "options.h"
 
 typedef struct job {
-    char *src;                   /* as given, or ROOT/sub/name */
-    char *out;                   /* OUTDIR/name, extension per -F; the worker
-                                    fixes it when the content decides */
-    size_t rel;                  /* src + rel: the path below its input root
-                                    (what --shard hashes) */
-    unsigned dir;                /* index of the output directory */
-    off_t size;                  /* for largest-first ordering */
-    dev_t dev;                   /* identity, to drop the same file twice */
+    char *src;    /* as given, or ROOT/sub/name */
+    char *out;    /* OUTDIR/name, extension per -F; the worker
+                     fixes it when the content decides */
+    size_t rel;   /* src + rel: the path below its input root
+                     (what --shard hashes) */
+    unsigned dir; /* index of the output directory */
+    off_t size;   /* for largest-first ordering */
+    dev_t dev;    /* identity, to drop the same file twice */
     ino_t ino;
 } job;
 
 typedef struct out_dir {
     char *path;
-    size_t trusted;              /* path[0..trusted) was given by the user;
-                                    below it thumbify made the directories
-                                    and refuses symlinks */
+    size_t trusted; /* path[0..trusted) was given by the user;
+                       below it thumbify made the directories
+                       and refuses symlinks */
 } out_dir;
 
 typedef struct job_list {
     job *v;
     size_t n, cap;
-    out_dir *dirs;               /* every distinct output directory */
+    out_dir *dirs; /* every distinct output directory */
     size_t ndirs, dirs_cap;
-    int failed;                  /* paths that failed before any decoding */
+    int failed; /* paths that failed before any decoding */
 } job_list;
 
 /* Scans every operand and --files-from path into *list: directories listed

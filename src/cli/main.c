@@ -18,8 +18,7 @@ static void summary(const batch_result *r)
     if (st->uptodate)
         n += snprintf(extra + n, sizeof extra - (size_t)n, ", %zu up to date", st->uptodate);
     if (st->signal)
-        snprintf(extra + n, sizeof extra - (size_t)n, ", %zu not done (interrupted)",
-                 st->not_done);
+        snprintf(extra + n, sizeof extra - (size_t)n, ", %zu not done (interrupted)", st->not_done);
     msg_line("%zu thumbnail%s, %zu failed%s, %.2f s", st->ok, st->ok == 1 ? "" : "s", st->failed,
              extra, r->seconds);
 }

@@ -99,7 +99,7 @@ static const struct option long_opts[] = {
 static int parse_int(const char *s, long lo, long hi, int *out, const char **end)
 {
     char *e;
-    if (*s < '0' || *s > '9')    /* no sign, no spaces */
+    if (*s < '0' || *s > '9') /* no sign, no spaces */
         return -1;
     errno = 0;
     long v = strtol(s, &e, 10);
@@ -136,9 +136,12 @@ int options_parse_bytes(const char *s, unsigned long long *out)
     int shift = 0;
     switch (*unit) {
     case '\0': break;
-    case 'k': case 'K': shift = 10; break;
-    case 'm': case 'M': shift = 20; break;
-    case 'g': case 'G': shift = 30; break;
+    case 'k':
+    case 'K': shift = 10; break;
+    case 'm':
+    case 'M': shift = 20; break;
+    case 'g':
+    case 'G': shift = 30; break;
     default: return -1;
     }
     if (*unit && unit[1] != '\0' && strcmp(unit + 1, "iB") != 0 && strcmp(unit + 1, "B") != 0)
@@ -201,8 +204,8 @@ static int parse_progress(const char *s, int *p)
     return -1;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
+                                                      ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -215,33 +218,41 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
  * reported with the option's names and what was expected. */
 static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t errlen)
 {
-#define BAD(names, expect) \
+#define BAD(names, expect)                                                                         \
     fail(err, errlen, "invalid value '%s' for " names ": expected " expect, arg)
     tf_params *p = &o->params;
     switch (c) {
     case 'p':
-        return parse_int(arg, 1, 4096, &o->procs, NULL) ? BAD("-p/--procs", "a whole number from 1 to 4096") : 0;
+        return parse_int(arg, 1, 4096, &o->procs, NULL)
+                   ? BAD("-p/--procs", "a whole number from 1 to 4096")
+                   : 0;
     case 's':
-        return parse_size(arg, &p->box_w, &p->box_h) ? BAD("-s/--size", "WxH or N, each from 1 to 65535") : 0;
+        return parse_size(arg, &p->box_w, &p->box_h)
+                   ? BAD("-s/--size", "WxH or N, each from 1 to 65535")
+                   : 0;
     case 'Q':
-        return parse_int(arg, 1, 100, &p->quality, NULL) ? BAD("-Q/--quality", "a whole number from 1 to 100") : 0;
-    case 'F':
-        return parse_format(arg, &p->format) ? BAD("-F/--format", "jpeg, png or same") : 0;
-    case 'o':
-        return *arg ? (o->out_dir = arg, 0) : BAD("-o/--output", "a directory name");
+        return parse_int(arg, 1, 100, &p->quality, NULL)
+                   ? BAD("-Q/--quality", "a whole number from 1 to 100")
+                   : 0;
+    case 'F': return parse_format(arg, &p->format) ? BAD("-F/--format", "jpeg, png or same") : 0;
+    case 'o': return *arg ? (o->out_dir = arg, 0) : BAD("-o/--output", "a directory name");
     case OPT_MAX_PIXELS:
-        return parse_ull(arg, &p->max_pixels, NULL) ? BAD("--max-pixels", "a whole number from 1") : 0;
+        return parse_ull(arg, &p->max_pixels, NULL) ? BAD("--max-pixels", "a whole number from 1")
+                                                    : 0;
     case OPT_FILES_FROM:
         return *arg ? (o->files_from = arg, 0) : BAD("--files-from", "a file name or -");
     case OPT_SHARD:
-        return parse_shard(arg, &o->shard_i, &o->shard_n) ? BAD("--shard", "I/N with 0 <= I < N") : 0;
-    case OPT_REPORT:
-        return *arg ? (o->report = arg, 0) : BAD("--report", "a file name or -");
+        return parse_shard(arg, &o->shard_i, &o->shard_n) ? BAD("--shard", "I/N with 0 <= I < N")
+                                                          : 0;
+    case OPT_REPORT: return *arg ? (o->report = arg, 0) : BAD("--report", "a file name or -");
     case OPT_TIMEOUT:
-        return parse_int(arg, 1, 86400, &o->timeout_s, NULL) ? BAD("--timeout", "seconds from 1 to 86400") : 0;
+        return parse_int(arg, 1, 86400, &o->timeout_s, NULL)
+                   ? BAD("--timeout", "seconds from 1 to 86400")
+                   : 0;
     case OPT_MAX_MEMORY:
         return options_parse_bytes(arg, &o->max_memory) || o->max_memory < (64ULL << 20)
-                   ? BAD("--max-memory", "a size of at least 64M, like 512M or 2G") : 0;
+                   ? BAD("--max-memory", "a size of at least 64M, like 512M or 2G")
+                   : 0;
     case OPT_PROGRESS:
         return parse_progress(arg, &o->progress) ? BAD("--progress", "auto, always or never") : 0;
     }
@@ -313,7 +324,7 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
     tf_params_default(&o->params);
     o->timeout_s = OPTIONS_DEFAULT_TIMEOUT;
     o->max_memory = OPTIONS_DEFAULT_MAX_MEMORY;
-    optind = 0;                  /* 0, not 1: full reinitialisation in glibc */
+    optind = 0; /* 0, not 1: full reinitialisation in glibc */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":" SHORT_OPTS, long_opts, NULL)) != -1) {

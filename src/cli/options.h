@@ -10,30 +10,30 @@
 enum { PROGRESS_AUTO = 0, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
 typedef struct cli_options {
-    tf_params params;            /* -s, -F, -Q, --max-pixels, --embedded */
-    const char *out_dir;         /* -o; NULL = <source dir>/thumbs */
-    int strict;                  /* --strict: a warning fails the file */
-    int recursive;               /* -r */
-    const char *files_from;      /* --files-from FILE, "-" = stdin */
-    int null_sep;                /* -0: NUL-separated --files-from */
-    unsigned shard_i, shard_n;   /* --shard I/N; shard_n 0 = all files */
-    int procs;                   /* -p; 0 = the usable cores */
-    int timeout_s;               /* --timeout, per image */
+    tf_params params;              /* -s, -F, -Q, --max-pixels, --embedded */
+    const char *out_dir;           /* -o; NULL = <source dir>/thumbs */
+    int strict;                    /* --strict: a warning fails the file */
+    int recursive;                 /* -r */
+    const char *files_from;        /* --files-from FILE, "-" = stdin */
+    int null_sep;                  /* -0: NUL-separated --files-from */
+    unsigned shard_i, shard_n;     /* --shard I/N; shard_n 0 = all files */
+    int procs;                     /* -p; 0 = the usable cores */
+    int timeout_s;                 /* --timeout, per image */
     unsigned long long max_memory; /* --max-memory per worker, bytes */
-    int sync;                    /* --sync: fsync before rename */
-    int force;                   /* -f: rebuild up-to-date thumbnails */
-    int dry_run;                 /* -n */
-    const char *report;          /* --report FILE, "-" = stdout */
-    int progress;                /* PROGRESS_* */
+    int sync;                      /* --sync: fsync before rename */
+    int force;                     /* -f: rebuild up-to-date thumbnails */
+    int dry_run;                   /* -n */
+    const char *report;            /* --report FILE, "-" = stdout */
+    int progress;                  /* PROGRESS_* */
     int quiet, verbose;
     int help, version;
-    char **paths;                /* the operands, in argv */
+    char **paths; /* the operands, in argv */
     int npaths;
 } cli_options;
 
 enum {
-    OPTIONS_OK = 0,              /* run with *opts */
-    OPTIONS_USAGE = 2            /* a usage error; err says which option and why */
+    OPTIONS_OK = 0,   /* run with *opts */
+    OPTIONS_USAGE = 2 /* a usage error; err says which option and why */
 };
 
 #define OPTIONS_DEFAULT_TIMEOUT 60

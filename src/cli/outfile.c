@@ -16,8 +16,8 @@ static int tmp_name(const char *path, char *buf, size_t cap)
     static unsigned long counter;
     const char *slash = strrchr(path, '/');
     int dirlen = slash ? (int)(slash - path + 1) : 0;
-    int n = snprintf(buf, cap, "%.*s" OUTFILE_TMP_PREFIX "%ld-%lu" OUTFILE_TMP_SUFFIX, dirlen,
-                     path, (long)getpid(), counter++);
+    int n = snprintf(buf, cap, "%.*s" OUTFILE_TMP_PREFIX "%ld-%lu" OUTFILE_TMP_SUFFIX, dirlen, path,
+                     (long)getpid(), counter++);
     if (n < 0 || (size_t)n >= cap) {
         errno = ENAMETOOLONG;
         return -1;

@@ -12,37 +12,37 @@
 
 enum {
     RESULT_PENDING = 0,
-    RESULT_OK,                   /* thumbnail written */
-    RESULT_UPTODATE,             /* thumbnail already current: skipped */
+    RESULT_OK,       /* thumbnail written */
+    RESULT_UPTODATE, /* thumbnail already current: skipped */
     RESULT_FAILED
 };
 
 #define RESULT_MSG_MAX 240
 
 typedef struct result_slot {
-    atomic_int state;            /* RESULT_*; stored last by the worker */
+    atomic_int state; /* RESULT_*; stored last by the worker */
     unsigned char warned, path, format;
-    unsigned char named;         /* format says which name the output has */
+    unsigned char named; /* format says which name the output has */
     int src_w, src_h, out_w, out_h, scale_denom;
-    float ms;                    /* time spent on the job */
+    float ms; /* time spent on the job */
 } result_slot;
 
 typedef struct worker_slot {
-    atomic_long current;         /* job index in progress, or -1 */
-    atomic_llong since_ns;       /* CLOCK_MONOTONIC start of that job */
-    char tmp[PATH_MAX];          /* temp file being written, or "" */
+    atomic_long current;   /* job index in progress, or -1 */
+    atomic_llong since_ns; /* CLOCK_MONOTONIC start of that job */
+    char tmp[PATH_MAX];    /* temp file being written, or "" */
 } worker_slot;
 
 typedef struct pool_shared {
-    atomic_size_t next;          /* the next job to hand out */
-    atomic_size_t done;          /* jobs finished, for progress */
-    atomic_size_t failed;        /* of which failed */
-    atomic_int stop;             /* set by the parent: claim nothing more */
+    atomic_size_t next;   /* the next job to hand out */
+    atomic_size_t done;   /* jobs finished, for progress */
+    atomic_size_t failed; /* of which failed */
+    atomic_int stop;      /* set by the parent: claim nothing more */
     size_t njobs, ndirs;
     int nworkers;
-    worker_slot *workers;        /* nworkers slots */
-    result_slot *results;        /* njobs slots */
-    atomic_int *dir_broken;      /* ndirs flags: output directory unusable */
+    worker_slot *workers;         /* nworkers slots */
+    result_slot *results;         /* njobs slots */
+    atomic_int *dir_broken;       /* ndirs flags: output directory unusable */
     char (*msgs)[RESULT_MSG_MAX]; /* njobs messages, or NULL (no report) */
 } pool_shared;
 

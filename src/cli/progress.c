@@ -16,8 +16,7 @@ int progress_wanted(const cli_options *o)
     return !o->quiet && !o->dry_run && isatty(STDERR_FILENO);
 }
 
-void progress_show(size_t done, size_t failed, size_t total, long long start_ns,
-                   long long now_ns)
+void progress_show(size_t done, size_t failed, size_t total, long long start_ns, long long now_ns)
 {
     if (drawn && now_ns - last_ns < 100000000LL)
         return;

@@ -13,8 +13,7 @@
 int progress_wanted(const cli_options *o);
 
 /* Redraws the line if at least 100 ms passed since the last time. */
-void progress_show(size_t done, size_t failed, size_t total, long long start_ns,
-                   long long now_ns);
+void progress_show(size_t done, size_t failed, size_t total, long long start_ns, long long now_ns);
 
 /* Erases the line, if one was drawn. */
 void progress_clear(void);

@@ -13,15 +13,18 @@
 /* Length of the valid UTF-8 sequence at s (1..4), or 0. */
 static int utf8_len(const unsigned char *s)
 {
-    int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-          : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    int n = s[0] < 0x80             ? 1
+            : (s[0] & 0xe0) == 0xc0 ? 2
+            : (s[0] & 0xf0) == 0xe0 ? 3
+            : (s[0] & 0xf8) == 0xf0 ? 4
+                                    : 0;
     if (n == 2 && s[0] < 0xc2)
-        return 0;                /* overlong */
+        return 0; /* overlong */
     for (int i = 1; i < n; i++)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
     if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-        return 0;                /* overlong, or a UTF-16 surrogate */
+        return 0; /* overlong, or a UTF-16 surrogate */
     if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || s[0] > 0xf4 || (s[0] == 0xf4 && s[1] >= 0x90)))
         return 0;
     return n;
@@ -89,8 +92,9 @@ static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool
             o->dry_run ? "true" : "false");
     for (size_t i = 0; i < jobs->n; i++) {
         const result_slot *r = sh ? &sh->results[i] : NULL;
-        int state = r ? atomic_load(&r->state)
-                      : uptodate && uptodate[i] ? RESULT_UPTODATE : RESULT_PENDING;
+        int state = r                         ? atomic_load(&r->state)
+                    : uptodate && uptodate[i] ? RESULT_UPTODATE
+                                              : RESULT_PENDING;
         record(f, o, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
         fputs(i + 1 < jobs->n ? ",\n" : "\n", f);
     }
@@ -98,8 +102,8 @@ static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool
             "  ],\n  \"totals\": {\"inputs\": %zu, \"ok\": %zu, \"up_to_date\": %zu, "
             "\"failed\": %zu, \"skipped\": %zu, \"warnings\": %zu, \"path_errors\": %d, "
             "\"seconds\": %.3f}\n}\n",
-            jobs->n, st->ok, st->uptodate, st->failed, st->not_done,
-            st->warnings, jobs->failed, seconds);
+            jobs->n, st->ok, st->uptodate, st->failed, st->not_done, st->warnings, jobs->failed,
+            seconds);
 }
 
 int report_write(const cli_options *o, const job_list *jobs, const pool_shared *sh,

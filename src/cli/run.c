@@ -38,13 +38,13 @@ typedef struct parent {
     const cli_options *opts;
     const job_list *jobs;
     pool_shared *sh;
-    pid_t *pids;                 /* per worker slot; 0 = not running */
-    long *timed_out;             /* per worker slot: job it was killed on */
+    pid_t *pids;     /* per worker slot; 0 = not running */
+    long *timed_out; /* per worker slot: job it was killed on */
     int alive;
-    int broken;                  /* a worker exited abnormally */
+    int broken; /* a worker exited abnormally */
     int progress;
     long long start_ns;
-    sigset_t wait_mask;          /* the mask to wait with (signals open) */
+    sigset_t wait_mask; /* the mask to wait with (signals open) */
 } parent;
 
 static void install_handlers(parent *p)
@@ -241,8 +241,8 @@ static void supervise(parent *p)
         if (!stop_signal)
             enforce_timeout(p, now);
         if (p->progress)
-            progress_show(atomic_load(&p->sh->done), atomic_load(&p->sh->failed),
-                          p->sh->njobs, p->start_ns, now);
+            progress_show(atomic_load(&p->sh->done), atomic_load(&p->sh->failed), p->sh->njobs,
+                          p->start_ns, now);
     }
     if (p->progress) {
         progress_clear();
@@ -250,11 +250,10 @@ static void supervise(parent *p)
     }
 }
 
-pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworkers,
-                      run_stats *st)
+pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworkers, run_stats *st)
 {
-    parent p = {.opts = opts, .jobs = jobs, .progress = progress_wanted(opts),
-                .start_ns = pool_now_ns()};
+    parent p = {
+        .opts = opts, .jobs = jobs, .progress = progress_wanted(opts), .start_ns = pool_now_ns()};
     p.sh = pool_map(jobs->n, nworkers, jobs->ndirs, opts->report != NULL);
     p.pids = calloc((size_t)nworkers, sizeof *p.pids);
     p.timed_out = calloc((size_t)nworkers, sizeof *p.timed_out);

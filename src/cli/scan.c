@@ -20,9 +20,9 @@ typedef struct ident {
 typedef struct scanner {
     const cli_options *o;
     job_list *l;
-    ident *outs;                 /* existing output roots of this run */
+    ident *outs; /* existing output roots of this run */
     size_t nouts, outs_cap;
-    ident *path;                 /* directories from the root down: loops */
+    ident *path; /* directories from the root down: loops */
     size_t depth, cap;
 } scanner;
 
@@ -120,12 +120,11 @@ static int on_path(const scanner *s, const struct stat *st)
  * ("" or "a/b/"); out: the output directory for its files; trusted: how
  * much of out the user named (see out_dir). Files first, so that the jobs
  * of one directory stay together; then subdirectories, with -r. */
-static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out,
-                    size_t trusted);
+static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out, size_t trusted);
 
 /* Descends into dir/name with -r, unless it is an output root or a loop. */
-static int descend(scanner *s, const char *dir, const char *name, size_t root_len,
-                   const char *out, size_t trusted)
+static int descend(scanner *s, const char *dir, const char *name, size_t root_len, const char *out,
+                   size_t trusted)
 {
     char *sub = join(dir, name), *sub_out = join(out, name);
     struct stat st;
@@ -145,8 +144,8 @@ static int descend(scanner *s, const char *dir, const char *name, size_t root_le
     return rc;
 }
 
-static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e,
-                    size_t root_len, unsigned *out_index, const char *out, size_t trusted)
+static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e, size_t root_len,
+                    unsigned *out_index, const char *out, size_t trusted)
 {
     struct stat st;
     char *src = join(dir, e->d_name);
@@ -155,11 +154,10 @@ static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e,
     size_t rel = root_len < strlen(src) ? root_len + (src[root_len] == '/') : 0;
     if (!in_shard(s->o, src + rel) || fstatat(dirfd(d), e->d_name, &st, 0) != 0 ||
         !S_ISREG(st.st_mode)) {
-        free(src);               /* another shard's, vanished, or not a file */
+        free(src); /* another shard's, vanished, or not a file */
         return 0;
     }
-    if (*out_index == (unsigned)-1 &&
-        jobs_add_dir(s->l, strdup(out), trusted, out_index) != 0) {
+    if (*out_index == (unsigned)-1 && jobs_add_dir(s->l, strdup(out), trusted, out_index) != 0) {
         free(src);
         return -1;
     }
@@ -176,8 +174,7 @@ static int is_subdir(DIR *d, const struct dirent *e)
     return fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out,
-                    size_t trusted)
+static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out, size_t trusted)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -235,8 +232,9 @@ static int scan_file(scanner *s, const char *path, const struct stat *st)
     if (!in_shard(s->o, path))
         return 0;
     const char *slash = strrchr(path, '/');
-    char *dir = !slash ? strdup(".") : slash == path ? strdup("/")
-                                                     : strndup(path, (size_t)(slash - path));
+    char *dir = !slash          ? strdup(".")
+                : slash == path ? strdup("/")
+                                : strndup(path, (size_t)(slash - path));
     char *out = !dir ? NULL : s->o->out_dir ? strdup(s->o->out_dir) : join(dir, "thumbs");
     size_t trusted = s->o->out_dir || !dir ? (out ? strlen(out) : 0) : strlen(dir);
     unsigned index;

@@ -16,8 +16,7 @@ void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *
     const tf_params *p = &o->params;
     snprintf(buf, cap, "thumbify-stamp %d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
              STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality,
-             p->use_embedded);
+             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
 }
 
 static int has_stamp(const char *path, const char *stamp)
@@ -40,7 +39,6 @@ int stamp_up_to_date(const cli_options *o, const job *j, const char *stamp)
     /* the content may have decided the other format (PNG bytes in a .jpg) */
     char other[PATH_MAX];
     tf_format fmt = outname_kind(j->out) == TF_FORMAT_PNG ? TF_FORMAT_JPEG : TF_FORMAT_PNG;
-    return outname_fix(other, sizeof other, j->out, fmt) == 0 && has_stamp(other, stamp)
-               ? (int)fmt
-               : -1;
+    return outname_fix(other, sizeof other, j->out, fmt) == 0 && has_stamp(other, stamp) ? (int)fmt
+                                                                                         : -1;
 }

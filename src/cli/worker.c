@@ -26,17 +26,16 @@ typedef struct worker {
     pool_shared *sh;
     int k;
     tf_ctx *ctx;
-    unsigned char *buf;          /* the source file, reused */
+    unsigned char *buf; /* the source file, reused */
     size_t len, cap;
-    long i;                      /* the current job */
+    long i; /* the current job */
     const job *j;
     result_slot *rs;
 } worker;
 
 /* Says something about the current job on stderr and, when a report is
  * being made, keeps the first thing said in its shared message slot. */
-__attribute__((format(printf, 3, 4)))
-static void say(worker *w, int warning, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, const char *fmt, ...)
 {
     char text[1024];
     va_list ap;
@@ -63,7 +62,7 @@ static int read_source(worker *w, struct stat *st)
         return -1;
     }
     size_t want = (size_t)st->st_size;
-    if (want + 1 > w->cap) {     /* +1: a read of 0 confirms the end */
+    if (want + 1 > w->cap) { /* +1: a read of 0 confirms the end */
         free(w->buf);
         w->cap = want + 1;
         if (!(w->buf = malloc(w->cap))) {
@@ -80,7 +79,7 @@ static int read_source(worker *w, struct stat *st)
             continue;
         if (r < 0)
             break;
-        w->len += (size_t)r;     /* a file that grew is taken as first seen */
+        w->len += (size_t)r; /* a file that grew is taken as first seen */
     }
     int e = errno;
     close(fd);
@@ -146,8 +145,8 @@ static int would_replace_source(const char *out, const struct stat *src)
  * let the other workers skip its files quietly. */
 static int dir_level(int e)
 {
-    return e == EACCES || e == EROFS || e == ENOSPC || e == EDQUOT || e == ENOENT ||
-           e == ENOTDIR || e == EPERM;
+    return e == EACCES || e == EROFS || e == ENOSPC || e == EDQUOT || e == ENOENT || e == ENOTDIR ||
+           e == EPERM;
 }
 
 static int write_thumbnail(worker *w, const tf_result *r, const char *out)
@@ -198,7 +197,7 @@ static int make_one(worker *w)
     char stamp[STAMP_MAX], out[PATH_MAX];
     inject_faults(w->j->src);
     if (atomic_load(&w->sh->dir_broken[w->j->dir]))
-        return RESULT_FAILED;    /* said once, for the whole directory */
+        return RESULT_FAILED; /* said once, for the whole directory */
     if (stat(w->j->src, &st) != 0) {
         say(w, 0, "cannot access: %s", strerror(errno));
         return RESULT_FAILED;

@@ -9,10 +9,10 @@
 
 #include "exif.h"
 
-#define EXIF_HDR_LEN 6          /* "Exif\0\0" before the TIFF block */
-#define TIFF_HDR_LEN 8          /* byte order, 42, IFD0 offset */
+#define EXIF_HDR_LEN 6 /* "Exif\0\0" before the TIFF block */
+#define TIFF_HDR_LEN 8 /* byte order, 42, IFD0 offset */
 #define TIFF_MAGIC 42
-#define ENTRY_LEN 12            /* tag, type, count, value or offset */
+#define ENTRY_LEN 12 /* tag, type, count, value or offset */
 
 #define TAG_ORIENTATION 0x0112
 #define TAG_THUMB_OFFSET 0x0201
@@ -31,7 +31,7 @@ typedef struct tiff_view {
 typedef struct ifd_entry {
     unsigned tag, type;
     uint32_t count;
-    size_t value_at;            /* offset of the 4-byte value field */
+    size_t value_at; /* offset of the 4-byte value field */
 } ifd_entry;
 
 /* Whether n bytes at off lie inside a block of len bytes, without overflow. */
@@ -64,8 +64,7 @@ static int get32(const tiff_view *t, size_t off, uint32_t *v)
 /* Checks "Exif\0\0" and the TIFF header; on success fills *t and *ifd0. */
 static int open_tiff(const unsigned char *data, size_t len, tiff_view *t, size_t *ifd0)
 {
-    if (!data || len < EXIF_HDR_LEN + TIFF_HDR_LEN ||
-        memcmp(data, "Exif\0\0", EXIF_HDR_LEN) != 0)
+    if (!data || len < EXIF_HDR_LEN + TIFF_HDR_LEN || memcmp(data, "Exif\0\0", EXIF_HDR_LEN) != 0)
         return 0;
     t->p = data + EXIF_HDR_LEN;
     t->len = len - EXIF_HDR_LEN;

@@ -48,11 +48,10 @@ tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_
     if (w < 1 || h < 1)
         return tf_fail(ctx, TF_E_DECODE, "image has no pixels (%dx%d)", w, h);
     if ((unsigned long long)w * (unsigned long long)h > params->max_pixels)
-        return tf_fail(ctx, TF_E_LIMIT, "image is %dx%d, more than the limit of %llu pixels", w,
-                       h, params->max_pixels);
+        return tf_fail(ctx, TF_E_LIMIT, "image is %dx%d, more than the limit of %llu pixels", w, h,
+                       params->max_pixels);
     int swap = res->orientation >= 5; /* 5..8 turn the image a quarter */
-    tf_fit_box(swap ? h : w, swap ? w : h, params->box_w, params->box_h, &res->out_w,
-               &res->out_h);
+    tf_fit_box(swap ? h : w, swap ? w : h, params->box_w, params->box_h, &res->out_w, &res->out_h);
     *rs_w = swap ? res->out_h : res->out_w;
     *rs_h = swap ? res->out_w : res->out_h;
     return TF_OK;

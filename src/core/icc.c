@@ -13,11 +13,11 @@
 #include "internal.h"
 
 struct tf_icc {
-    cmsContext cms;              /* per handle: LittleCMS has no globals then */
-    cmsHTRANSFORM xform;         /* for the profile in `cached`, or NULL */
-    cmsUInt32Number xform_type;  /* TYPE_RGB_8 or TYPE_RGBA_8 */
+    cmsContext cms;             /* per handle: LittleCMS has no globals then */
+    cmsHTRANSFORM xform;        /* for the profile in `cached`, or NULL */
+    cmsUInt32Number xform_type; /* TYPE_RGB_8 or TYPE_RGBA_8 */
     tf_bytes cached;
-    char why[128];               /* LittleCMS's last error text */
+    char why[128]; /* LittleCMS's last error text */
 };
 
 static void on_cms_error(cmsContext cms, cmsUInt32Number code, const char *text)
@@ -60,8 +60,8 @@ static struct tf_icc *icc_get(tf_ctx *ctx)
 static cmsHTRANSFORM build(struct tf_icc *icc, const tf_bytes *profile, cmsUInt32Number type)
 {
     icc->why[0] = '\0';
-    cmsHPROFILE in = cmsOpenProfileFromMemTHR(icc->cms, profile->data,
-                                              (cmsUInt32Number)profile->len);
+    cmsHPROFILE in =
+        cmsOpenProfileFromMemTHR(icc->cms, profile->data, (cmsUInt32Number)profile->len);
     if (!in)
         return NULL;
     cmsHTRANSFORM x = NULL;
@@ -70,8 +70,8 @@ static cmsHTRANSFORM build(struct tf_icc *icc, const tf_bytes *profile, cmsUInt3
     } else {
         cmsHPROFILE srgb = cmsCreate_sRGBProfileTHR(icc->cms);
         if (srgb)
-            x = cmsCreateTransformTHR(icc->cms, in, type, srgb, type,
-                                      INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_COPY_ALPHA);
+            x = cmsCreateTransformTHR(icc->cms, in, type, srgb, type, INTENT_RELATIVE_COLORIMETRIC,
+                                      cmsFLAGS_COPY_ALPHA);
         if (srgb)
             cmsCloseProfile(srgb);
     }
@@ -104,7 +104,7 @@ tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img)
 {
     if (ctx->profile.len == 0)
         return TF_OK;
-    if (img->channels < 3) {     /* grey keeps its grey: no conversion */
+    if (img->channels < 3) { /* grey keeps its grey: no conversion */
         tf_note(ctx, "ICC profile ignored for a grey image");
         return TF_OK;
     }

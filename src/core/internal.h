@@ -15,7 +15,7 @@
  * 3 RGB, 4 RGBA (alpha last, not premultiplied). */
 typedef struct tf_image {
     unsigned char *px;
-    size_t cap;                  /* bytes allocated at px */
+    size_t cap; /* bytes allocated at px */
     int w, h, channels;
 } tf_image;
 
@@ -26,16 +26,16 @@ typedef struct tf_bytes {
 } tf_bytes;
 
 struct tf_ctx {
-    char msg[TF_MSG_MAX];        /* the failure, or the first warning */
-    char note[TF_MSG_MAX];       /* verbose-only remarks (tf_result.note) */
-    struct tf_jpeg_dec *dec;     /* each created on first use, then reused */
+    char msg[TF_MSG_MAX];    /* the failure, or the first warning */
+    char note[TF_MSG_MAX];   /* verbose-only remarks (tf_result.note) */
+    struct tf_jpeg_dec *dec; /* each created on first use, then reused */
     struct tf_jpeg_enc *enc;
     struct tf_icc *icc;
     tf_image decoded, resized, oriented;
-    tf_bytes profile;            /* the source's ICC profile, if any */
+    tf_bytes profile; /* the source's ICC profile, if any */
     tf_bytes png_out;
-    tf_bytes dc_stream;          /* a progressive file without AC scans */
-    tf_bytes embedded;           /* the EXIF thumbnail (--embedded) */
+    tf_bytes dc_stream; /* a progressive file without AC scans */
+    tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
 };
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
@@ -56,8 +56,8 @@ tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_
 
 /* Decoders fill ctx->decoded (stored orientation), ctx->profile and res:
  * src_w/h, orientation, scale_denom, path, out_w/h, warnings. */
-tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
-                         const tf_params *params, tf_result *res);
+tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                         tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
 
 /* Copies a progressive JPEG without its AC scans (spectral start > 0) into
@@ -66,8 +66,8 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
  * the scans the original has, so that the scan limit still applies. */
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
                            int *stripped, int *scans);
-tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
-                        const tf_params *params, tf_result *res);
+tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                        tf_result *res);
 
 /* Area-averages src into dst at dst->w x dst->h (set by the caller),
  * weighting colour by alpha when there is an alpha channel. */

@@ -48,8 +48,8 @@ typedef struct frame {
     int progressive;
     int ncomp;
     unsigned char id[4], keep_ac[4];
-    int dc_scans;                /* DC scans kept */
-    int scans;                   /* all scans seen */
+    int dc_scans; /* DC scans kept */
+    int scans;    /* all scans seen */
 } frame;
 
 /* Reads SOF at seg: FF Cn Lh Ll P Yh Yl Xh Xl Nf (C HV Tq)*Nf. A component whose
@@ -128,9 +128,9 @@ static int strip(const unsigned char *s, size_t len, tf_bytes *out, frame *f)
         return 0;
     while (ok && p + 1 < len) {
         if (s[p] != 0xff)
-            return 0;            /* junk between segments: let libjpeg judge */
+            return 0; /* junk between segments: let libjpeg judge */
         unsigned m = s[p + 1];
-        if (m == 0xff) {         /* fill byte */
+        if (m == 0xff) { /* fill byte */
             p++;
             continue;
         }

@@ -20,9 +20,9 @@ struct tf_jpeg_err {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
     tf_ctx *ctx;
-    tf_status status;            /* what longjmp means */
+    tf_status status; /* what longjmp means */
     int warnings;
-    int reading_icc;             /* warnings now are about the profile */
+    int reading_icc; /* warnings now are about the profile */
 };
 
 struct tf_jpeg_dec {
@@ -30,7 +30,7 @@ struct tf_jpeg_dec {
     struct tf_jpeg_err err;
     struct jpeg_progress_mgr progress;
     int max_scans;
-    unsigned char *row;          /* one CMYK scanline, reused */
+    unsigned char *row; /* one CMYK scanline, reused */
     size_t row_cap;
 };
 
@@ -49,8 +49,7 @@ static void on_error_exit(j_common_ptr cinfo)
     char buf[JMSG_LENGTH_MAX];
     format_lower(cinfo, buf);
     err->status = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? TF_E_NOMEM : TF_E_DECODE;
-    tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "",
-            buf);
+    tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "", buf);
     longjmp(err->jump, 1);
 }
 
@@ -61,7 +60,7 @@ static void on_emit_message(j_common_ptr cinfo, int level)
     struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
     if (level >= 0)
         return;
-    if (err->reading_icc) {      /* a broken profile is dropped, not damage */
+    if (err->reading_icc) { /* a broken profile is dropped, not damage */
         char buf[JMSG_LENGTH_MAX];
         format_lower(cinfo, buf);
         tf_note(err->ctx, "ICC profile dropped: %s", buf);
@@ -155,8 +154,7 @@ static tf_status choose_color(tf_ctx *ctx, j_decompress_ptr cinfo, int *channels
 
 /* Adobe applications write CMYK inverted (0 = full ink) and mark it with an
  * APP14 segment; plain CMYK is 0 = no ink. Both become RGB = (1-C)(1-K)... */
-static void cmyk_row_to_rgb(const unsigned char *cmyk, unsigned char *rgb, int w,
-                            int inverted)
+static void cmyk_row_to_rgb(const unsigned char *cmyk, unsigned char *rgb, int w, int inverted)
 {
     for (int x = 0; x < w; x++, cmyk += 4, rgb += 3) {
         unsigned k = inverted ? cmyk[3] : 255u - cmyk[3];
@@ -266,7 +264,7 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
                        params->max_scans);
     jpeg_abort_decompress(&dec->cinfo);
     jpeg_mem_src(&dec->cinfo, ctx->dc_stream.data, (unsigned long)ctx->dc_stream.len);
-    dec->err.warnings = 0;       /* the header is read again */
+    dec->err.warnings = 0; /* the header is read again */
     ctx->note[0] = '\0';
     st = read_and_plan(ctx, dec, params, res, channels);
     dec->cinfo.do_block_smoothing = FALSE;
@@ -358,7 +356,7 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
     }
     jpeg_abort_decompress(&dec->cinfo);
     jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
-    dec->err.warnings = 0;       /* the main header is read again */
+    dec->err.warnings = 0; /* the main header is read again */
     ctx->msg[0] = ctx->note[0] = '\0';
     tf_status st = read_and_plan(ctx, dec, params, res, channels);
     tf_note(ctx, "embedded thumbnail not used: %s", why);
@@ -388,9 +386,9 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
 
 /* The one setjmp for decoding. Nothing here changes after setjmp but the
  * decoder, which libjpeg resets with jpeg_abort_decompress. */
-__attribute__((noinline)) static tf_status guarded_decode(
-    tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src, size_t len,
-    const tf_params *params, tf_result *res)
+__attribute__((noinline)) static tf_status guarded_decode(tf_ctx *ctx, struct tf_jpeg_dec *dec,
+                                                          const unsigned char *src, size_t len,
+                                                          const tf_params *params, tf_result *res)
 {
     if (setjmp(dec->err.jump)) {
         jpeg_abort_decompress(&dec->cinfo);
@@ -401,8 +399,8 @@ __attribute__((noinline)) static tf_status guarded_decode(
     return st;
 }
 
-tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
-                         const tf_params *params, tf_result *res)
+tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                         tf_result *res)
 {
     struct tf_jpeg_dec *dec = NULL;
     tf_status st = dec_get(ctx, &dec);

@@ -20,7 +20,7 @@ struct tf_jpeg_enc {
     struct jpeg_destination_mgr dest;
     unsigned char *buf;
     size_t cap;
-    int nomem;                   /* the buffer could not grow */
+    int nomem; /* the buffer could not grow */
     char why[JMSG_LENGTH_MAX];
 };
 
@@ -131,9 +131,8 @@ static void set_params(j_compress_ptr cinfo, const tf_image *img, int quality)
     cinfo->optimize_coding = TRUE;
 }
 
-__attribute__((noinline)) static tf_status guarded_encode(struct tf_jpeg_enc *enc,
-                                                          const tf_image *img, int quality,
-                                                          const char *comment)
+__attribute__((noinline)) static tf_status
+guarded_encode(struct tf_jpeg_enc *enc, const tf_image *img, int quality, const char *comment)
 {
     j_compress_ptr cinfo = &enc->cinfo;
     if (setjmp(enc->jump)) {

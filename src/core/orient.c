@@ -10,14 +10,38 @@
 static void source_of(int o, int x, int y, int w, int h, int *sx, int *sy)
 {
     switch (o) {
-    case 2: *sx = w - 1 - x; *sy = y; break;
-    case 3: *sx = w - 1 - x; *sy = h - 1 - y; break;
-    case 4: *sx = x; *sy = h - 1 - y; break;
-    case 5: *sx = y; *sy = x; break;
-    case 6: *sx = y; *sy = h - 1 - x; break;
-    case 7: *sx = w - 1 - y; *sy = h - 1 - x; break;
-    case 8: *sx = w - 1 - y; *sy = x; break;
-    default: *sx = x; *sy = y; break;
+    case 2:
+        *sx = w - 1 - x;
+        *sy = y;
+        break;
+    case 3:
+        *sx = w - 1 - x;
+        *sy = h - 1 - y;
+        break;
+    case 4:
+        *sx = x;
+        *sy = h - 1 - y;
+        break;
+    case 5:
+        *sx = y;
+        *sy = x;
+        break;
+    case 6:
+        *sx = y;
+        *sy = h - 1 - x;
+        break;
+    case 7:
+        *sx = w - 1 - y;
+        *sy = h - 1 - x;
+        break;
+    case 8:
+        *sx = w - 1 - y;
+        *sy = x;
+        break;
+    default:
+        *sx = x;
+        *sy = y;
+        break;
     }
 }
 
@@ -77,7 +101,7 @@ void tf_trim_black_bars(tf_image *img)
     while (bottom > top && dark(img->px + stride * (bottom - 1), w, (size_t)c, c))
         bottom--;
     if (top == bottom)
-        return;                  /* all black: a black picture, not bars */
+        return; /* all black: a black picture, not bars */
     while (left < right && dark(img->px + stride * top + (size_t)left * c, bottom - top, stride, c))
         left++;
     while (right > left &&

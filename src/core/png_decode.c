@@ -82,8 +82,8 @@ static tf_status read_iccp(tf_ctx *ctx, const unsigned char *s, size_t len)
     return TF_OK;
 }
 
-tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len,
-                        const tf_params *params, tf_result *res)
+tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                        tf_result *res)
 {
     png_image img;
     memset(&img, 0, sizeof img);

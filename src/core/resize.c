@@ -18,12 +18,10 @@ tf_status tf_resize(tf_ctx *ctx, const tf_image *src, tf_image *dst)
         memcpy(dst->px, src->px, (size_t)src->w * src->h * src->channels);
         return TF_OK;
     }
-    int alpha = src->channels == 2 || src->channels == 4 ? src->channels - 1
-                                                         : STBIR_ALPHA_CHANNEL_NONE;
-    if (!stbir_resize_uint8_generic(src->px, src->w, src->h, 0,
-                                    dst->px, dst->w, dst->h, 0,
-                                    src->channels, alpha, 0,
-                                    STBIR_EDGE_CLAMP, STBIR_FILTER_BOX,
+    int alpha =
+        src->channels == 2 || src->channels == 4 ? src->channels - 1 : STBIR_ALPHA_CHANNEL_NONE;
+    if (!stbir_resize_uint8_generic(src->px, src->w, src->h, 0, dst->px, dst->w, dst->h, 0,
+                                    src->channels, alpha, 0, STBIR_EDGE_CLAMP, STBIR_FILTER_BOX,
                                     STBIR_COLORSPACE_LINEAR, NULL))
         return tf_fail(ctx, TF_E_NOMEM, "out of memory while resizing");
     return TF_OK;

@@ -28,52 +28,52 @@ extern "C" {
 
 typedef enum tf_status {
     TF_OK = 0,
-    TF_E_INVALID,     /* bad parameters from the caller */
-    TF_E_NOMEM,       /* an allocation failed */
-    TF_E_FORMAT,      /* not an image format the core reads */
-    TF_E_DECODE,      /* corrupt, truncated beyond use, or unsupported data */
-    TF_E_LIMIT,       /* the image exceeds a configured limit */
-    TF_E_ENCODE       /* the thumbnail could not be encoded */
+    TF_E_INVALID, /* bad parameters from the caller */
+    TF_E_NOMEM,   /* an allocation failed */
+    TF_E_FORMAT,  /* not an image format the core reads */
+    TF_E_DECODE,  /* corrupt, truncated beyond use, or unsupported data */
+    TF_E_LIMIT,   /* the image exceeds a configured limit */
+    TF_E_ENCODE   /* the thumbnail could not be encoded */
 } tf_status;
 
 typedef enum tf_format {
-    TF_FORMAT_SAME = 0,          /* as the source: JPEG -> JPEG, PNG -> PNG */
+    TF_FORMAT_SAME = 0, /* as the source: JPEG -> JPEG, PNG -> PNG */
     TF_FORMAT_JPEG,
     TF_FORMAT_PNG
 } tf_format;
 
 /* How the pixels were obtained. */
 typedef enum tf_path {
-    TF_PATH_FULL = 0,            /* the whole image decoded (DCT-scaled for JPEG) */
-    TF_PATH_DC_ONLY,             /* progressive JPEG: only its DC scans decoded */
-    TF_PATH_EMBEDDED             /* the EXIF thumbnail stood in for the image */
+    TF_PATH_FULL = 0, /* the whole image decoded (DCT-scaled for JPEG) */
+    TF_PATH_DC_ONLY,  /* progressive JPEG: only its DC scans decoded */
+    TF_PATH_EMBEDDED  /* the EXIF thumbnail stood in for the image */
 } tf_path;
 
 typedef struct tf_params {
-    int box_w, box_h;            /* the thumbnail fits this box (>= 1 each) */
-    int quality;                 /* JPEG quality 1..100 */
-    tf_format format;            /* output format */
+    int box_w, box_h;              /* the thumbnail fits this box (>= 1 each) */
+    int quality;                   /* JPEG quality 1..100 */
+    tf_format format;              /* output format */
     unsigned long long max_pixels; /* refuse larger images before decoding */
-    int max_scans;               /* refuse progressive files with more scans */
-    int use_embedded;            /* allow TF_PATH_EMBEDDED (may be stale) */
-    const char *comment;         /* stored in the thumbnail (JPEG COM marker,
-                                    PNG tEXt "Comment" right after IHDR), or
-                                    NULL; at most 1000 bytes */
+    int max_scans;                 /* refuse progressive files with more scans */
+    int use_embedded;              /* allow TF_PATH_EMBEDDED (may be stale) */
+    const char *comment;           /* stored in the thumbnail (JPEG COM marker,
+                                      PNG tEXt "Comment" right after IHDR), or
+                                      NULL; at most 1000 bytes */
 } tf_params;
 
 typedef struct tf_result {
-    int src_w, src_h;            /* the image as stored in the file */
-    int orientation;             /* EXIF orientation applied, 1..8 */
-    int scale_denom;             /* DCT-domain reduction used: 1, 2, 4 or 8 */
+    int src_w, src_h; /* the image as stored in the file */
+    int orientation;  /* EXIF orientation applied, 1..8 */
+    int scale_denom;  /* DCT-domain reduction used: 1, 2, 4 or 8 */
     tf_path path;
-    int out_w, out_h;            /* the thumbnail, upright */
-    tf_format format;            /* TF_FORMAT_JPEG or TF_FORMAT_PNG */
-    int warnings;                /* recoverable damage seen while decoding */
-    const char *note;            /* for verbose output: what was done about
-                                    colour profiles; "" when nothing */
-    const unsigned char *data;   /* encoded thumbnail; data and note are */
-    size_t size;                 /* owned by the handle, valid until the
-                                    next call or tf_free() */
+    int out_w, out_h;          /* the thumbnail, upright */
+    tf_format format;          /* TF_FORMAT_JPEG or TF_FORMAT_PNG */
+    int warnings;              /* recoverable damage seen while decoding */
+    const char *note;          /* for verbose output: what was done about
+                                  colour profiles; "" when nothing */
+    const unsigned char *data; /* encoded thumbnail; data and note are */
+    size_t size;               /* owned by the handle, valid until the
+                                  next call or tf_free() */
 } tf_result;
 
 typedef struct tf_ctx tf_ctx;
@@ -91,8 +91,8 @@ void tf_free(tf_ctx *ctx);
  * upscaling), converts an embedded ICC profile's colours to sRGB and encodes
  * the result into *out. JPEG output of an image with alpha is composited
  * over white. */
-tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len,
-                       const tf_params *params, tf_result *out);
+tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                       tf_result *out);
 
 /* The message of the last call (see the contract above). Never NULL. */
 const char *tf_message(const tf_ctx *ctx);

@@ -35,8 +35,8 @@ static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const t
         return tf_png_decode(ctx, s, len, p, res);
     }
     if (len < 2 || s[0] != 0xff || s[1] != 0xd8)
-        return tf_fail(ctx, TF_E_FORMAT, "not a JPEG or PNG file (starts with 0x%02x 0x%02x)",
-                       s[0], len > 1 ? s[1] : 0);
+        return tf_fail(ctx, TF_E_FORMAT, "not a JPEG or PNG file (starts with 0x%02x 0x%02x)", s[0],
+                       len > 1 ? s[1] : 0);
     *natural = TF_FORMAT_JPEG;
     return tf_jpeg_decode(ctx, s, len, p, res);
 }
