@@ -95,6 +95,24 @@ static long tmp_owner(const char *name)
     return *end == '-' && pid > 0 ? pid : 0;
 }
 
+/* Whether pid is gone: no such process, or a zombie (dead, not yet reaped:
+ * right after a kill -9 of a run, its orphaned workers are that). */
+static int process_gone(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0)
+        return errno == ESRCH;
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')'); /* "PID (comm) STATE ..." */
+    return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
 void outfile_remove_stale(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -103,8 +121,7 @@ void outfile_remove_stale(const char *dir)
     struct dirent *e;
     while ((e = readdir(d))) {
         long pid = tmp_owner(e->d_name);
-        /* kill(pid, 0) fails with ESRCH only when no such process exists */
-        if (pid && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        if (pid && process_gone(pid))
             unlinkat(dirfd(d), e->d_name, 0);
     }
     closedir(d);

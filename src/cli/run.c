@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,10 @@ static void on_child(int sig)
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 #define NSTOP (sizeof stop_signals / sizeof *stop_signals)
 
+/* Which stop signals we handle: one ignored when we started (nohup, a
+ * background job of a script) stays ignored, for us and the workers. */
+static int handled[sizeof stop_signals / sizeof *stop_signals];
+
 typedef struct parent {
     const cli_options *opts;
     const job_list *jobs;
@@ -52,9 +57,12 @@ static void install_handlers(parent *p)
     sigset_t block;
     sigemptyset(&block);
     sigaddset(&block, SIGCHLD);
-    struct sigaction sa = {0};
+    struct sigaction sa = {0}, old;
     sa.sa_handler = on_stop;
     for (size_t i = 0; i < NSTOP; i++) {
+        handled[i] = sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN;
+        if (!handled[i])
+            continue;
         sigaction(stop_signals[i], &sa, NULL);
         sigaddset(&block, stop_signals[i]);
     }
@@ -67,7 +75,8 @@ static void install_handlers(parent *p)
 static void child_signals(const parent *p)
 {
     for (size_t i = 0; i < NSTOP; i++)
-        signal(stop_signals[i], SIG_DFL);
+        if (handled[i])
+            signal(stop_signals[i], SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
     sigprocmask(SIG_SETMASK, &p->wait_mask, NULL);
 }
@@ -75,12 +84,17 @@ static void child_signals(const parent *p)
 static int spawn(parent *p, int k)
 {
     fflush(NULL); /* nothing buffered may be written twice */
-    pid_t pid = fork();
+    pid_t parent_pid = getpid(), pid = fork();
     if (pid < 0) {
         msg_line("thumbify: cannot start a worker process: %s", strerror(errno));
         return -1;
     }
     if (pid == 0) {
+        /* A worker dies with its parent (kill -9 of the run): nobody would
+         * enforce --timeout on it any more. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent_pid)
+            _exit(WORKER_BROKEN);
         child_signals(p);
         _exit(worker_run(p->opts, p->jobs, p->sh, k));
     }

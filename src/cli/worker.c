@@ -156,7 +156,8 @@ static int write_thumbnail(worker *w, const tf_result *r, const char *out)
     if (outfile_write(out, r->data, r->size, w->o->sync, ws->tmp, sizeof ws->tmp, &what) == 0)
         return 0;
     int e = errno;
-    if (strcmp(what, "create") == 0 && dir_level(e)) {
+    /* a full disk or quota shows up when writing, not when creating */
+    if (dir_level(e) && (strcmp(what, "create") == 0 || e == ENOSPC || e == EDQUOT)) {
         if (atomic_exchange(&w->sh->dir_broken[w->j->dir], 1) == 0)
             msg_error(w->jobs->dirs[w->j->dir].path,
                       "output directory unusable: %s; its remaining images are skipped",
@@ -226,6 +227,12 @@ static int make_one(worker *w)
         say(w, 0, "output %s is the source itself; not written", out);
         return RESULT_FAILED;
     }
+    /* A stop (SIGTERM from the parent) waits until this thumbnail is both
+     * written and counted: worker_run unblocks it after pool_finish. */
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, NULL);
     if (write_thumbnail(w, &r, out) != 0)
         return RESULT_FAILED;
     if (w->o->verbose)
@@ -238,11 +245,14 @@ static int make_one(worker *w)
  * fresh mmap and unmap it after use, so every image would page-fault its
  * memory in anew and the kernel would zero it. Keeping all allocations in
  * the heap and never trimming it makes later images reuse warm pages. */
-static void keep_freed_memory(void)
+static void keep_freed_memory(unsigned long long max_memory)
 {
+    /* The pad is added to every heap growth: keep it well inside a small
+     * --max-memory. */
+    unsigned long long pad = max_memory / 16 < (64 << 20) ? max_memory / 16 : (64 << 20);
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
-    mallopt(M_TOP_PAD, 64 << 20);
+    mallopt(M_TOP_PAD, (int)pad);
 }
 
 /* The process-wide setup of a worker: signals, memory limit. */
@@ -264,7 +274,7 @@ static void prepare(const cli_options *o)
 #else
     (void)o;
 #endif
-    keep_freed_memory();
+    keep_freed_memory(o->max_memory);
 }
 
 int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
@@ -276,6 +286,9 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
         return WORKER_BROKEN;
     }
     int failed = 0;
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
     while ((w.i = pool_claim(sh, k)) >= 0) {
         w.j = &jobs->v[w.i];
         w.rs = &sh->results[w.i];
@@ -284,6 +297,7 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
         w.rs->ms = (float)((double)(pool_now_ns() - t0) / 1e6);
         failed |= state == RESULT_FAILED;
         pool_finish(sh, k, w.i, state);
+        sigprocmask(SIG_UNBLOCK, &term, NULL);
     }
     free(w.buf);
     tf_free(w.ctx);
