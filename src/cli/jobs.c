@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "jobs.h"
 #include "msg.h"
 #include "outfile.h"
@@ -27,31 +28,12 @@ int jobs_add_dir(job_list *l, char *path, size_t trusted, unsigned *index)
         *index = (unsigned)(l->ndirs - 1);
         return 0;
     }
-    if (l->ndirs == l->dirs_cap) {
-        size_t cap = l->dirs_cap ? l->dirs_cap * 2 : 16;
-        out_dir *v = realloc(l->dirs, cap * sizeof *v);
-        if (!v) {
-            free(path);
-            return -1;
-        }
-        l->dirs = v;
-        l->dirs_cap = cap;
+    if (ARRAY_GROW(l->dirs, l->ndirs, l->dirs_cap, 16) != 0) {
+        free(path);
+        return -1;
     }
     l->dirs[l->ndirs] = (out_dir){path, trusted};
     *index = (unsigned)l->ndirs++;
-    return 0;
-}
-
-static int grow_jobs(job_list *l)
-{
-    if (l->n < l->cap)
-        return 0;
-    size_t cap = l->cap ? l->cap * 2 : 256;
-    job *v = realloc(l->v, cap * sizeof *v);
-    if (!v)
-        return -1;
-    l->v = v;
-    l->cap = cap;
     return 0;
 }
 
@@ -79,7 +61,7 @@ static char *out_path(const char *dir, const char *src, tf_format fmt)
 int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, const struct stat *st)
 {
     char *out = src ? out_path(l->dirs[dir].path, src, fmt) : NULL;
-    if (!out || grow_jobs(l) != 0) {
+    if (!out || ARRAY_GROW(l->v, l->n, l->cap, 256) != 0) {
         free(src);
         free(out);
         return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "jobs.h"
 #include "msg.h"
 #include "outname.h"
@@ -59,14 +60,8 @@ static int add_output_root(scanner *s, const char *dir)
     struct stat st;
     if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || is_output_root(s, &st))
         return 0;
-    if (s->nouts == s->outs_cap) {
-        size_t cap = s->outs_cap ? s->outs_cap * 2 : 16;
-        ident *v = realloc(s->outs, cap * sizeof *v);
-        if (!v)
-            return -1;
-        s->outs = v;
-        s->outs_cap = cap;
-    }
+    if (ARRAY_GROW(s->outs, s->nouts, s->outs_cap, 16) != 0)
+        return -1;
     s->outs[s->nouts++] = (ident){st.st_dev, st.st_ino};
     return 0;
 }
@@ -96,14 +91,8 @@ static int in_shard(const cli_options *o, const char *rel)
 
 static int push(scanner *s, const struct stat *st)
 {
-    if (s->depth == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        ident *v = realloc(s->path, cap * sizeof *v);
-        if (!v)
-            return -1;
-        s->path = v;
-        s->cap = cap;
-    }
+    if (ARRAY_GROW(s->path, s->depth, s->cap, 16) != 0)
+        return -1;
     s->path[s->depth++] = (ident){st->st_dev, st->st_ino};
     return 0;
 }

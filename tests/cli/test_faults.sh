@@ -47,25 +47,7 @@ trun() {
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
-# copies N SRC DIR PREFIX: N distinct copies DIR/PREFIX1.jpg ... (one tee,
-# not N processes).
-copies() {
-    local n=$1 src=$2 dir=$3 pre=$4 i names=()
-    mkdir -p "$dir"
-    for ((i = 1; i <= n; i++)); do names+=("$dir/$pre$i.jpg"); done
-    tee "${names[@]}" <"$src" >/dev/null
-}
 
-# complete_image FILE: decodes (tftool), fits 75x75, and ends as a complete
-# JPEG (EOI) or PNG (IEND) ends: a cut-off file is caught even where the
-# decoder would only warn.
-complete_image() {
-    local w h tail
-    read -r w h _ < <("$TFTOOL" dims "$1" 2>/dev/null) || return 1
-    [ "${w:-0}" -ge 1 ] && [ "$w" -le 75 ] && [ "${h:-0}" -ge 1 ] && [ "$h" -le 75 ] || return 1
-    tail=$(tail -c 8 "$1" | od -An -tx1 | tr -d ' \n')
-    [ "${tail: -4}" = ffd9 ] || [ "$tail" = 49454e44ae426082 ]
-}
 
 # thumbs_complete DIR: no temp file of ours in DIR, and every file in it is
 # a complete thumbnail. Names the bad ones.

@@ -34,19 +34,6 @@ cleanup() { kill_ours; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- helpers
-copies() {
-    local n=$1 src=$2 dir=$3 pre=$4 i names=()
-    mkdir -p "$dir"
-    for ((i = 1; i <= n; i++)); do names+=("$dir/$pre$i.jpg"); done
-    tee "${names[@]}" <"$src" >/dev/null
-}
-complete_image() {
-    local w h tail
-    read -r w h _ < <("$TFTOOL" dims "$1" 2>/dev/null) || return 1
-    [ "${w:-0}" -ge 1 ] && [ "$w" -le 75 ] && [ "${h:-0}" -ge 1 ] && [ "$h" -le 75 ] || return 1
-    tail=$(tail -c 8 "$1" | od -An -tx1 | tr -d ' \n')
-    [ "${tail: -4}" = ffd9 ] || [ "$tail" = 49454e44ae426082 ]
-}
 # every_thumb_complete DIR: every file but our temp files is complete.
 every_thumb_complete() {
     local f bad=0

@@ -7,11 +7,7 @@
 corpus # sets CORPUS, or skips (77) when THUMBIFY_CORPUS is unset
 png="$CORPUS/png"
 suite="$png/pngsuite"
-# Time limits are for a plain build; thumbify under valgrind (the ctest
-# wrapper's name says so) or sanitizers is many times slower.
-slow=1
-case ${THUMBIFY##*/} in *valgrind*) slow=20 ;; esac
-if [ "${THUMBIFY_SANITIZE:-0}" = 1 ] && [ "$slow" -lt 5 ]; then slow=5; fi
+slow=$SLOW # see lib.sh
 for d in "$suite" "$png/real"; do
     [ -d "$d" ] || { fail "$d is a directory"; finish; exit; }
 done
