@@ -9,6 +9,11 @@
  * together with total/P ("floor/P"): the ideal wall time for P worker
  * processes on P idle cores.
  *
+ * --dc-only: for a progressive file decoded at 1/8, first drop its AC scans
+ * (a marker-level copy keeping only the scans with Ss = 0; timed), then
+ * decode that.  At 1/8 only the DC coefficient of each block is used, so a
+ * thumbnailer that does this is not bound by the full progressive decode.
+ *
  * --entropy-only uses jpeg_read_coefficients() instead: pure Huffman
  * (entropy) decode of every DCT block, no IDCT, no colour conversion, no
  * upsampling.  That is the Huffman floor that DCT scaling cannot reduce.
@@ -39,6 +44,8 @@ struct file_data {
     JDIMENSION out_width, out_height; /* as decoded */
     double *secs;                     /* per run, for -v */
     int denom;                        /* scale actually used */
+    int dc_only;                      /* AC scans were dropped */
+    unsigned char *dcbuf;             /* the copy without AC scans */
 };
 
 struct err_mgr {
@@ -145,9 +152,86 @@ static int fit_denom(j_decompress_ptr cinfo, int max_denom, int fit_w, int fit_h
     return 1;
 }
 
+/* Index of the marker that ends the entropy-coded data starting at i. */
+static unsigned long scan_end(const unsigned char *d, unsigned long n,
+                              unsigned long i)
+{
+    while (i + 1 < n) {
+        const unsigned char *ff = memchr(d + i, 0xFF, n - i - 1);
+        if (!ff)
+            return n;
+        i = (unsigned long)(ff - d);
+        if (d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7))
+            return i;
+        i++;
+    }
+    return n;
+}
+
+/*
+ * Copy of a progressive JPEG (d, n) without its AC scans (Ss > 0), into
+ * out (at least n bytes).  Returns the length, or 0 when the file is not
+ * progressive or its markers do not parse (then decode it as it is).
+ */
+static unsigned long strip_ac_scans(const unsigned char *d, unsigned long n,
+                                    unsigned char *out)
+{
+    unsigned long i = 2, o = 2, len, end;
+    int progressive = 0;
+    unsigned char m;
+
+    if (n < 4 || d[0] != 0xFF || d[1] != 0xD8)
+        return 0;
+    out[0] = 0xFF;
+    out[1] = 0xD8;
+    while (i + 1 < n) {
+        if (d[i] != 0xFF)
+            return 0;
+        while (i + 1 < n && d[i + 1] == 0xFF) /* fill bytes */
+            i++;
+        m = d[i + 1];
+        if (m == 0xD9) /* EOI */
+            break;
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { /* no length */
+            i += 2;
+            continue;
+        }
+        if (i + 4 > n)
+            return 0;
+        len = ((unsigned long)d[i + 2] << 8) | d[i + 3];
+        if (len < 2 || i + 2 + len > n)
+            return 0;
+        end = i + 2 + len;
+        if (m == 0xC2 || m == 0xCA) {
+            progressive = 1;
+        } else if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            return 0; /* another SOF: not progressive */
+        }
+        if (m == 0xDA) { /* SOS: header, then entropy-coded data */
+            unsigned long ns = d[i + 4], ss_at = i + 5 + 2 * ns;
+            if (!progressive || ss_at >= end)
+                return 0;
+            end = scan_end(d, n, end);
+            if (d[ss_at] != 0) /* an AC scan: drop it */
+            {
+                i = end;
+                continue;
+            }
+        }
+        memcpy(out + o, d + i, end - i);
+        o += end - i;
+        i = end;
+    }
+    if (!progressive)
+        return 0;
+    out[o++] = 0xFF;
+    out[o++] = 0xD9;
+    return o;
+}
+
 static int decode(struct file_data *f, int denom, int fit_w, int fit_h,
-                  int entropy_only, unsigned char **rowbuf, size_t *rowcap,
-                  unsigned long *sink)
+                  int dc_only, int entropy_only, unsigned char **rowbuf,
+                  size_t *rowcap, unsigned long *sink)
 {
     struct jpeg_decompress_struct cinfo;
     struct err_mgr jerr;
@@ -160,6 +244,8 @@ static int decode(struct file_data *f, int denom, int fit_w, int fit_h,
         (*cinfo.err->format_message)((j_common_ptr)&cinfo, msg);
         fprintf(stderr, "floor: %s: %s\n", f->path, msg);
         jpeg_destroy_decompress(&cinfo);
+        free(f->dcbuf);
+        f->dcbuf = NULL;
         return -1;
     }
     jpeg_create_decompress(&cinfo);
@@ -179,6 +265,24 @@ static int decode(struct file_data *f, int denom, int fit_w, int fit_h,
     } else {
         size_t stride;
         f->denom = fit_w > 0 ? fit_denom(&cinfo, denom, fit_w, fit_h) : denom;
+        f->dc_only = 0;
+        if (dc_only && cinfo.progressive_mode && f->denom == 8) {
+            unsigned long len;
+            f->dcbuf = malloc(f->size + 2);
+            if (!f->dcbuf) {
+                perror("floor: malloc");
+                exit(1);
+            }
+            len = strip_ac_scans(f->data, f->size, f->dcbuf);
+            if (len > 0) {
+                jpeg_abort_decompress(&cinfo);
+                jpeg_mem_src(&cinfo, f->dcbuf, len);
+                jpeg_read_header(&cinfo, TRUE);
+                /* smoothing would only guess the missing ACs */
+                cinfo.do_block_smoothing = FALSE;
+                f->dc_only = 1;
+            }
+        }
         cinfo.scale_num = 1;
         cinfo.scale_denom = (unsigned int)f->denom;
         jpeg_start_decompress(&cinfo);
@@ -202,14 +306,16 @@ static int decode(struct file_data *f, int denom, int fit_w, int fit_h,
     }
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);
+    free(f->dcbuf);
+    f->dcbuf = NULL;
     return 0;
 }
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: floor [--runs N] [--denom N] [--fit WxH] [--entropy-only]\n"
-            "             [--procs P] [-v] FILE.jpg...\n"
+            "usage: floor [--runs N] [--denom N] [--fit WxH] [--dc-only]\n"
+            "             [--entropy-only] [--procs P] [-v] FILE.jpg...\n"
             "\n"
             "Decode every FILE (read into memory once, untimed) with libjpeg-turbo\n"
             "at scale 1/N (default 1/8) into a scanline buffer, --runs times\n"
@@ -223,6 +329,8 @@ static void usage(FILE *out)
             "  --fit WxH        per image, the largest of 8, 4, 2, 1 (at most\n"
             "                   --denom) whose output still covers the thumbnail\n"
             "                   fitting WxH: the floor for small images\n"
+            "  --dc-only        progressive files decoded at 1/8: drop the AC scans\n"
+            "                   first (timed), as a DC-only thumbnailer can\n"
             "  --entropy-only   jpeg_read_coefficients(): Huffman decode only,\n"
             "                   no IDCT / upsampling / colour conversion\n"
             "  --procs P        divisor for the floor/P line (default 2)\n"
@@ -251,7 +359,7 @@ static int parse_int(const char *opt, const char *s, int lo, int hi)
 int main(int argc, char **argv)
 {
     int runs = 5, denom = 8, entropy_only = 0, procs = 2, verbose = 0;
-    int fit_w = 0, fit_h = 0;
+    int fit_w = 0, fit_h = 0, dc_only = 0, n_dc = 0;
     int nfiles = 0, i, r;
     struct file_data *files;
     double *totals;
@@ -286,6 +394,8 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--procs")) {
             procs = parse_int(a, argv[++i], 1, 4096);
+        } else if (!strcmp(a, "--dc-only")) {
+            dc_only = 1;
         } else if (!strcmp(a, "--entropy-only")) {
             entropy_only = 1;
         } else if (!strcmp(a, "-v")) {
@@ -308,16 +418,14 @@ int main(int argc, char **argv)
 
 #ifdef __GLIBC__
     /*
-     * jpeg_read_coefficients() materialises the whole image's coefficients
-     * (~64 MB for a 16 MP 4:2:2 photo).  glibc would mmap and unmap that for
-     * every image, so the entropy-only time would be dominated by page
-     * faults.  Keep freed memory in the heap instead: the measurement is then
-     * Huffman decode plus storing the coefficients.
+     * jpeg_read_coefficients() and progressive decoding materialise the whole
+     * image's coefficients (~64 MB for a 16 MP 4:2:2 photo).  glibc would
+     * mmap and unmap that for every image, so the time would be dominated by
+     * page faults.  Keep freed memory in the heap instead, as a long-running
+     * worker can (a baseline decode at 1/8 allocates little either way).
      */
-    if (entropy_only) {
-        mallopt(M_MMAP_THRESHOLD, 1 << 30);
-        mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    }
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
     totals = calloc((size_t)runs, sizeof *totals);
     if (!totals) {
@@ -338,8 +446,8 @@ int main(int argc, char **argv)
         double t_run = 0.0;
         for (i = 0; i < nfiles; i++) {
             double t0 = now(), dt;
-            if (decode(&files[i], denom, fit_w, fit_h, entropy_only, &rowbuf,
-                       &rowcap, &sink) != 0)
+            if (decode(&files[i], denom, fit_w, fit_h, dc_only, entropy_only,
+                       &rowbuf, &rowcap, &sink) != 0)
                 return 1;
             dt = now() - t0;
             files[i].secs[r] = dt;
@@ -348,6 +456,8 @@ int main(int argc, char **argv)
         totals[r] = t_run;
     }
 
+    for (i = 0; i < nfiles; i++)
+        n_dc += files[i].dc_only;
     if (entropy_only) {
         snprintf(mode, sizeof mode, "entropy-only");
     } else if (fit_w > 0) {
@@ -366,6 +476,10 @@ int main(int argc, char **argv)
     } else {
         snprintf(mode, sizeof mode, "1/%d scale", denom);
     }
+    if (n_dc) {
+        size_t len = strlen(mode);
+        snprintf(mode + len, sizeof mode - len, "; %d progressive DC-only", n_dc);
+    }
 
     if (verbose) {
         for (i = 0; i < nfiles; i++) {
@@ -375,8 +489,9 @@ int main(int argc, char **argv)
                    (unsigned)f->out_width, (unsigned)f->out_height,
                    entropy_only ? " blocks" : "", median(f->secs, runs) * 1e3,
                    f->size);
-            if (!entropy_only && f->denom != denom)
-                printf("  %-40s decoded at 1/%d\n", "", f->denom);
+            if (!entropy_only && (f->denom != denom || f->dc_only))
+                printf("  %-40s decoded at 1/%d%s\n", "", f->denom,
+                       f->dc_only ? ", DC scans only" : "");
         }
     }
 

@@ -191,7 +191,7 @@ done
 floor_p=
 if ((do_floor)); then
     floor_bin=$(build_floor "$tmp")
-    run_floor "$floor_bin" "$dir" "$runs" --fit "${W}x${H}"
+    run_floor "$floor_bin" "$dir" "$runs" --fit "${W}x${H}" --dc-only
     ft=$FLOOR_TOTAL
     cores=$(ncores)
     eff=$((P < cores ? P : cores))

@@ -101,7 +101,7 @@ done
 floor_total=
 if ((do_floor)); then
     floor_bin=$(build_floor "$tmp")
-    run_floor "$floor_bin" "$dir" "$runs" --fit "$size"
+    run_floor "$floor_bin" "$dir" "$runs" --fit "$size" --dc-only
     floor_total=$FLOOR_TOTAL
     echo "$FLOOR_LINE"
     echo
