@@ -306,7 +306,7 @@ static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
  * setjmp of its own: a broken thumbnail only means falling back to the
  * main image. Returns 1 when it decoded without a warning. */
 __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                     size_t len)
+                                                     size_t len, unsigned long long max_px)
 {
     jmp_buf outer;
     memcpy(outer, dec->err.jump, sizeof outer);
@@ -316,7 +316,10 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
         int channels = 0;
         jpeg_abort_decompress(&dec->cinfo);
         jpeg_mem_src(&dec->cinfo, ctx->embedded.data, (unsigned long)len);
+        /* Its header may claim any size: a "thumbnail" larger than the
+         * image itself (which passed --max-pixels) is not decoded. */
         if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
+            (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <= max_px &&
             choose_color(ctx, &dec->cinfo, &channels) == TF_OK)
             ok = decode_pixels(ctx, dec, channels) == TF_OK && dec->err.warnings == warnings;
     }
@@ -343,7 +346,7 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
     int rs_w = swap ? res->out_h : res->out_w, rs_h = swap ? res->out_w : res->out_h;
     size_t n = copy_embedded(ctx, &dec->cinfo);
     char why[96] = "none in the file";
-    if (n && !decode_embedded(ctx, dec, n))
+    if (n && !decode_embedded(ctx, dec, n, (unsigned long long)res->src_w * res->src_h))
         snprintf(why, sizeof why, "it does not decode cleanly");
     else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
         snprintf(why, sizeof why, "%dx%d after trimming bars: too small or another aspect",
