@@ -121,9 +121,12 @@ static void row(const bench_opts *b, int procs, double wall, double base, const 
     if (b->csv)
         printf("%d,%.4f,%.2f,%.2f,%.3f,%.1f\n", procs, wall, ips, mps, speedup,
                100 * speedup / procs);
-    else
-        printf("%-11d %6.2f s   %-10.1f %-7.0f %-8.2f %4.0f%%\n", procs, wall, ips, mps, speedup,
+    else {
+        char w[32];
+        snprintf(w, sizeof w, "%.2f s", wall);
+        printf("%-11d %-8s %-10.1f %-7.0f %-8.2f %4.0f%%\n", procs, w, ips, mps, speedup,
                100 * speedup / procs);
+    }
     fflush(stdout);
 }
 
