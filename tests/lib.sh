@@ -32,14 +32,12 @@ corpus() {
     CORPUS=$THUMBIFY_CORPUS
 }
 
-# fits_box THUMB SRC BOXW BOXH: the thumbnail fits the box, keeps the
-# source's aspect ratio, and its limiting side fills the box (or the image
-# kept its own size when it was already inside).
-fits_box() {
-    local tw th sw sh bw=$3 bh=$4
-    read -r tw th _ < <("$TFTOOL" dims "$1") || return 1
-    read -r sw sh _ < <("$TFTOOL" dims "$2") || return 1
-    [ "$tw" -le "$bw" ] && [ "$th" -le "$bh" ] || return 1
+# fits_dims TW TH SW SH [BOXW BOXH]: a TW x TH thumbnail of a SW x SH image
+# fits the box (default 75x75), keeps the aspect ratio, and its limiting
+# side fills the box (or the image kept its own size when it was inside).
+fits_dims() {
+    local tw=${1:-0} th=${2:-0} sw=$3 sh=$4 bw=${5:-75} bh=${6:-75}
+    [ "$tw" -ge 1 ] && [ "$th" -ge 1 ] && [ "$tw" -le "$bw" ] && [ "$th" -le "$bh" ] || return 1
     if [ "$sw" -le "$bw" ] && [ "$sh" -le "$bh" ]; then
         [ "$tw" -eq "$sw" ] && [ "$th" -eq "$sh" ]; return
     fi
@@ -47,6 +45,14 @@ fits_box() {
     # aspect within one pixel of rounding: |tw*sh - th*sw| <= max(sw, sh)
     local d=$((tw * sh - th * sw)); d=${d#-}
     [ "$d" -le "$(( sw > sh ? sw : sh ))" ]
+}
+
+# fits_box THUMB SRC BOXW BOXH: fits_dims on the two files' sizes.
+fits_box() {
+    local tw th sw sh
+    read -r tw th _ < <("$TFTOOL" dims "$1") || return 1
+    read -r sw sh _ < <("$TFTOOL" dims "$2") || return 1
+    fits_dims "$tw" "$th" "$sw" "$sh" "$3" "$4"
 }
 
 # no_temp_files DIR: no temp file of ours is left anywhere under DIR.
@@ -77,3 +83,23 @@ complete_image() {
     tail=$(tail -c 8 "$1" | od -An -tx1 | tr -d ' \n')
     [ "${tail: -4}" = ffd9 ] || [ "$tail" = 49454e44ae426082 ]
 }
+
+# every_thumb_complete DIR: every file in DIR but our temp files is a
+# complete thumbnail; names the bad ones.
+every_thumb_complete() {
+    local f bad=0
+    [ -d "$1" ] || return 0
+    while IFS= read -r -d '' f; do
+        case ${f##*/} in .thumbify-*) continue ;; esac
+        complete_image "$f" || { echo "  not a complete thumbnail: $f"; bad=1; }
+    done < <(find "$1" -type f -print0)
+    return $bad
+}
+
+# src_state DIR: size, mtime and sha256 of every source under DIR, thumbs/
+# excluded; untouched DIR STATE compares with an earlier src_state.
+src_state() {
+    (cd "$1" && find . -path '*/thumbs' -prune -o -type f -print0 | sort -z |
+        xargs -0 -r sh -c 'for f; do stat -c "%s %y" -- "$f"; sha256sum -- "$f"; done' _)
+}
+untouched() { [ "$(src_state "$1")" = "$2" ]; }

@@ -50,25 +50,11 @@ trun() {
 
 
 # thumbs_complete DIR: no temp file of ours in DIR, and every file in it is
-# a complete thumbnail. Names the bad ones.
+# a complete thumbnail.
 thumbs_complete() {
-    local f bad=0
-    [ -d "$1" ] || return 0
-    no_temp_files "$1" || { echo "  temp file left: $(find "$1" -name '.thumbify-*' | head -3)"; bad=1; }
-    while IFS= read -r -d '' f; do
-        case ${f##*/} in .thumbify-*) continue ;; esac
-        complete_image "$f" || { echo "  not a complete thumbnail: $f"; bad=1; }
-    done < <(find "$1" -type f -print0)
-    return $bad
+    no_temp_files "$1" || { echo "  temp file left: $(find "$1" -name '.thumbify-*' | head -3)"; return 1; }
+    every_thumb_complete "$1"
 }
-
-# src_state DIR: size, mtime (ns) and sha256 of every source under DIR,
-# thumbs/ excluded. Compared before and after a scenario.
-src_state() {
-    (cd "$1" && find . -path '*/thumbs' -prune -o -type f -print0 | sort -z |
-        xargs -0 -r sh -c 'for f; do stat -c "%s %y" -- "$f"; sha256sum -- "$f"; done' _)
-}
-untouched() { [ "$(src_state "$1")" = "$2" ]; }
 
 # nlines REGEX: lines of $WORK/err matching REGEX (grep -E).
 nlines() { grep -cE -- "$1" "$WORK/err"; }

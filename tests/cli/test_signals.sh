@@ -34,21 +34,6 @@ cleanup() { kill_ours; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- helpers
-# every_thumb_complete DIR: every file but our temp files is complete.
-every_thumb_complete() {
-    local f bad=0
-    [ -d "$1" ] || return 0
-    while IFS= read -r -d '' f; do
-        case ${f##*/} in .thumbify-*) continue ;; esac
-        complete_image "$f" || { echo "  not a complete thumbnail: $f"; bad=1; }
-    done < <(find "$1" -type f -print0)
-    return $bad
-}
-src_state() {
-    (cd "$1" && find . -path '*/thumbs' -prune -o -type f -print0 | sort -z |
-        xargs -0 -r sh -c 'for f; do stat -c "%s %y" -- "$f"; sha256sum -- "$f"; done' _)
-}
-untouched() { [ "$(src_state "$1")" = "$2" ]; }
 nthumbs() { find "$1" -maxdepth 1 -type f ! -name '.thumbify-*' 2>/dev/null | wc -l; }
 # ours DIR: pids of processes whose command line names DIR.
 ours() { pgrep -f -- "$1" | tr '\n' ' ' | sed 's/ $//'; }

@@ -69,16 +69,10 @@ orient_dims() {
 # thumb_ok THUMB SRC: fits 75x75, each side >= 1, aspect of the displayed
 # source kept (as fits_box in lib.sh, the source's orientation applied).
 thumb_ok() {
-    local tw th sw sh d
+    local tw th sw sh
     read -r tw th _ < <("$TFTOOL" dims "$1") || return 1
     read -r sw sh < <(orient_dims "$2") || return 1
-    [ "$tw" -ge 1 ] && [ "$th" -ge 1 ] && [ "$tw" -le 75 ] && [ "$th" -le 75 ] || return 1
-    if [ "$sw" -le 75 ] && [ "$sh" -le 75 ]; then
-        [ "$tw" -eq "$sw" ] && [ "$th" -eq "$sh" ]; return
-    fi
-    [ "$tw" -eq 75 ] || [ "$th" -eq 75 ] || return 1
-    d=$((tw * sh - th * sw)); d=${d#-}
-    [ "$d" -le "$(( sw > sh ? sw : sh ))" ]
+    fits_dims "$tw" "$th" "$sw" "$sh"
 }
 
 # says PATH ERE: a "thumbify: PATH: " line in $WORK/err matches ERE

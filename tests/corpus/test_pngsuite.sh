@@ -24,18 +24,6 @@ near() {
     done
 }
 
-# fits_dims TW TH SW SH: a TWxTH thumbnail of a SWxSH image fits 75x75
-# as fits_box (lib.sh) has it.
-fits_dims() {
-    local tw=${1:-0} th=${2:-0} sw=$3 sh=$4 d
-    [ "$tw" -ge 1 ] && [ "$th" -ge 1 ] && [ "$tw" -le 75 ] && [ "$th" -le 75 ] || return 1
-    if [ "$sw" -le 75 ] && [ "$sh" -le 75 ]; then
-        [ "$tw" -eq "$sw" ] && [ "$th" -eq "$sh" ]; return
-    fi
-    [ "$tw" -eq 75 ] || [ "$th" -eq 75 ] || return 1
-    d=$((tw * sh - th * sw)); d=${d#-}
-    [ "$d" -le "$(( sw > sh ? sw : sh ))" ]
-}
 
 mkdir -p "$WORK/suite"
 cp "$suite"/*.png "$WORK/suite/"
