@@ -103,3 +103,12 @@ src_state() {
         xargs -0 -r sh -c 'for f; do stat -c "%s %y" -- "$f"; sha256sum -- "$f"; done' _)
 }
 untouched() { [ "$(src_state "$1")" = "$2" ]; }
+
+# dead_pid: a pid that surely does not exist (not in /proc, kill -0 fails).
+dead_pid() {
+    local p
+    for p in 999999 999983 888887 777773 4194300 3999999; do
+        [ ! -e "/proc/$p" ] && ! kill -0 "$p" 2>/dev/null && { echo "$p"; return; }
+    done
+    echo 999999
+}

@@ -31,6 +31,7 @@ typedef struct worker {
     long i; /* the current job */
     const job *j;
     result_slot *rs;
+    sigset_t term; /* {SIGTERM}: held while a written thumbnail is counted */
 } worker;
 
 /* Says something about the current job on stderr and, when a report is
@@ -197,8 +198,13 @@ static int make_one(worker *w)
     struct stat st;
     char stamp[STAMP_MAX], out[PATH_MAX];
     inject_faults(w->j->src);
-    if (atomic_load(&w->sh->dir_broken[w->j->dir]))
-        return RESULT_FAILED; /* said once, for the whole directory */
+    if (atomic_load(&w->sh->dir_broken[w->j->dir])) {
+        /* said once on stderr, for the whole directory; the report still
+         * says why this file has no thumbnail */
+        if (w->sh->msgs)
+            snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "output directory unusable");
+        return RESULT_FAILED;
+    }
     if (stat(w->j->src, &st) != 0) {
         say(w, 0, "cannot access: %s", strerror(errno));
         return RESULT_FAILED;
@@ -229,10 +235,7 @@ static int make_one(worker *w)
     }
     /* A stop (SIGTERM from the parent) waits until this thumbnail is both
      * written and counted: worker_run unblocks it after pool_finish. */
-    sigset_t term;
-    sigemptyset(&term);
-    sigaddset(&term, SIGTERM);
-    sigprocmask(SIG_BLOCK, &term, NULL);
+    sigprocmask(SIG_BLOCK, &w->term, NULL);
     if (write_thumbnail(w, &r, out) != 0)
         return RESULT_FAILED;
     if (w->o->verbose)
@@ -286,9 +289,8 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
         return WORKER_BROKEN;
     }
     int failed = 0;
-    sigset_t term;
-    sigemptyset(&term);
-    sigaddset(&term, SIGTERM);
+    sigemptyset(&w.term);
+    sigaddset(&w.term, SIGTERM);
     while ((w.i = pool_claim(sh, k)) >= 0) {
         w.j = &jobs->v[w.i];
         w.rs = &sh->results[w.i];
@@ -297,7 +299,7 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
         w.rs->ms = (float)((double)(pool_now_ns() - t0) / 1e6);
         failed |= state == RESULT_FAILED;
         pool_finish(sh, k, w.i, state);
-        sigprocmask(SIG_UNBLOCK, &term, NULL);
+        sigprocmask(SIG_UNBLOCK, &w.term, NULL);
     }
     free(w.buf);
     tf_free(w.ctx);

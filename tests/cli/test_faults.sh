@@ -59,14 +59,6 @@ thumbs_complete() {
 # nlines REGEX: lines of $WORK/err matching REGEX (grep -E).
 nlines() { grep -cE -- "$1" "$WORK/err"; }
 
-# A pid that surely does not exist: not in /proc, kill -0 fails.
-dead_pid() {
-    local p
-    for p in 999999 999983 888887 777773 4194300 3999999; do
-        [ ! -e "/proc/$p" ] && ! kill -0 "$p" 2>/dev/null && { echo "$p"; return; }
-    done
-    echo 999999
-}
 
 # summary_counts: "OK FAILED" from the summary line.
 summary_counts() {

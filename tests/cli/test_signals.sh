@@ -57,13 +57,6 @@ gone() {
     done
     return 1
 }
-dead_pid() {
-    local p
-    for p in 999999 999983 888887 777773 4194300 3999999; do
-        [ ! -e "/proc/$p" ] && ! kill -0 "$p" 2>/dev/null && { echo "$p"; return; }
-    done
-    echo 999999
-}
 
 # start [setsid] ARGS...: thumbify in the background with SIGINT at its
 # default disposition; $pid is thumbify's. Waits for the exec.
