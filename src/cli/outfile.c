@@ -25,8 +25,9 @@ static int tmp_name(const char *path, char *buf, size_t cap)
     return 0;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
+int outfile_write_all(int fd, const void *data, size_t len)
 {
+    const unsigned char *p = data;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)
@@ -62,7 +63,7 @@ int outfile_write(const char *path, const void *data, size_t len, int sync, char
         tmp_slot[0] = '\0';
         return -1;
     }
-    if (write_all(fd, data, len) != 0) {
+    if (outfile_write_all(fd, data, len) != 0) {
         int e = errno;
         close(fd);
         errno = e;

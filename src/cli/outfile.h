@@ -21,6 +21,10 @@
 int outfile_write(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
                   size_t tmp_cap, const char **what);
 
+/* Writes all len bytes to fd, retrying short writes and EINTR. Returns 0,
+ * or -1 with errno set. */
+int outfile_write_all(int fd, const void *data, size_t len);
+
 /* Removes temp files in dir left by thumbify processes that no longer
  * exist (a kill -9 of a whole run); those of live processes are kept. */
 void outfile_remove_stale(const char *dir);

@@ -1,9 +1,12 @@
 /* report.c - the JSON report. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "outfile.h"
@@ -106,6 +109,29 @@ static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool
             seconds);
 }
 
+/* A new or regular file gets the report atomically (temp file + rename).
+ * Anything else is written in place: renaming over a symbolic link would
+ * replace the link itself (--report /dev/stdout would replace the system's
+ * /dev/stdout with a file), and a FIFO or device cannot be renamed over. */
+static int save(const char *path, const char *text, size_t len)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+        char tmp[PATH_MAX];
+        const char *what = "write";
+        return outfile_write(path, text, len, 0, tmp, sizeof tmp, &what);
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    int rc = outfile_write_all(fd, text, len);
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0)
+        return -1;
+    errno = saved;
+    return rc;
+}
+
 int report_write(const cli_options *o, const job_list *jobs, const pool_shared *sh,
                  const unsigned char *uptodate, const run_stats *st, double seconds)
 {
@@ -125,9 +151,7 @@ int report_write(const cli_options *o, const job_list *jobs, const pool_shared *
     }
     body(mem, o, jobs, sh, uptodate, st, seconds);
     fclose(mem);
-    char tmp[PATH_MAX];
-    const char *what = "write";
-    int rc = text ? outfile_write(o->report, text, len, 0, tmp, sizeof tmp, &what) : -1;
+    int rc = text ? save(o->report, text, len) : -1;
     if (rc != 0)
         msg_error(o->report, "cannot write the report: %s", strerror(errno));
     free(text);

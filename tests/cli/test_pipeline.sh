@@ -431,6 +431,29 @@ check "--report - (second run): exit 1 (the bad file again; got $rc)" [ "$rc" -e
 check "--report -: the summary stays on stderr" summary_is "^0 thumbnails, 1 failed, 8 up to date, "
 cp "$WORK/out" "$WORK/rep2.json"
 pycheck "$WORK/report.py" "$WORK/rep2.json" "$R" 2
+# Paths that are not regular files are written in place: a rename over
+# them would replace a symbolic link (once, --report /dev/stdout replaced
+# the system's /dev/stdout with a regular file) or fail on a FIFO.
+valid_report() { "$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["totals"]["inputs"] != 9)' "$1"; }
+"$THUMBIFY" -p 2 --report /dev/stdout "$R" 2>/dev/null | cat >"$WORK/rep-pipe.json"
+check "--report /dev/stdout into a pipe: the whole report" valid_report "$WORK/rep-pipe.json"
+check "--report /dev/stdout: /dev/stdout is still a symbolic link" [ -L /dev/stdout ]
+"$THUMBIFY" -p 2 --report /dev/fd/3 "$R" 2>/dev/null 3>"$WORK/rep-fd3.json"
+check "--report /dev/fd/3: the report lands in the file fd 3 was opened on" valid_report "$WORK/rep-fd3.json"
+echo stale-and-longer-than-nothing >"$WORK/rep-target.json"
+ln -s rep-target.json "$WORK/rep-link.json"
+run -p 2 --report "$WORK/rep-link.json" "$R"
+check "--report SYMLINK: the link is kept" [ -L "$WORK/rep-link.json" ]
+check "--report SYMLINK: its target holds the whole report (old contents truncated)" valid_report "$WORK/rep-target.json"
+mkfifo "$WORK/rep.fifo"
+cat "$WORK/rep.fifo" >"$WORK/rep-fifo.json" &
+run -p 2 --report "$WORK/rep.fifo" "$R"
+wait $!
+check "--report FIFO: exit 1 as before (got $rc), the FIFO still a FIFO" eval '[ "$rc" -eq 1 ] && [ -p "$WORK/rep.fifo" ]'
+check "--report FIFO: the reader got the whole report" valid_report "$WORK/rep-fifo.json"
+run -p 2 --report "$WORK/no-such-dir/r.json" "$R"
+check "--report into a missing directory: exit 1 (got $rc), the path and why" \
+    eval '[ "$rc" -eq 1 ] && grep -q "no-such-dir/r.json: cannot write the report: No such file or directory" "$WORK/err"'
 run -q -p 2 --report "$WORK/rep3.json" "$WORK/tree/photos" -r -o "$WORK/rep3"
 check "--report with -r: valid JSON, 4 ok" "$PY" -c '
 import json, sys; d = json.load(open(sys.argv[1]))
