@@ -36,6 +36,8 @@ void tf_free(tf_ctx *ctx)
     free(ctx->profile.data);
     free(ctx->png_out.data);
     free(ctx->dc_stream.data);
+    free(ctx->dc_planes.data);
+    free(ctx->dc_seq.data);
     free(ctx->embedded.data);
     free(ctx);
 }

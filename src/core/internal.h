@@ -35,6 +35,8 @@ struct tf_ctx {
     tf_bytes profile; /* the source's ICC profile, if any */
     tf_bytes png_out;
     tf_bytes dc_stream; /* a progressive file without AC scans */
+    tf_bytes dc_planes; /* its DC values, one per block (jpeg_dcseq.c) */
+    tf_bytes dc_seq;    /* ... written as a sequential JPEG */
     tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
 };
 
@@ -66,6 +68,18 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
  * the scans the original has, so that the scan limit still applies. */
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
                            int *stripped, int *scans);
+/* Start of the next marker after entropy-coded data at s[p]: an FF followed
+ * by neither a stuffed 00 nor a restart marker (FF FF is fill before a
+ * marker); len when the data runs to the end (a truncated file). */
+size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
+
+/* Rewrites a DC-only progressive JPEG (tf_jpeg_strip_ac's output, every
+ * component scaled with a 1x1 IDCT at 1/8) as a sequential JPEG with the
+ * same DC values and no AC, which libjpeg decodes at 1/8 to the same
+ * pixels without a whole-image coefficient buffer. *done = 0 when src is
+ * anything it does not handle exactly: then decode src itself. */
+tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
+                                int *done);
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res);
 

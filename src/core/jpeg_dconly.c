@@ -25,10 +25,7 @@ static int is_rst(unsigned m)
     return m >= 0xd0 && m <= 0xd7;
 }
 
-/* Start of the next marker after entropy-coded data at p: an FF followed by
- * neither a stuffed 00 nor a restart marker. len when the data runs to the
- * end (a truncated file). */
-static size_t entropy_end(const unsigned char *s, size_t p, size_t len)
+size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len)
 {
     while (p + 1 < len) {
         const unsigned char *ff = memchr(s + p, 0xff, len - p - 1);
@@ -106,7 +103,7 @@ static size_t scan(const unsigned char *s, size_t p, size_t seglen, size_t len, 
         return len;
     }
     size_t ns = s[p + 4];
-    size_t end = entropy_end(s, p + 2 + seglen, len);
+    size_t end = tf_jpeg_entropy_end(s, p + 2 + seglen, len);
     f->scans++;
     int dc = s[p + 5 + 2 * ns] == 0;
     if (dc || (ns == 1 && keeps_ac(f, s[p + 5]))) {

@@ -249,8 +249,9 @@ static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_pa
 }
 
 /* At 1/8 a progressive file needs only its DC scans: restart the decoder
- * on a copy without the AC scans. Block smoothing would invent detail
- * from the missing AC, and costs more than the decode. */
+ * on a copy without the AC scans, rewritten as one sequential scan where
+ * it can be (jpeg_dcseq.c). Block smoothing would invent detail from the
+ * missing AC, and costs more than the decode. */
 static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
                                    size_t len, const tf_params *params, tf_result *res,
                                    int *channels)
@@ -262,8 +263,13 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
     if (scans > params->max_scans)
         return tf_fail(ctx, TF_E_LIMIT, "more than %d scans in a progressive JPEG",
                        params->max_scans);
+    int seq = 0;
+    st = tf_jpeg_dc_sequential(ctx, ctx->dc_stream.data, ctx->dc_stream.len, &ctx->dc_seq, &seq);
+    if (st != TF_OK)
+        return st;
+    const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;
     jpeg_abort_decompress(&dec->cinfo);
-    jpeg_mem_src(&dec->cinfo, ctx->dc_stream.data, (unsigned long)ctx->dc_stream.len);
+    jpeg_mem_src(&dec->cinfo, use->data, (unsigned long)use->len);
     dec->err.warnings = 0; /* the header is read again */
     ctx->note[0] = '\0';
     st = read_and_plan(ctx, dec, params, res, channels);

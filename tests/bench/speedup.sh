@@ -17,6 +17,8 @@ Prints processes, median wall seconds and speedup vs -p 1 (or the smallest
 P), then compares each P with floor/P: the median total of tests/bench/floor.c
 --fit WxH (libjpeg-turbo decode at the smallest of 1/8..1/1 that still covers
 the thumbnail, nothing else) divided by P (P capped at the number of cores).
+With -i the floor is timed in the same rounds (its own decode time, one pass
+over the set per round), so it sees the same machine as thumbify.
 The key line is "-p 2 / floor/2".
 
 The temp output dir is under \${TMPDIR:-/tmp}; its file system is printed.
@@ -88,6 +90,17 @@ for p in "${procs[@]}"; do
     out=$tmp/out-p$p
     bench_add "-p $p" "$out" "$PWD" "$THUMBIFY" -q -p "$p" "${size_args[@]}" -o "$out" "$dir"
 done
+# Interleaved, the floor is one more command of every round (one decode of
+# the set each time), so a slow spell of the machine hits it as well.
+floor_bin= floor_in_rounds=0
+if ((do_floor)); then
+    floor_bin=$(build_floor "$tmp")
+    if [[ $(bench_mode) == "interleaved rounds" ]]; then
+        mapfile -t floor_files < <(list_jpegs "$dir")
+        bench_add_reported floor "$tmp/floor-out" "$dir" "$floor_bin" --runs 1 --fit "$size" --dc-only -- "${floor_files[@]}"
+        floor_in_rounds=1
+    fi
+fi
 bench_run_all "$warmup" "$runs"
 declare -A med
 for p in "${procs[@]}"; do
@@ -99,8 +112,11 @@ done
 [[ $(dir_fingerprint "$dir") == "$before" ]] || note "WARNING: $dir changed during the benchmark"
 
 floor_total=
-if ((do_floor)); then
-    floor_bin=$(build_floor "$tmp")
+if ((floor_in_rounds)); then
+    floor_total=${BENCH_MEDIAN[floor]}
+    echo "floor: median ${floor_total} s total over $nfiles files, one decode of the set per round"
+    echo
+elif ((do_floor)); then
     run_floor "$floor_bin" "$dir" "$runs" --fit "$size" --dc-only
     floor_total=$FLOOR_TOTAL
     echo "$FLOOR_LINE"

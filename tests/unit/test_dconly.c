@@ -1,10 +1,16 @@
 /* test_dconly.c - the DC-only path for progressive JPEGs must give exactly
- * what a full decode at 1/8 gives: each file is decoded twice with plain
- * libjpeg at scale 1/8, once as it is and once after tf_jpeg_strip_ac(),
- * and every sample must be equal. Files: argv[1] is the testdata dir (its
- * progressive files: libjpeg's simple script, mozjpeg-style per-component
- * DC scans with DC refinement, restart markers, arithmetic coding); more
- * files may follow (the corpus test passes real photos made progressive). */
+ * what a full decode at 1/8 gives. Each file is decoded with plain libjpeg
+ * at scale 1/8 as it is, after tf_jpeg_strip_ac(), and - where every
+ * component is scaled with a 1x1 IDCT - after tf_jpeg_dc_sequential()
+ * rewrote the DC scans as one sequential scan; every sample must be equal.
+ * Files: argv[1] is the testdata dir (libjpeg's simple script, mozjpeg-style
+ * per-component DC scans with DC refinement, restart markers, arithmetic
+ * coding), plus progressive files this test encodes in memory (every
+ * sampling, odd sizes, restarts in interleaved and single-component scans,
+ * grey, CMYK); more files may follow. With --corpus it takes
+ * $THUMBIFY_CORPUS instead (exit 77 when unset): the edge corpus's
+ * progressive files and the photos made progressive losslessly. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,57 +19,8 @@
 #include <jpeglib.h>
 
 #include "check.h"
+#include "eighth.h"
 #include "internal.h"
-
-typedef struct err_mgr {
-    struct jpeg_error_mgr pub;
-    jmp_buf jump;
-} err_mgr;
-
-static void on_error(j_common_ptr c)
-{
-    longjmp(((err_mgr *)c->err)->jump, 1);
-}
-
-static void quiet(j_common_ptr c, int level)
-{
-    (void)c;
-    (void)level;
-}
-
-/* Decodes buf at 1/8 into *px (RGB or grey); returns 0 on success. */
-static int decode8(const unsigned char *buf, size_t len, int smoothing, unsigned char **px,
-                   int *w, int *h, int *c)
-{
-    struct jpeg_decompress_struct d;
-    err_mgr e;
-    d.err = jpeg_std_error(&e.pub);
-    e.pub.error_exit = on_error;
-    e.pub.emit_message = quiet;
-    *px = NULL;
-    if (setjmp(e.jump)) {
-        jpeg_destroy_decompress(&d);
-        free(*px);
-        return -1;
-    }
-    jpeg_create_decompress(&d);
-    jpeg_mem_src(&d, buf, (unsigned long)len);
-    jpeg_read_header(&d, TRUE);
-    d.scale_num = 1;
-    d.scale_denom = 8;
-    d.do_block_smoothing = smoothing ? TRUE : FALSE;
-    jpeg_start_decompress(&d);
-    *w = (int)d.output_width, *h = (int)d.output_height, *c = d.output_components;
-    size_t stride = (size_t)*w * *c;
-    *px = malloc(stride * *h);
-    while (d.output_scanline < d.output_height) {
-        JSAMPROW row = *px + stride * d.output_scanline;
-        jpeg_read_scanlines(&d, &row, 1);
-    }
-    jpeg_finish_decompress(&d);
-    jpeg_destroy_decompress(&d);
-    return 0;
-}
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -82,34 +39,322 @@ static unsigned char *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* Whether libjpeg scales some component of the frame in buf with a 2x2
+ * IDCT at 1/8 (subsampled 2x2 against the largest): then it keeps its AC
+ * scans and the stream cannot become sequential. -1 if there is no frame.
+ * *sof: the frame's marker (C2 Huffman progressive, CA arithmetic). */
+static int has_2x2_component(const unsigned char *buf, size_t len, unsigned *sof)
+{
+    size_t p = 2;
+    while (p + 10 < len && buf[p] == 0xff) {
+        unsigned m = buf[p + 1], seglen = (unsigned)(buf[p + 2] << 8 | buf[p + 3]);
+        if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+            int nf = buf[p + 9], maxh = 1, maxv = 1, r = 0;
+            *sof = m;
+            for (int i = 0; i < nf && p + 12 + 3 * (size_t)i < len; i++) {
+                int hv = buf[p + 11 + 3 * i];
+                maxh = hv >> 4 > maxh ? hv >> 4 : maxh;
+                maxv = (hv & 15) > maxv ? hv & 15 : maxv;
+            }
+            for (int i = 0; i < nf && p + 12 + 3 * (size_t)i < len; i++) {
+                int h = buf[p + 11 + 3 * i] >> 4, v = buf[p + 11 + 3 * i] & 15;
+                r |= h && v && maxh % (2 * h) == 0 && maxv % (2 * v) == 0;
+            }
+            return r;
+        }
+        p += 2 + seglen;
+    }
+    return -1;
+}
+
+/* Samples of a and b (both decoded at 1/8, a with block smoothing when
+ * asked) that differ, or -1 when either does not decode or sizes differ. */
+static long differ(const unsigned char *a, size_t alen, int asmooth, const unsigned char *b,
+                   size_t blen)
+{
+    eighth da, db;
+    eighth_decode(a, alen, asmooth, ~0ULL, &da);
+    eighth_decode(b, blen, 0, ~0ULL, &db);
+    long n = eighth_differ(&da, &db);
+    free(da.px);
+    free(db.px);
+    return n;
+}
+
+/* The checks on one progressive file in memory: stripped, then (when no
+ * component keeps AC and it is Huffman-coded) sequential, each equal to
+ * the full decode at 1/8. */
+static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
+{
+    tf_bytes out = {0}, seq = {0};
+    int stripped = 0, scans = 0, done = 0;
+    tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
+    if (CHECK(stripped, "%s: AC scans stripped", name)) {
+        CHECK(out.len < len, "%s: DC-only stream is %zu of %zu bytes", name, out.len, len);
+        long d = differ(src, len, 1, out.data, out.len);
+        CHECK(d == 0, "%s: DC-only equals the full 1/8 decode in every sample; got %ld differ "
+                      "(-1: no decode)", name, d);
+        unsigned sof = 0;
+        int want = has_2x2_component(src, len, &sof) == 0 && sof == 0xc2;
+        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, &seq, &done) == TF_OK &&
+                  done == want,
+              "%s: %s; got done=%d", name,
+              want ? "rewritten as one sequential scan"
+                   : "left progressive (arithmetic, or a component keeps its AC)",
+              done);
+        if (done) {
+            d = differ(src, len, 1, seq.data, seq.len);
+            CHECK(d == 0, "%s: the sequential rewrite (%zu bytes) equals the full 1/8 decode in "
+                          "every sample; got %ld differ", name, seq.len, d);
+        }
+    }
+    free(seq.data);
+    free(out.data);
+}
+
 static void compare(tf_ctx *ctx, const char *path)
 {
     size_t len;
-    unsigned char *src = slurp(path, &len), *a = NULL, *b = NULL;
-    if (!CHECK(src != NULL, "%s: read", path))
-        return;
-    tf_bytes out = {0};
-    int stripped = 0, scans = 0;
-    tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
-    if (CHECK(stripped, "%s: AC scans stripped", path)) {
-        CHECK(out.len < len, "%s: DC-only stream is %zu of %zu bytes", path, out.len, len);
-        int wa, ha, ca, wb, hb, cb;
-        int ra = decode8(src, len, 1, &a, &wa, &ha, &ca);
-        int rb = decode8(out.data, out.len, 0, &b, &wb, &hb, &cb);
-        if (CHECK(ra == 0 && rb == 0 && wa == wb && ha == hb && ca == cb,
-                  "%s: both decode at 1/8 to the same size; got %dx%dx%d and %dx%dx%d", path,
-                  wa, ha, ca, wb, hb, cb)) {
-            size_t n = (size_t)wa * ha * ca, diff = 0;
-            for (size_t i = 0; i < n; i++)
-                diff += a[i] != b[i];
-            CHECK(diff == 0, "%s: DC-only equals the full 1/8 decode, all %zu samples; got %zu differ",
-                  path, n, diff);
-        }
-    }
-    free(a);
-    free(b);
-    free(out.data);
+    unsigned char *src = slurp(path, &len);
+    if (CHECK(src != NULL, "%s: read", path))
+        compare_buf(ctx, path, src, len);
     free(src);
+}
+
+/* ---- progressive files made here ---- */
+
+/* A test image: gradients, noise, and black/white 16x16 tiles whose DC
+ * steps need the largest DC category (11) at quality 100. */
+static unsigned char *pattern(int w, int h, int comps)
+{
+    unsigned char *px = malloc((size_t)w * h * comps);
+    unsigned seed = 12345;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < comps; c++) {
+                seed = seed * 1103515245u + 12345u;
+                int v = (x * (3 + c) + y * (5 - c) + (int)(seed >> 27)) & 255;
+                if (x < w / 3 && y < h / 2)
+                    v = ((x / 16 + y / 16) & 1) ? 255 : 0;
+                px[((size_t)y * w + x) * comps + c] = (unsigned char)v;
+            }
+    return px;
+}
+
+typedef struct variant {
+    const char *name;
+    int w, h, comps, quality;
+    int h0, v0;     /* first component's sampling (the others 1x1) */
+    int restart;    /* MCUs per interval, 0 = none */
+    int per_comp;   /* the mozjpeg-like script below, else jpeg_simple_progression */
+} variant;
+
+/* Per-component DC first scans (Al = 2), full AC bands, an interleaved DC
+ * refinement 2 -> 1, then per-component refinements 1 -> 0. */
+static jpeg_scan_info *per_comp_script(int n, int *count)
+{
+    static jpeg_scan_info scans[16];
+    int k = 0;
+    for (int c = 0; c < n; c++)
+        scans[k++] = (jpeg_scan_info){1, {c}, 0, 0, 0, 2};
+    for (int c = 0; c < n; c++)
+        scans[k++] = (jpeg_scan_info){1, {c}, 1, 63, 0, 0};
+    scans[k] = (jpeg_scan_info){n, {0, 1, 2, 3}, 0, 0, 2, 1};
+    k++;
+    for (int c = 0; c < n; c++)
+        scans[k++] = (jpeg_scan_info){1, {c}, 0, 0, 1, 0};
+    *count = k;
+    return scans;
+}
+
+/* Encodes the variant as a progressive JPEG; *len 0 on failure. */
+static unsigned char *encode(const variant *v, unsigned long *len)
+{
+    struct jpeg_compress_struct c;
+    eighth_err e;
+    unsigned char *out = NULL, *px = pattern(v->w, v->h, v->comps);
+    *len = 0;
+    eighth_err_init(&e);
+    c.err = &e.pub;
+    if (setjmp(e.jump)) {
+        jpeg_destroy_compress(&c);
+        free(px);
+        free(out);
+        *len = 0;
+        return NULL;
+    }
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &out, len);
+    c.image_width = (JDIMENSION)v->w;
+    c.image_height = (JDIMENSION)v->h;
+    c.input_components = v->comps;
+    c.in_color_space = v->comps == 1 ? JCS_GRAYSCALE : v->comps == 4 ? JCS_CMYK : JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, v->quality, TRUE);
+    for (int i = 0; i < c.num_components; i++)
+        c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
+    c.comp_info[0].h_samp_factor = v->h0;
+    c.comp_info[0].v_samp_factor = v->v0;
+    c.restart_interval = (unsigned)v->restart;
+    if (v->per_comp)
+        c.scan_info = per_comp_script(c.num_components, &c.num_scans);
+    else
+        jpeg_simple_progression(&c);
+    jpeg_start_compress(&c, TRUE);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row = px + (size_t)c.next_scanline * v->w * v->comps;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(px);
+    return out;
+}
+
+static const variant k_variants[] = {
+    {"made 4:4:4 803x601 q100", 803, 601, 3, 100, 1, 1, 0, 0},
+    {"made 4:2:2 801x599 restart 7", 801, 599, 3, 90, 2, 1, 7, 0},
+    {"made 4:4:0 600x397 per-component DC, restart 3", 600, 397, 3, 85, 1, 2, 3, 1},
+    {"made 4:1:1 805x203", 805, 203, 3, 90, 4, 1, 0, 0},
+    {"made grey 333x222 restart 5", 333, 222, 1, 90, 1, 1, 5, 0},
+    {"made grey 2x2 factor 250x170 per-component DC", 250, 170, 1, 95, 2, 2, 0, 1},
+    {"made CMYK 257x129 per-component DC, restart 1", 257, 129, 4, 90, 1, 1, 1, 1},
+    {"made 4:2:0 640x480 (chroma keeps AC)", 640, 480, 3, 90, 2, 2, 0, 0},
+};
+
+/* Lossless conversion to progressive (jpegtran -progressive in memory). */
+static unsigned char *make_progressive(const unsigned char *src, size_t srclen, unsigned long *len)
+{
+    struct jpeg_decompress_struct d;
+    struct jpeg_compress_struct c;
+    eighth_err e;
+    unsigned char *out = NULL;
+    *len = 0;
+    eighth_err_init(&e);
+    d.err = c.err = &e.pub;
+    jpeg_create_decompress(&d);
+    jpeg_create_compress(&c);
+    if (setjmp(e.jump)) {
+        jpeg_destroy_compress(&c);
+        jpeg_destroy_decompress(&d);
+        free(out);
+        *len = 0;
+        return NULL;
+    }
+    jpeg_mem_src(&d, src, (unsigned long)srclen);
+    jpeg_read_header(&d, TRUE);
+    jvirt_barray_ptr *coefs = jpeg_read_coefficients(&d);
+    jpeg_copy_critical_parameters(&d, &c);
+    jpeg_simple_progression(&c);
+    jpeg_mem_dest(&c, &out, len);
+    jpeg_write_coefficients(&c, coefs);
+    jpeg_finish_compress(&c);
+    jpeg_finish_decompress(&d);
+    jpeg_destroy_compress(&c);
+    jpeg_destroy_decompress(&d);
+    return out;
+}
+
+/* Whether a and b decode at 1/8 the same way (eighth_same). */
+static int same_decode(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+    eighth da, db;
+    eighth_decode(a, alen, 0, ~0ULL, &da);
+    eighth_decode(b, blen, 0, ~0ULL, &db);
+    int same = eighth_same(&da, &db);
+    free(da.px);
+    free(db.px);
+    return same;
+}
+
+/* Damage: one byte of the DC-only stream changed at a time, and every
+ * truncation. Whenever the rewrite still goes ahead, its decode must be
+ * libjpeg's decode of the damaged stream: same error, or same warnings
+ * and pixels. The rewrite never hides a defect. (Run under ASan in CI.) */
+static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
+{
+    tf_bytes out = {0}, seq = {0};
+    int stripped = 0, scans = 0, done = 0, tried = 0, rewritten = 0, bad = 0;
+    tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
+    unsigned char *m = malloc(out.len);
+    for (size_t at = 2; stripped && at < out.len; at += 1 + at / 64)
+        for (int flip = 1; flip < 256; flip <<= 3) {
+            memcpy(m, out.data, out.len);
+            m[at] ^= (unsigned char)flip;
+            tried++;
+            if (tf_jpeg_dc_sequential(ctx, m, out.len, &seq, &done) != TF_OK || !done)
+                continue;
+            rewritten++;
+            bad += !same_decode(m, out.len, seq.data, seq.len);
+        }
+    for (size_t cut = 2; stripped && cut < out.len; cut += 1 + cut / 16) {
+        tried++;
+        if (tf_jpeg_dc_sequential(ctx, out.data, cut, &seq, &done) == TF_OK && done)
+            bad++; /* a truncated stream is libjpeg's to judge */
+    }
+    CHECK(stripped && bad == 0,
+          "damaged DC-only streams: %d tried, %d still rewritten, each decoding exactly as "
+          "libjpeg decodes the damaged stream; got %d not", tried, rewritten, bad);
+    free(m);
+    free(seq.data);
+    free(out.data);
+}
+
+static void made_here(tf_ctx *ctx)
+{
+    for (size_t i = 0; i < sizeof k_variants / sizeof *k_variants; i++) {
+        unsigned long len;
+        unsigned char *jpg = encode(&k_variants[i], &len);
+        if (CHECK(jpg && len, "%s: encoded (%lu bytes)", k_variants[i].name, len))
+            compare_buf(ctx, k_variants[i].name, jpg, len);
+        if (jpg && i == 1)
+            damage(ctx, jpg, len);
+        free(jpg);
+    }
+}
+
+/* --corpus: the edge corpus's progressive files as they are, and every
+ * photo made progressive. */
+static int corpus(tf_ctx *ctx)
+{
+    const char *root = getenv("THUMBIFY_CORPUS");
+    if (!root || !*root) {
+        printf("skipped: THUMBIFY_CORPUS is not set\n");
+        return 77;
+    }
+    static const char *const edge[] = {
+        "progressive_11scans_650x470.jpg", "progressive_android_422_restart_685x999.jpg",
+        "progressive_grayscale_2x2factor_900x675.jpg", "progressive_iphone_444_restart_1023x663.jpg",
+        "progressive_restarts_32x32.jpg", "progressive_successive_approx_32x32.jpg",
+        "progressive_64_scans_spectral_32x32.jpg", "icc_large_multichunk_progressive_425x250.jpg",
+        "ycck_progressive_300x389.jpg", "subsamp_2x2_2x2_1x1_progressive_32x32.jpg",
+        "arith_progressive_real_3264x2448.jpg"};
+    char path[4096];
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+        snprintf(path, sizeof path, "%s/edge/%s", root, edge[i]);
+        compare(ctx, path);
+    }
+    snprintf(path, sizeof path, "%s/photos", root);
+    DIR *dir = opendir(path);
+    int photos = 0;
+    for (struct dirent *de; dir && (de = readdir(dir));) {
+        size_t n = strlen(de->d_name), len;
+        if (n < 4 || strcmp(de->d_name + n - 4, ".jpg") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/photos/%s", root, de->d_name);
+        unsigned char *src = slurp(path, &len);
+        unsigned long plen = 0;
+        unsigned char *prog = src ? make_progressive(src, len, &plen) : NULL;
+        if (CHECK(prog != NULL, "%s: made progressive (%lu bytes)", path, plen))
+            compare_buf(ctx, path, prog, plen);
+        photos++;
+        free(prog);
+        free(src);
+    }
+    if (dir)
+        closedir(dir);
+    CHECK(photos > 0, "the corpus has photos (%d)", photos);
+    return check_done();
 }
 
 static void not_stripped(tf_ctx *ctx, const char *path)
@@ -128,13 +373,18 @@ static void not_stripped(tf_ctx *ctx, const char *path)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: test_dconly TESTDATA [FILE...]\n");
+        fprintf(stderr, "usage: test_dconly TESTDATA [FILE...] | --corpus\n");
         return 2;
+    }
+    tf_ctx *ctx = tf_new();
+    if (strcmp(argv[1], "--corpus") == 0) {
+        int rc = corpus(ctx);
+        tf_free(ctx);
+        return rc;
     }
     static const char *const progressive[] = {
         "progressive_1024x768.jpg", "progressive_dc_refine_800x600.jpg",
         "progressive_restart_800x600.jpg", "arith_progressive_800x600.jpg"};
-    tf_ctx *ctx = tf_new();
     char path[4096];
     for (size_t i = 0; i < sizeof progressive / sizeof *progressive; i++) {
         snprintf(path, sizeof path, "%s/%s", argv[1], progressive[i]);
@@ -142,6 +392,7 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++)
         compare(ctx, argv[i]);
+    made_here(ctx);
     snprintf(path, sizeof path, "%s/gradient_640x480.jpg", argv[1]);
     not_stripped(ctx, path);
 

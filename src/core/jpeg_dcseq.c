@@ -1,0 +1,608 @@
+/* jpeg_dcseq.c - the DC scans of a progressive JPEG as one sequential scan.
+ *
+ * libjpeg decodes even a DC-only progressive stream the progressive way:
+ * a whole-image buffer of 64 coefficients per block (64 MB for a 16 MP
+ * 4:2:2 photo) is allocated, page-faulted in, zeroed, filled scan by scan
+ * and read back. Most of the time of a DC-only decode goes there, not into
+ * the DC scans. So the DC scans are decoded here (Huffman first scans and
+ * refinements) into one DC value per block, and written out as a
+ * sequential JPEG (SOF1) whose blocks hold that DC and an end-of-block:
+ * libjpeg decodes that in one pass through an MCU buffer, to the same
+ * pixels (at 1/8 a block's output is its DC alone; all else is libjpeg).
+ *
+ * Only streams where every block is scaled with a 1x1 IDCT qualify, so the
+ * input must hold DC scans only (see jpeg_dconly.c: 4:2:0 chroma keeps its
+ * AC scans). Anything else - arithmetic coding, 12 bits, a bad code, a
+ * restart out of place, a progression libjpeg would warn about, data
+ * before a marker - makes it give up (*done = 0) and libjpeg decodes the
+ * DC-only stream as before, with its own warnings and errors. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum { M_SOF2 = 0xc2, M_DHT = 0xc4, M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_DQT = 0xdb,
+       M_DRI = 0xdd };
+
+/* A Huffman decoding table: an 8-bit lookahead for short codes, the
+ * canonical per-length limits for the rest. */
+typedef struct huff {
+    int defined;
+    unsigned char look_len[256], look_sym[256]; /* look_len 0: longer code */
+    int32_t maxcode[17];                        /* largest code of each length, -1 if none */
+    int valoffset[17];                          /* symbol index = code + valoffset */
+    unsigned char vals[256];
+} huff;
+
+typedef struct comp {
+    int id, h, v;
+    int bw, bh;   /* blocks coded in a scan of this component alone */
+    int pw, ph;   /* blocks in the plane: whole MCUs */
+    int al;       /* the point transform of its DC so far; -1 before its first scan */
+    int16_t *dc;  /* pw x ph DC values */
+} comp;
+
+typedef struct frame {
+    int w, h, ncomp, maxh, maxv, mcus_x, mcus_y;
+    comp c[4];
+    huff dc[4];
+    unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
+    size_t sof_at;    /* the SOF segment in the source */
+    size_t src_len;
+} frame;
+
+/* The entropy-coded data of one scan, MSB first. At a marker it supplies
+ * zero bits and counts them (fake), so a code that reads past the data is
+ * noticed. */
+typedef struct bits {
+    const unsigned char *p, *end;
+    uint64_t buf; /* left-aligned */
+    int n, fake;
+    int over; /* bits were consumed past the data */
+} bits;
+
+/* Whether any byte of w is FF. */
+static int has_ff(uint64_t w)
+{
+    uint64_t x = ~w;
+    return ((x - 0x0101010101010101u) & ~x & 0x8080808080808080u) != 0;
+}
+
+/* Tops the buffer up to at least 57 bits: eight bytes at once while no FF
+ * (stuffing or a marker) is near, else byte by byte. */
+static void refill(bits *b)
+{
+    if (b->end - b->p >= 8) {
+        uint64_t w;
+        memcpy(&w, b->p, 8);
+        if (!has_ff(w)) {
+            int take = (64 - b->n) >> 3, nbits = take * 8;
+            w = __builtin_bswap64(w) >> (64 - nbits);
+            b->buf |= w << (64 - nbits - b->n);
+            b->p += take;
+            b->n += nbits;
+            return;
+        }
+    }
+    while (b->n <= 56) {
+        unsigned byte = 0;
+        if (b->p + 1 < b->end && b->p[0] == 0xff && b->p[1] == 0x00) {
+            byte = 0xff;
+            b->p += 2;
+        } else if (b->p < b->end && b->p[0] != 0xff) {
+            byte = *b->p++;
+        } else { /* a marker (or the end): zeros from here */
+            b->fake += 8;
+        }
+        b->buf |= (uint64_t)byte << (56 - b->n);
+        b->n += 8;
+    }
+}
+
+/* Drops k bits (k <= n), noting a read past the data. */
+static void consume(bits *b, int k)
+{
+    b->buf <<= k;
+    b->n -= k;
+    if (b->n < b->fake)
+        b->over = 1;
+}
+
+/* A DC difference: a category code from t, then that many bits. Returns 0,
+ * or -1 for a code t does not have. */
+static int decode_diff(bits *b, const huff *t, int *diff)
+{
+    if (b->n < 32) /* a code (<= 16 bits) and its bits (<= 15) */
+        refill(b);
+    unsigned look = (unsigned)(b->buf >> 56);
+    int len = t->look_len[look], s = t->look_sym[look];
+    if (!len) {
+        unsigned code = (unsigned)(b->buf >> 48);
+        for (len = 9; len <= 16; len++) {
+            int32_t c = (int32_t)(code >> (16 - len));
+            if (c <= t->maxcode[len]) {
+                s = t->vals[c + t->valoffset[len]];
+                break;
+            }
+        }
+        if (len > 16)
+            return -1;
+    }
+    int r = s ? (int)((b->buf << len) >> (64 - s)) : 0;
+    consume(b, len + s);
+    /* HUFF_EXTEND: a value below 2^(s-1) is negative */
+    *diff = s && r < 1 << (s - 1) ? r - (1 << s) + 1 : r;
+    return 0;
+}
+
+/* Builds t from a DHT's counts and symbols, refusing what libjpeg refuses
+ * (jpeg_make_d_derived_tbl): codes that overflow their length, DC symbols
+ * over 15. Returns 0 or -1. */
+static int build_huff(huff *t, const unsigned char *counts, const unsigned char *vals, int nvals)
+{
+    memset(t, 0, sizeof *t);
+    int32_t code = 0;
+    int k = 0;
+    for (int l = 1; l <= 16; l++) {
+        t->valoffset[l] = k - (int)code;
+        for (int i = 0; i < counts[l - 1]; i++, k++, code++) {
+            if (vals[k] > 15 || code >= (int32_t)1 << l)
+                return -1; /* a DC category libjpeg refuses; more codes than the length has */
+            if (l <= 8) /* every 8-bit pattern that starts with this code */
+                for (int j = 0; j < 1 << (8 - l); j++) {
+                    t->look_len[(code << (8 - l)) | j] = (unsigned char)l;
+                    t->look_sym[(code << (8 - l)) | j] = vals[k];
+                }
+        }
+        t->maxcode[l] = counts[l - 1] ? code - 1 : -1;
+        if (code >= (int32_t)1 << l)
+            return -1; /* an all-ones code: libjpeg refuses the table */
+        code <<= 1;
+    }
+    memcpy(t->vals, vals, (size_t)nvals);
+    t->defined = 1;
+    return 0;
+}
+
+/* DHT: keeps the DC tables; AC tables are read past. */
+static int read_dht(frame *f, const unsigned char *s, size_t len)
+{
+    size_t p = 0;
+    while (p < len) {
+        if (len - p < 17)
+            return -1;
+        int cls = s[p] >> 4, id = s[p] & 15, n = 0;
+        for (int i = 1; i <= 16; i++)
+            n += s[p + i];
+        if (cls > 1 || id > 3 || n > 256 || len - p - 17 < (size_t)n)
+            return -1;
+        if (cls == 0 && build_huff(&f->dc[id], s + p + 1, s + p + 17, n) != 0)
+            return -1;
+        p += 17 + (size_t)n;
+    }
+    return 0;
+}
+
+static int ceil_div(long a, long b)
+{
+    return (int)((a + b - 1) / b);
+}
+
+/* SOF2: an 8-bit frame of 1-4 components, sized as libjpeg sizes it
+ * (jdinput.c: blocks per component, MCUs of an interleaved scan). */
+static int read_sof(frame *f, const unsigned char *s, size_t len)
+{
+    int nf = len >= 6 ? s[5] : 0;
+    if (nf < 1 || nf > 4 || len != 6 + 3 * (size_t)nf || s[0] != 8)
+        return -1;
+    f->h = s[1] << 8 | s[2];
+    f->w = s[3] << 8 | s[4];
+    f->ncomp = nf;
+    f->maxh = f->maxv = 1;
+    for (int i = 0; i < nf; i++) {
+        comp *c = &f->c[i];
+        c->id = s[6 + 3 * i];
+        c->h = s[7 + 3 * i] >> 4;
+        c->v = s[7 + 3 * i] & 15;
+        c->al = -1;
+        if (c->h < 1 || c->h > 4 || c->v < 1 || c->v > 4 || f->w == 0 || f->h == 0)
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (f->c[j].id == c->id)
+                return -1;
+        f->maxh = c->h > f->maxh ? c->h : f->maxh;
+        f->maxv = c->v > f->maxv ? c->v : f->maxv;
+    }
+    int blocks = 0;
+    for (int i = 0; i < nf; i++)
+        blocks += f->c[i].h * f->c[i].v;
+    if (nf > 1 && blocks > 10)
+        return -1; /* one interleaved scan could not hold the MCU (libjpeg's limit) */
+    f->mcus_x = ceil_div(f->w, 8L * f->maxh);
+    f->mcus_y = ceil_div(f->h, 8L * f->maxv);
+    for (int i = 0; i < nf; i++) {
+        comp *c = &f->c[i];
+        c->bw = ceil_div((long)f->w * c->h, 8L * f->maxh);
+        c->bh = ceil_div((long)f->h * c->v, 8L * f->maxv);
+        c->pw = nf == 1 ? c->bw : f->mcus_x * c->h;
+        c->ph = nf == 1 ? c->bh : f->mcus_y * c->v;
+    }
+    return 0;
+}
+
+/* One scan's components, in scan order, and how to read it. */
+typedef struct scan_info {
+    int ns, ah, al;
+    comp *c[4];
+    const huff *t[4];
+} scan_info;
+
+/* The blocks of one MCU in coding order, flattened: which of the scan's
+ * components each is, where it lies in its plane relative to the first
+ * MCU, and how far it moves per MCU across and down. A scan of one
+ * component has one block per MCU and covers only that component's own
+ * blocks (jdinput.c); an interleaved one covers whole MCUs. */
+typedef struct layout {
+    int n, xs, ys; /* blocks per MCU; MCUs across and down */
+    int k[10];
+    int16_t *at[10];
+    ptrdiff_t dx[10], dy[10];
+} layout;
+
+static void plan_layout(const frame *f, comp *const *c, int ns, layout *l)
+{
+    l->n = 0;
+    if (ns == 1) {
+        *l = (layout){1, c[0]->bw, c[0]->bh, {0}, {c[0]->dc}, {1}, {c[0]->pw}};
+        return;
+    }
+    l->xs = f->mcus_x, l->ys = f->mcus_y;
+    for (int k = 0; k < ns; k++)
+        for (int y = 0; y < c[k]->v; y++)
+            for (int x = 0; x < c[k]->h; x++, l->n++) {
+                l->k[l->n] = k;
+                l->at[l->n] = c[k]->dc + (ptrdiff_t)y * c[k]->pw + x;
+                l->dx[l->n] = c[k]->h;
+                l->dy[l->n] = (ptrdiff_t)c[k]->v * c[k]->pw;
+            }
+}
+
+/* The end of an interval or of the scan: at most 7 padding bits left, no
+ * data skipped, nothing read past it. Then, for a restart, RSTn. */
+static int boundary(bits *b, int rst)
+{
+    if (b->over || b->n - b->fake >= 8 || (b->p < b->end && b->p[0] != 0xff))
+        return -1;
+    b->buf = 0;
+    b->n = b->fake = 0;
+    if (rst < 0)
+        return b->p == b->end ? 0 : -1;
+    while (b->p + 1 < b->end && b->p[0] == 0xff && b->p[1] == 0xff)
+        b->p++; /* fill bytes */
+    if (b->p + 1 >= b->end || b->p[0] != 0xff || b->p[1] != 0xd0 + rst)
+        return -1;
+    b->p += 2;
+    return 0;
+}
+
+/* One MCU of a first scan: DC differences, added to each component's
+ * prediction and scaled up by the point transform. */
+static int first_mcu(bits *b, const scan_info *sc, const layout *l, int16_t *const *cur, int *pred)
+{
+    for (int i = 0; i < l->n; i++) {
+        int k = l->k[i], diff;
+        if (decode_diff(b, sc->t[k], &diff) != 0)
+            return -1;
+        pred[k] += diff;
+        long v = (long)pred[k] * (1L << sc->al);
+        if (v < INT16_MIN || v > INT16_MAX)
+            return -1; /* libjpeg would wrap it: not a real image */
+        *cur[i] = (int16_t)v;
+    }
+    return 0;
+}
+
+/* One MCU of a refinement scan: the next bit of every block's DC. */
+static void refine_mcu(bits *b, const scan_info *sc, const layout *l, int16_t *const *cur)
+{
+    if (b->n < l->n)
+        refill(b); /* at most 10 bits */
+    for (int i = 0; i < l->n; i++) {
+        int bit = (int)(b->buf >> 63);
+        consume(b, 1);
+        *cur[i] = (int16_t)(*cur[i] | bit << sc->al);
+    }
+}
+
+static int decode_scan(const frame *f, const scan_info *sc, const unsigned char *data,
+                       const unsigned char *end)
+{
+    bits b = {.p = data, .end = end};
+    layout l;
+    plan_layout(f, sc->c, sc->ns, &l);
+    int16_t *cur[10];
+    int pred[4] = {0};
+    unsigned long todo = f->restart, rst = 0;
+    for (int my = 0; my < l.ys; my++) {
+        for (int i = 0; i < l.n; i++)
+            cur[i] = l.at[i] + my * l.dy[i];
+        for (int mx = 0; mx < l.xs; mx++) {
+            if (f->restart && todo-- == 0) {
+                if (boundary(&b, (int)(rst++ & 7)) != 0)
+                    return -1;
+                memset(pred, 0, sizeof pred);
+                todo = f->restart - 1;
+            }
+            if (sc->ah)
+                refine_mcu(&b, sc, &l, cur);
+            else if (first_mcu(&b, sc, &l, cur, pred) != 0)
+                return -1;
+            for (int i = 0; i < l.n; i++)
+                cur[i] += l.dx[i];
+        }
+    }
+    return boundary(&b, -1);
+}
+
+/* SOS: a DC scan whose progression libjpeg accepts without a warning
+ * (jdphuff.c), its data up to the next marker decoded into the planes. */
+static int read_sos(frame *f, const unsigned char *s, size_t seglen, const unsigned char *end)
+{
+    scan_info sc = {.ns = seglen >= 1 ? s[0] : 0};
+    if (sc.ns < 1 || sc.ns > 4 || seglen != 4 + 2 * (size_t)sc.ns)
+        return -1;
+    int ss = s[1 + 2 * sc.ns], se = s[2 + 2 * sc.ns], blocks = 0;
+    sc.ah = s[3 + 2 * sc.ns] >> 4;
+    sc.al = s[3 + 2 * sc.ns] & 15;
+    if (ss != 0 || se != 0 || sc.al > 13 || (sc.ah && sc.al != sc.ah - 1))
+        return -1;
+    /* Components in frame order: whatever libjpeg's check of the order
+     * (it differs between versions), that order passes it. */
+    for (int k = 0, prev = -1; k < sc.ns; k++) {
+        int id = s[1 + 2 * k], td = s[2 + 2 * k] >> 4, at = -1;
+        for (int i = 0; i < f->ncomp; i++)
+            if (f->c[i].id == id)
+                at = i;
+        if (at <= prev)
+            return -1;
+        prev = at;
+        sc.c[k] = &f->c[at];
+        if (td > 3 || (!sc.ah && !f->dc[td].defined))
+            return -1;
+        if (sc.ah ? sc.c[k]->al != sc.ah : sc.c[k]->al != -1)
+            return -1; /* an inconsistent progression: libjpeg warns */
+        sc.t[k] = &f->dc[td];
+        sc.c[k]->al = sc.al;
+        blocks += sc.c[k]->h * sc.c[k]->v;
+    }
+    if (sc.ns > 1 && blocks > 10)
+        return -1;
+    return decode_scan(f, &sc, s + seglen, end);
+}
+
+/* The sequential stream: bits into out->data, FF stuffed. */
+typedef struct writer {
+    unsigned char *o;
+    uint64_t acc;
+    int n;
+} writer;
+
+/* Writes the 32 bits above the n pending ones, FF stuffed. */
+static void flush32(writer *w)
+{
+    w->n -= 32;
+    uint32_t word = (uint32_t)(w->acc >> w->n);
+    if (!has_ff(word)) { /* the upper half of the 64 bits is 0, never FF */
+        word = __builtin_bswap32(word);
+        memcpy(w->o, &word, 4);
+        w->o += 4;
+        return;
+    }
+    for (int sh = 24; sh >= 0; sh -= 8) {
+        unsigned char byte = (unsigned char)(word >> sh);
+        *w->o++ = byte;
+        if (byte == 0xff)
+            *w->o++ = 0;
+    }
+}
+
+/* Appends the k low bits of v (k <= 32). */
+static void put(writer *w, uint32_t v, int k)
+{
+    w->acc = w->acc << k | v;
+    w->n += k;
+    if (w->n >= 32)
+        flush32(w);
+}
+
+/* The last bits, padded with 1s to a byte boundary. */
+static void put_end(writer *w)
+{
+    int pad = (8 - w->n % 8) % 8;
+    w->acc = w->acc << pad | ((1u << pad) - 1);
+    w->n += pad;
+    while (w->n >= 8) {
+        w->n -= 8;
+        unsigned char byte = (unsigned char)(w->acc >> w->n);
+        *w->o++ = byte;
+        if (byte == 0xff)
+            *w->o++ = 0;
+    }
+}
+
+/* DC categories 0-11, all 4-bit codes (code = category), and an AC table
+ * of one symbol, end-of-block, coded as a single 0 bit. */
+static const unsigned char k_tables[] = {
+    0xff, M_DHT, 0, 49,
+    0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0x00};
+
+static int put_block(writer *w, int *pred, int dc)
+{
+    int d = dc - *pred, mag = d < 0 ? -d : d;
+    int cat = mag ? 32 - __builtin_clz((unsigned)mag) : 0;
+    *pred = dc;
+    if (cat > 11)
+        return -1;
+    unsigned extra = (unsigned)(d < 0 ? d - 1 : d) & ((1u << cat) - 1);
+    put(w, ((unsigned)cat << cat | extra) << 1, 4 + cat + 1);
+    return 0;
+}
+
+/* The scan: every component interleaved (one alone when the frame has one),
+ * no restarts. */
+static int write_scan(frame *f, writer *w)
+{
+    comp *c[4] = {&f->c[0], &f->c[1], &f->c[2], &f->c[3]};
+    layout l;
+    plan_layout(f, c, f->ncomp, &l);
+    int pred[4] = {0};
+    for (int my = 0; my < l.ys; my++)
+        for (int mx = 0; mx < l.xs; mx++)
+            for (int i = 0; i < l.n; i++)
+                if (put_block(w, &pred[l.k[i]], l.at[i][my * l.dy[i] + mx * l.dx[i]]) != 0)
+                    return -1;
+    put_end(w);
+    return 0;
+}
+
+static void append(tf_bytes *out, const void *p, size_t n)
+{
+    memcpy(out->data + out->len, p, n);
+    out->len += n;
+}
+
+/* After the walk: SOI, the copied header segments (in out already), SOF1,
+ * the tables, SOS, the data, EOI. */
+static int write_stream(frame *f, const unsigned char *src, tf_bytes *out)
+{
+    size_t sof_len = (size_t)(src[f->sof_at + 2] << 8 | src[f->sof_at + 3]);
+    unsigned char sof[2] = {0xff, 0xc1};
+    append(out, sof, 2);
+    append(out, src + f->sof_at + 2, sof_len);
+    append(out, k_tables, sizeof k_tables);
+    unsigned char sos[4 + 2 * 4 + 4] = {0xff, M_SOS, 0, (unsigned char)(6 + 2 * f->ncomp),
+                                       (unsigned char)f->ncomp};
+    size_t n = 5;
+    for (int k = 0; k < f->ncomp; k++) {
+        sos[n++] = (unsigned char)f->c[k].id;
+        sos[n++] = 0x00;
+    }
+    sos[n++] = 0, sos[n++] = 63, sos[n++] = 0;
+    append(out, sos, n);
+    writer w = {.o = out->data + out->len};
+    if (write_scan(f, &w) != 0)
+        return -1;
+    out->len = (size_t)(w.o - out->data);
+    append(out, (const unsigned char[]){0xff, M_EOI}, 2);
+    return 0;
+}
+
+/* Sets the planes up in ctx->dc_planes once the frame is known, zeroed as
+ * libjpeg's coefficient buffer is. */
+static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks)
+{
+    *blocks = 0;
+    for (int i = 0; i < f->ncomp; i++)
+        *blocks += (size_t)f->c[i].pw * (size_t)f->c[i].ph;
+    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, *blocks * sizeof(int16_t));
+    if (st != TF_OK)
+        return st;
+    memset(ctx->dc_planes.data, 0, *blocks * sizeof(int16_t));
+    int16_t *p = (int16_t *)(void *)ctx->dc_planes.data;
+    for (int i = 0; i < f->ncomp; i++) {
+        f->c[i].dc = p;
+        p += (size_t)f->c[i].pw * (size_t)f->c[i].ph;
+    }
+    return TF_OK;
+}
+
+/* A segment other than SOS: tables and the frame are read, header
+ * segments (APPn, COM, DQT) copied while no scan has been seen. Returns
+ * -1 for anything else: another frame type, a second frame, quantisation
+ * tables changed after the first scan, DNL, unknown markers. */
+static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int scans,
+                   tf_bytes *out, tf_status *st)
+{
+    unsigned m = s[p + 1];
+    size_t seglen = (size_t)(s[p + 2] << 8 | s[p + 3]);
+    const unsigned char *body = s + p + 4;
+    if (m == M_DHT)
+        return read_dht(f, body, seglen - 2);
+    if (m == M_DRI) {
+        if (seglen != 4)
+            return -1;
+        f->restart = (unsigned)(body[0] << 8 | body[1]);
+        return 0;
+    }
+    if (m == M_SOF2) {
+        if (f->ncomp || read_sof(f, body, seglen - 2) != 0)
+            return -1;
+        f->sof_at = p;
+        size_t blocks = 0;
+        /* every block costs at most 16 bits, doubled by FF stuffing */
+        if ((*st = planes(ctx, f, &blocks)) != TF_OK ||
+            (*st = tf_bytes_reserve(ctx, out, f->src_len + 4 * blocks + 256)) != TF_OK)
+            return -1;
+        return 0;
+    }
+    int header = (m >= 0xe0 && m <= 0xef) || m == 0xfe || m == M_DQT; /* APPn, COM, DQT */
+    if (!header || (scans && m == M_DQT))
+        return -1;
+    if (!scans)
+        append(out, s + p, 2 + seglen);
+    return 0;
+}
+
+/* The walk over the DC-only stream s. Returns TF_OK with *done set, or an
+ * allocation failure. */
+static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, tf_bytes *out, int *done)
+{
+    frame f = {.src_len = len};
+    size_t p = 2;
+    int scans = 0;
+    tf_status st = TF_OK;
+    append(out, s, 2);
+    while (p + 4 <= len && s[p] == 0xff) {
+        unsigned m = s[p + 1];
+        size_t seglen = (size_t)(s[p + 2] << 8 | s[p + 3]);
+        if (m == 0xff) { /* fill byte */
+            p++;
+            continue;
+        }
+        if (m == M_EOI || seglen < 2 || p + 2 + seglen > len)
+            break;
+        if (m != M_SOS) {
+            if (segment(ctx, &f, s, p, scans, out, &st) != 0)
+                return st;
+            p += 2 + seglen;
+            continue;
+        }
+        size_t end = tf_jpeg_entropy_end(s, p + 2 + seglen, len);
+        if (!f.ncomp || read_sos(&f, s + p + 4, seglen - 2, s + end) != 0)
+            return TF_OK;
+        scans++;
+        p = end;
+    }
+    if (p + 2 != len || s[p] != 0xff || s[p + 1] != M_EOI || !scans)
+        return TF_OK; /* truncated, or data after EOI: libjpeg judges */
+    for (int i = 0; i < f.ncomp; i++)
+        if (f.c[i].al < 0)
+            return TF_OK; /* a component without DC: libjpeg warns */
+    *done = write_stream(&f, s, out) == 0;
+    return TF_OK;
+}
+
+tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
+                                int *done)
+{
+    *done = 0;
+    out->len = 0;
+    if (len < 4 || src[0] != 0xff || src[1] != M_SOI)
+        return TF_OK;
+    tf_status st = tf_bytes_reserve(ctx, out, len + 256); /* the copied headers */
+    return st == TF_OK ? walk(ctx, src, len, out, done) : st;
+}

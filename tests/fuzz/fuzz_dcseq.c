@@ -1,0 +1,50 @@
+/* fuzz_dcseq.c - differential libFuzzer target for the sequential rewrite
+ * of progressive DC scans (jpeg_dcseq.c). The input is taken as a JPEG:
+ * its AC scans are stripped (tf_jpeg_strip_ac) and, whenever
+ * tf_jpeg_dc_sequential() goes ahead, libjpeg must decode the rewrite at
+ * 1/8 exactly as it decodes the DC-only stream: the same error, or the
+ * same warnings and every sample equal. Anything else abort()s, so a
+ * rewrite that hides a defect or changes a pixel is a finding, not just
+ * an out-of-bounds access. Frames over 4,000,000 pixels are skipped, as
+ * thumbify's --max-pixels check comes before the rewrite. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "eighth.h"
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static tf_ctx *ctx;
+    static tf_bytes dc, seq;
+    if (!ctx)
+        ctx = tf_new();
+    int stripped = 0, scans = 0, done = 0;
+    const unsigned char *in = data;
+    size_t len = size;
+    if (tf_jpeg_strip_ac(ctx, data, size, &dc, &stripped, &scans) == TF_OK && stripped)
+        in = dc.data, len = dc.len;
+    eighth a, b;
+    eighth_decode(in, len, 0, 4000000, &a);
+    if (a.error == -2) { /* thumbify checks --max-pixels before this */
+        free(a.px);
+        return 0;
+    }
+    if (tf_jpeg_dc_sequential(ctx, in, len, &seq, &done) != TF_OK || !done) {
+        free(a.px);
+        return 0;
+    }
+    eighth_decode(seq.data, seq.len, 0, 4000000, &b);
+    int ok = eighth_same(&a, &b);
+    if (!ok)
+        fprintf(stderr, "fuzz_dcseq: the rewrite decodes differently: error %d/%d, warnings %d/%d\n",
+                a.error, b.error, a.warnings, b.warnings);
+    free(a.px);
+    free(b.px);
+    if (!ok)
+        abort();
+    return 0;
+}
