@@ -51,9 +51,9 @@ __attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, co
         snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.220s", warning ? "warning: " : "", text);
 }
 
-/* Reads the whole file with one read in the common case. Opened read-only:
- * a source is never modified. */
-static int read_source(worker *w, struct stat *st)
+/* Reads the file, or its first limit bytes, with one read in the common
+ * case. Opened read-only: a source is never modified. */
+static int read_source(worker *w, struct stat *st, size_t limit)
 {
     int fd = open(w->j->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0 || fstat(fd, st) != 0) {
@@ -62,7 +62,7 @@ static int read_source(worker *w, struct stat *st)
             close(fd);
         return -1;
     }
-    size_t want = (size_t)st->st_size;
+    size_t want = (size_t)st->st_size < limit ? (size_t)st->st_size : limit;
     if (want + 1 > w->cap) { /* +1: a read of 0 confirms the end */
         free(w->buf);
         w->cap = want + 1;
@@ -75,7 +75,8 @@ static int read_source(worker *w, struct stat *st)
     }
     w->len = 0;
     ssize_t r = 0;
-    while (w->len < w->cap && (r = read(fd, w->buf + w->len, w->cap - w->len)) != 0) {
+    size_t upto = want == (size_t)st->st_size ? w->cap : want;
+    while (w->len < upto && (r = read(fd, w->buf + w->len, upto - w->len)) != 0) {
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -193,6 +194,27 @@ static void record(result_slot *rs, const tf_result *r)
     rs->scale_denom = r->scale_denom;
 }
 
+/* --embedded on a large file: the EXIF thumbnail and every header before
+ * the first scan sit at its start, so that is read alone first; only when
+ * the thumbnail cannot stand in (or the headers run past it) is the whole
+ * file read. A camera photo is then a tenth of its bytes. Returns 1 when
+ * *r holds the thumbnail, 0 to read the whole file, -1 when the file
+ * cannot be read (said). */
+static int embedded_from_start(worker *w, struct stat *st, tf_params *params, char *stamp,
+                               tf_result *r)
+{
+    enum { HEAD = 256 << 10 };
+    if (!params->use_embedded || st->st_size <= 2 * HEAD)
+        return 0;
+    if (read_source(w, st, HEAD) != 0)
+        return -1;
+    stamp_make(stamp, STAMP_MAX, w->o, st);
+    params->embedded_only = 1;
+    int ok = tf_thumbnail(w->ctx, w->buf, w->len, params, r) == TF_OK;
+    params->embedded_only = 0;
+    return ok;
+}
+
 static int make_one(worker *w)
 {
     struct stat st;
@@ -216,15 +238,20 @@ static int make_one(worker *w)
         w->rs->named = 1;
         return RESULT_UPTODATE;
     }
-    if (read_source(w, &st) != 0)
-        return RESULT_FAILED;
-    stamp_make(stamp, sizeof stamp, w->o, &st); /* as read, if it changed */
     tf_params params = w->o->params;
     params.comment = stamp;
     tf_result r;
-    if (tf_thumbnail(w->ctx, w->buf, w->len, &params, &r) != TF_OK) {
-        say(w, 0, "%s", tf_message(w->ctx));
+    int got = embedded_from_start(w, &st, &params, stamp, &r);
+    if (got < 0)
         return RESULT_FAILED;
+    if (!got) {
+        if (read_source(w, &st, SIZE_MAX) != 0)
+            return RESULT_FAILED;
+        stamp_make(stamp, sizeof stamp, w->o, &st); /* as read, if it changed */
+        if (tf_thumbnail(w->ctx, w->buf, w->len, &params, &r) != TF_OK) {
+            say(w, 0, "%s", tf_message(w->ctx));
+            return RESULT_FAILED;
+        }
     }
     record(w->rs, &r);
     if (judge_warnings(w, &r) != 0 || final_path(w, r.format, out, sizeof out) != 0)

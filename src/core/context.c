@@ -8,14 +8,9 @@
 
 void tf_params_default(tf_params *p)
 {
-    p->box_w = 75;
-    p->box_h = 75;
-    p->quality = 85;
-    p->format = TF_FORMAT_SAME;
-    p->use_embedded = 0;
-    p->comment = NULL;
-    p->max_pixels = TF_DEFAULT_MAX_PIXELS;
-    p->max_scans = 1000;
+    /* every field not named is 0: off, or none */
+    *p = (tf_params){.box_w = 75, .box_h = 75, .quality = 85, .format = TF_FORMAT_SAME,
+                     .max_pixels = TF_DEFAULT_MAX_PIXELS, .max_scans = 1000};
 }
 
 tf_ctx *tf_new(void)
@@ -57,6 +52,7 @@ const char *tf_status_str(tf_status st)
     case TF_E_DECODE: return "decode error";
     case TF_E_LIMIT: return "limit exceeded";
     case TF_E_ENCODE: return "encode error";
+    case TF_E_NOT_EMBEDDED: return "no usable embedded thumbnail";
     }
     return "unknown status";
 }

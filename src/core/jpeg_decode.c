@@ -363,6 +363,8 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
         *used = 1;
         return TF_OK;
     }
+    if (params->embedded_only)
+        return tf_fail(ctx, TF_E_NOT_EMBEDDED, "embedded thumbnail not used: %s", why);
     jpeg_abort_decompress(&dec->cinfo);
     jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
     dec->err.warnings = 0; /* the main header is read again */
@@ -382,6 +384,9 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
     int channels = 0, used = 0;
     jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
     tf_status st = read_and_plan(ctx, dec, params, res, &channels);
+    /* A part of a file ends early: only headers read cleanly count. */
+    if (st == TF_OK && params->embedded_only && dec->err.warnings)
+        return tf_fail(ctx, TF_E_NOT_EMBEDDED, "headers not clean: %s", ctx->msg);
     if (st == TF_OK && params->use_embedded)
         st = try_embedded(ctx, dec, src, len, params, res, &channels, &used);
     if (st != TF_OK || used)

@@ -33,7 +33,9 @@ typedef enum tf_status {
     TF_E_FORMAT,  /* not an image format the core reads */
     TF_E_DECODE,  /* corrupt, truncated beyond use, or unsupported data */
     TF_E_LIMIT,   /* the image exceeds a configured limit */
-    TF_E_ENCODE   /* the thumbnail could not be encoded */
+    TF_E_ENCODE,  /* the thumbnail could not be encoded */
+    TF_E_NOT_EMBEDDED /* embedded_only: no usable EXIF thumbnail (not an error
+                         of the file: decode all of it without embedded_only) */
 } tf_status;
 
 typedef enum tf_format {
@@ -56,6 +58,12 @@ typedef struct tf_params {
     unsigned long long max_pixels; /* refuse larger images before decoding */
     int max_scans;                 /* refuse progressive files with more scans */
     int use_embedded;              /* allow TF_PATH_EMBEDDED (may be stale) */
+    int embedded_only;             /* with use_embedded: never decode the main
+                                      image; when its EXIF thumbnail cannot
+                                      stand in, or the headers before the
+                                      first scan are not all there and clean,
+                                      fail with TF_E_NOT_EMBEDDED. src may
+                                      then be just the start of the file. */
     const char *comment;           /* stored in the thumbnail (JPEG COM marker,
                                       PNG tEXt "Comment" right after IHDR), or
                                       NULL; at most 1000 bytes */

@@ -14,6 +14,8 @@ static tf_status check_params(tf_ctx *ctx, const tf_params *p)
         return tf_fail(ctx, TF_E_INVALID, "scan limit %d is below 1", p->max_scans);
     if (p->comment && strlen(p->comment) > 1000)
         return tf_fail(ctx, TF_E_INVALID, "comment longer than 1000 bytes");
+    if (p->embedded_only && !p->use_embedded)
+        return tf_fail(ctx, TF_E_INVALID, "embedded_only without use_embedded");
     if (p->format < TF_FORMAT_SAME || p->format > TF_FORMAT_PNG)
         return tf_fail(ctx, TF_E_INVALID, "unknown output format %d", (int)p->format);
     return TF_OK;
@@ -32,6 +34,8 @@ static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const t
         return tf_fail(ctx, TF_E_FORMAT, "empty file");
     if (is_png(s, len)) {
         *natural = TF_FORMAT_PNG;
+        if (p->embedded_only)
+            return tf_fail(ctx, TF_E_NOT_EMBEDDED, "a PNG file has no EXIF thumbnail");
         return tf_png_decode(ctx, s, len, p, res);
     }
     if (len < 2 || s[0] != 0xff || s[1] != 0xd8)

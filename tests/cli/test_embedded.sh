@@ -170,6 +170,30 @@ check "--embedded on files without EXIF (and PNG): exit 0" [ "$rc" -eq 0 ]
 check "  a JPEG without EXIF: full decode, 'none in the file'" \
     grep -qF "(full decode at 1/8; embedded thumbnail not used: none in the file)" "$WORK/err"
 
+# ------------------------------------------------------ large files
+# A file over 512 KB is first read only up to 256 KB (the headers and the
+# EXIF thumbnail); the rest is read only when that is not enough. Two such
+# files: the photo with 600 KB after its end (its start is enough), and
+# with 600 KB of comments before its first scan (it is not).
+mkdir -p "$WORK/big"
+"$PY" - "$E/exif_thumb_640x480.jpg" "$WORK/big" <<'EOF'
+import sys
+src = open(sys.argv[1], "rb").read()
+open(sys.argv[2] + "/tail.jpg", "wb").write(src + b"\0" * 600000)
+com = b"".join(b"\xff\xfe\xea\x62" + b"c" * 60000 for _ in range(10))
+open(sys.argv[2] + "/headers.jpg", "wb").write(src[:2] + com + src[2:])
+EOF
+run --embedded -p 1 -o "$WORK/smallout" "$E/exif_thumb_640x480.jpg"
+run --embedded -v -p 1 -o "$WORK/bigout" "$WORK/big"
+check "large files, --embedded: exit 0, 2 thumbnails, no warning (got $rc)" \
+    bash -c "[ $rc -eq 0 ] && grep -qE '^2 thumbnails, 0 failed, ' '$WORK/err' && ! grep -qi warning '$WORK/err'"
+for f in tail.jpg headers.jpg; do
+    check "large $f: the EXIF thumbnail is used" \
+        grep -qF "(embedded decode at 1/1" <<<"$(vline "$WORK/err" "$WORK/big/$f")"
+    check "large $f: the same pixels as from the small file" \
+        quietly "$TFTOOL" psnr "$WORK/smallout/exif_thumb_640x480.jpg" "$WORK/bigout/$f" 99
+done
+
 # --------------------------------------------------------------- corpus
 if [ -n "${THUMBIFY_CORPUS:-}" ]; then
     case $THUMBIFY_CORPUS in /*) ;; *) THUMBIFY_CORPUS=$SRCDIR/$THUMBIFY_CORPUS ;; esac

@@ -455,6 +455,77 @@ static void params(tf_ctx *ctx)
           "got %d \"%s\"", (int)st, tf_message(ctx));
 }
 
+/* Offset just past the first SOS segment of a JPEG (where the headers end),
+ * or of its first SOF when sof is set; 0 if not found. */
+static size_t header_end(const unsigned char *s, size_t len, int sof)
+{
+    size_t p = 2;
+    while (p + 4 <= len && s[p] == 0xff) {
+        unsigned m = s[p + 1], seg = (unsigned)(s[p + 2] << 8 | s[p + 3]);
+        if (sof && m >= 0xc0 && m <= 0xc2)
+            return p;
+        if (m == 0xda)
+            return p + 2 + seg;
+        p += 2 + seg;
+    }
+    return 0;
+}
+
+/* embedded_only: the EXIF thumbnail from the start of the file alone, the
+ * same bytes as from the whole file; TF_E_NOT_EMBEDDED whenever it cannot
+ * stand in or the headers are cut short. */
+static void embedded_only(tf_ctx *ctx)
+{
+    tf_params p;
+    tf_params_default(&p);
+    p.use_embedded = 1;
+    tf_result r;
+    size_t len = 0;
+    unsigned char *src = read_file("embedded/exif_thumb_640x480.jpg", &len), *whole = NULL;
+    size_t whole_len = 0;
+    if (!CHECK(src != NULL, "read embedded/exif_thumb_640x480.jpg"))
+        return;
+    if (tf_thumbnail(ctx, src, len, &p, &r) == TF_OK && r.path == TF_PATH_EMBEDDED) {
+        whole = malloc(r.size);
+        memcpy(whole, r.data, r.size);
+        whole_len = r.size;
+    }
+    CHECK(whole != NULL, "exif_thumb_640x480.jpg, use_embedded: the EXIF thumbnail is used");
+    size_t head = header_end(src, len, 0), sof = header_end(src, len, 1);
+    p.embedded_only = 1;
+    tf_status st = tf_thumbnail(ctx, src, head, &p, &r);
+    CHECK(st == TF_OK && r.path == TF_PATH_EMBEDDED && whole && r.size == whole_len &&
+              memcmp(r.data, whole, whole_len) == 0,
+          "embedded_only on the first %zu of %zu bytes (up to the first scan): the same %zu "
+          "bytes as from the whole file; got %d \"%s\"", head, len, whole_len, (int)st,
+          tf_message(ctx));
+    st = tf_thumbnail(ctx, src, sof, &p, &r);
+    CHECK(st != TF_OK, "embedded_only on the first %zu bytes (cut before the frame header): "
+                       "not OK; got %d", sof, (int)st);
+    st = tf_thumbnail(ctx, src, head - 1, &p, &r);
+    CHECK(st != TF_OK, "embedded_only cut one byte short of the first scan: not OK; got %d",
+          (int)st);
+    free(src);
+    free(whole);
+
+    static const struct {
+        const char *file, *needle;
+    } no[] = {{"embedded/exif_thumb_small_640x480.jpg", "too small or another aspect"},
+              {"embedded/exif_thumb_corrupt_640x480.jpg", "does not decode cleanly"},
+              {"gradient_640x480.jpg", "none in the file"},
+              {"png/rgb_320x240.png", "PNG"}};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        st = thumb(ctx, no[i].file, &p, &r);
+        CHECK(st == TF_E_NOT_EMBEDDED && strstr(tf_message(ctx), no[i].needle),
+              "%s, embedded_only -> TF_E_NOT_EMBEDDED, message has \"%s\"; got %d \"%s\"",
+              no[i].file, no[i].needle, (int)st, tf_message(ctx));
+    }
+    p.use_embedded = 0;
+    st = thumb(ctx, "embedded/exif_thumb_640x480.jpg", &p, &r);
+    CHECK(st == TF_E_INVALID, "embedded_only without use_embedded -> TF_E_INVALID; got %d",
+          (int)st);
+}
+
 static void arguments(tf_ctx *ctx)
 {
     tf_params p;
@@ -482,7 +553,7 @@ static void arguments(tf_ctx *ctx)
 static void status_strings(void)
 {
     int ok = 1;
-    for (int s = TF_OK; s <= TF_E_ENCODE; s++) {
+    for (int s = TF_OK; s <= TF_E_NOT_EMBEDDED; s++) {
         const char *str = tf_status_str((tf_status)s);
         ok &= str && str[0] != '\0';
         for (int t = TF_OK; ok && t < s; t++)
@@ -490,7 +561,7 @@ static void status_strings(void)
     }
     const char *unknown = tf_status_str((tf_status)99);
     ok &= unknown && unknown[0] != '\0';
-    CHECK(ok, "tf_status_str: non-empty and distinct for TF_OK..TF_E_ENCODE, non-empty for 99");
+    CHECK(ok, "tf_status_str: non-empty and distinct for TF_OK..TF_E_NOT_EMBEDDED, non-empty for 99");
 }
 
 int main(int argc, char **argv)
@@ -511,6 +582,7 @@ int main(int argc, char **argv)
     reuse(ctx);
     params(ctx);
     arguments(ctx);
+    embedded_only(ctx);
     reuse(ctx);
     status_strings();
     tf_free(ctx);
