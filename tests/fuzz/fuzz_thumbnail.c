@@ -19,7 +19,9 @@
  *
  * Any status is accepted; crashes, leaks, UB and broken invariants are
  * findings. On TF_OK the thumbnail must fit the box, be non-empty, and
- * decode again (with a second handle) to the same size.
+ * decode again (with a second handle) to the same size. With
+ * use_embedded, embedded_only on the input and on its first half may
+ * succeed only with the very bytes of the whole input's embedded result.
  *
  *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core -I/usr/include/stb \
  *       tests/fuzz/fuzz_thumbnail.c src/core/[a-z]*.c third_party/stb_image_resize_impl.c \
@@ -139,6 +141,28 @@ static void check_output(const tf_params *p, const tf_result *r)
         fail("output decodes to its own size and format", p, r);
 }
 
+/* embedded_only, as the CLI uses it on the start of a large file: on the
+ * whole input and on its first half, success must mean exactly the
+ * thumbnail the whole input gives with use_embedded (full: its status,
+ * thumb: its bytes when it used the embedded thumbnail, else NULL). */
+static void check_embedded_only(const uint8_t *data, size_t size, const tf_params *p,
+                                const unsigned char *thumb, size_t thumb_len)
+{
+    static tf_ctx *other;
+    if (!other && !(other = tf_new()))
+        abort();
+    tf_params q = *p;
+    q.embedded_only = 1;
+    for (size_t len = size; len; len = len == size ? size / 2 : 0) {
+        tf_result r;
+        if (tf_thumbnail(other, data, len, &q, &r) != TF_OK)
+            continue;
+        if (!thumb || r.path != TF_PATH_EMBEDDED || r.size != thumb_len ||
+            memcmp(r.data, thumb, thumb_len) != 0)
+            fail("embedded_only succeeds only with the whole input's embedded thumbnail", p, &r);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static tf_ctx *ctx;
@@ -148,6 +172,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     variant(size ? (unsigned)(data[size - 1] ^ (uint8_t)size) : 0, &p);
     tf_result r;
     tf_status st = tf_thumbnail(ctx, data, size, &p, &r);
+    if (p.use_embedded) {
+        int used = st == TF_OK && r.path == TF_PATH_EMBEDDED;
+        unsigned char *copy = used ? malloc(r.size) : NULL;
+        if (copy)
+            memcpy(copy, r.data, r.size);
+        check_embedded_only(data, size, &p, copy, used ? r.size : 0);
+        free(copy);
+    }
     const char *msg = tf_message(ctx);
     if (!msg || !r.note)
         fail("message and note are never NULL", &p, &r);
