@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "outfile.h"
 #include "outname.h"
+#include "source.h"
 #include "stamp.h"
 #include "worker.h"
 
@@ -26,8 +27,7 @@ typedef struct worker {
     pool_shared *sh;
     int k;
     tf_ctx *ctx;
-    unsigned char *buf; /* the source file, reused */
-    size_t len, cap;
+    source src; /* the current source file */
     long i; /* the current job */
     const job *j;
     result_slot *rs;
@@ -51,52 +51,20 @@ __attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, co
         snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.220s", warning ? "warning: " : "", text);
 }
 
-/* Reads the file, or its first limit bytes, with one read in the common
- * case. Opened read-only: a source is never modified. */
-static int read_source(worker *w, struct stat *st, size_t limit)
-{
-    int fd = open(w->j->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 || fstat(fd, st) != 0) {
-        say(w, 0, "cannot open: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    size_t want = (size_t)st->st_size < limit ? (size_t)st->st_size : limit;
-    if (want + 1 > w->cap) { /* +1: a read of 0 confirms the end */
-        free(w->buf);
-        w->cap = want + 1;
-        if (!(w->buf = malloc(w->cap))) {
-            w->cap = 0;
-            close(fd);
-            say(w, 0, "out of memory reading %zu bytes", want);
-            return -1;
-        }
-    }
-    w->len = 0;
-    ssize_t r = 0;
-    size_t upto = want == (size_t)st->st_size ? w->cap : want;
-    while (w->len < upto && (r = read(fd, w->buf + w->len, upto - w->len)) != 0) {
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            break;
-        w->len += (size_t)r; /* a file that grew is taken as first seen */
-    }
-    int e = errno;
-    close(fd);
-    if (r < 0) {
-        say(w, 0, "cannot read: %s", strerror(e));
-        return -1;
-    }
-    return 0;
-}
-
 #ifdef THUMBIFY_TESTING
 /* Test-only fault injection, compiled only with -DTHUMBIFY_TESTING=ON: a
  * source whose path contains $THUMBIFY_TEST_CRASH kills its worker with
  * SIGSEGV, as a decoder bug would; one containing $THUMBIFY_TEST_HANG
- * makes it hang, as a decoder stuck in a loop would. */
+ * makes it hang, as a decoder stuck in a loop would; one containing
+ * $THUMBIFY_TEST_TRUNCATE is cut to 1000 bytes right after it was taken,
+ * as another program truncating it during the decode would. */
+static void inject_truncation(const char *path)
+{
+    const char *cut = getenv("THUMBIFY_TEST_TRUNCATE");
+    if (cut && *cut && strstr(path, cut) && truncate(path, 1000) != 0)
+        abort();
+}
+
 static void inject_faults(const char *path)
 {
     const char *crash = getenv("THUMBIFY_TEST_CRASH"), *hang = getenv("THUMBIFY_TEST_HANG");
@@ -106,11 +74,49 @@ static void inject_faults(const char *path)
         pause();
 }
 #else
+static void inject_truncation(const char *path)
+{
+    (void)path;
+}
+
 static void inject_faults(const char *path)
 {
     (void)path;
 }
 #endif
+
+/* Takes the file, or its first limit bytes, into w->src; says why not. */
+static int take_source(worker *w, struct stat *st, size_t limit)
+{
+    const char *what;
+    source_close(&w->src);
+    if (source_open(&w->src, w->j->src, limit, st, &what) == 0) {
+        inject_truncation(w->j->src);
+        return 0;
+    }
+    if (strcmp(what, "memory") == 0)
+        say(w, 0, "out of memory reading %lld bytes", (long long)st->st_size);
+    else
+        say(w, 0, "cannot %s: %s", what, strerror(errno));
+    return -1;
+}
+
+/* The core on the taken source; says why not. A source that shrank while
+ * mapped gave zeros for its lost end: whatever came out is not its
+ * thumbnail. */
+static int run_core(worker *w, const tf_params *params, tf_result *r, int quiet)
+{
+    tf_status st = tf_thumbnail(w->ctx, w->src.data, w->src.len, params, r);
+    int changed = source_changed(&w->src);
+    source_close(&w->src); /* the thumbnail is in w->ctx, not in the source */
+    if (changed) {
+        say(w, 0, "the file shrank while being read; not written");
+        return -1;
+    }
+    if (st != TF_OK && !quiet)
+        say(w, 0, "%s", tf_message(w->ctx));
+    return st == TF_OK ? 0 : 1;
+}
 
 /* Where this thumbnail goes (see outname_final): PNG bytes in a .jpg make
  * a .png. */
@@ -206,13 +212,13 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
     enum { HEAD = 256 << 10 };
     if (!params->use_embedded || st->st_size <= 2 * HEAD)
         return 0;
-    if (read_source(w, st, HEAD) != 0)
+    if (take_source(w, st, HEAD) != 0)
         return -1;
     stamp_make(stamp, STAMP_MAX, w->o, st);
     params->embedded_only = 1;
-    int ok = tf_thumbnail(w->ctx, w->buf, w->len, params, r) == TF_OK;
+    int rc = run_core(w, params, r, 1);
     params->embedded_only = 0;
-    return ok;
+    return rc < 0 ? -1 : rc == 0;
 }
 
 static int make_one(worker *w)
@@ -245,13 +251,11 @@ static int make_one(worker *w)
     if (got < 0)
         return RESULT_FAILED;
     if (!got) {
-        if (read_source(w, &st, SIZE_MAX) != 0)
+        if (take_source(w, &st, SIZE_MAX) != 0)
             return RESULT_FAILED;
         stamp_make(stamp, sizeof stamp, w->o, &st); /* as read, if it changed */
-        if (tf_thumbnail(w->ctx, w->buf, w->len, &params, &r) != TF_OK) {
-            say(w, 0, "%s", tf_message(w->ctx));
+        if (run_core(w, &params, &r, 0) != 0)
             return RESULT_FAILED;
-        }
     }
     record(w->rs, &r);
     if (judge_warnings(w, &r) != 0 || final_path(w, r.format, out, sizeof out) != 0)
@@ -305,6 +309,7 @@ static void prepare(const cli_options *o)
     (void)o;
 #endif
     keep_freed_memory(o->max_memory);
+    source_install_guard();
 }
 
 int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
@@ -328,7 +333,7 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
         pool_finish(sh, k, w.i, state);
         sigprocmask(SIG_UNBLOCK, &w.term, NULL);
     }
-    free(w.buf);
+    source_free(&w.src);
     tf_free(w.ctx);
     return failed ? WORKER_SOME_FAILED : WORKER_ALL_OK;
 }

@@ -18,7 +18,10 @@ P), then compares each P with floor/P: the median total of tests/bench/floor.c
 --fit WxH (libjpeg-turbo decode at the smallest of 1/8..1/1 that still covers
 the thumbnail, nothing else) divided by P (P capped at the number of cores).
 With -i the floor is timed in the same rounds (its own decode time, one pass
-over the set per round), so it sees the same machine as thumbify.
+over the set per round), so it sees the same machine as thumbify, and so is
+"2 floors at once": two floor processes on halves of the files, wall time,
+which is what the machine gives two decoders; the last line compares -p 2
+with it.
 The key line is "-p 2 / floor/2".
 
 The temp output dir is under \${TMPDIR:-/tmp}; its file system is printed.
@@ -99,6 +102,19 @@ if ((do_floor)); then
         mapfile -t floor_files < <(list_jpegs "$dir")
         bench_add_reported floor "$tmp/floor-out" "$dir" "$floor_bin" --runs 1 --fit "$size" --dc-only -- "${floor_files[@]}"
         floor_in_rounds=1
+        # Two floors at once on halves of equal bytes (largest first to the
+        # lighter half), timed whole like thumbify (process start and file
+        # reads included): what two decoders get out of this machine's two
+        # cores, which share caches and memory bandwidth.
+        if ((cores >= 2)); then
+            halves=$(cd "$dir" && stat -c '%s %n' -- "${floor_files[@]}" | sort -rn | awk '
+                { if (a <= b) { a += $1; A = A " " $2 } else { b += $1; B = B " " $2 } }
+                END { print A; print B }')
+            { read -r -a half_a; read -r -a half_b; } <<<"$halves"
+            bench_add "2 floors at once" "$tmp/floor2-out" "$dir" bash -c \
+                '"$0" --runs 1 --fit "$1" --dc-only -- $2 >/dev/null & "$0" --runs 1 --fit "$1" --dc-only -- $3 >/dev/null; wait $!' \
+                "$floor_bin" "$size" "${half_a[*]}" "${half_b[*]}"
+        fi
     fi
 fi
 bench_run_all "$warmup" "$runs"
@@ -142,5 +158,9 @@ if [[ -n $floor_total && -n ${med[2]:-} ]]; then
     f2=$(awk -v t="$floor_total" 'BEGIN { printf "%.4f", t / 2 }')
     echo
     echo "-p 2 / floor/2 = $(ratio "${med[2]}" "$f2")  (${med[2]} s / $f2 s)"
+fi
+if [[ -n ${BENCH_MEDIAN["2 floors at once"]:-} && -n ${med[2]:-} ]]; then
+    f2w=${BENCH_MEDIAN["2 floors at once"]}
+    echo "-p 2 / two floor processes at once, halves of the files (wall) = $(ratio "${med[2]}" "$f2w")  (${med[2]} s / $f2w s)"
 fi
 echo "(CPUs busy without us: ${busy0}% before, ${busy1}% after; >10% means noisy numbers)"

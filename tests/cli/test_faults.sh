@@ -389,6 +389,26 @@ else
     echo "note: THUMBIFY_TESTING is not 1: deleted-source check not run"
 fi
 
+# ============================== 9b. a source truncated while it is decoded
+# Sources are mapped: a file cut short under the decoder must not kill the
+# worker (SIGBUS); its lost end reads as zeros and the file is failed.
+if [ "$TESTING" = 1 ]; then
+    D=$WORK/shrink
+    copies 3 "$GRAD" "$D" img
+    for f in progressive_restart_800x600.jpg gray_300x200.jpg; do cp "$T/$f" "$D/cutme_$f"; done
+    THUMBIFY_TEST_TRUNCATE=cutme trun 30 -p 1 "$D"
+    check "truncated while decoded: exit 1 (got $rc), no worker killed" \
+        bash -c "[ $rc -eq 1 ] && ! grep -q 'killed by' '$WORK/err'"
+    check "truncated while decoded: each named, 'the file shrank while being read'" bash -c \
+        "grep -qx 'thumbify: $D/cutme_progressive_restart_800x600.jpg: the file shrank while being read; not written' '$WORK/err' &&
+         grep -qx 'thumbify: $D/cutme_gray_300x200.jpg: the file shrank while being read; not written' '$WORK/err'"
+    check "truncated while decoded: the run goes on (3 made, 2 failed), none for the cut files" \
+        bash -c "grep -qE '^3 thumbnails, 2 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 3 ]"
+    check "truncated while decoded: thumbs/ complete" thumbs_complete "$D/thumbs"
+else
+    echo "note: THUMBIFY_TESTING is not 1: truncated-source check not run"
+fi
+
 # ======================================================= 10. names, links
 D=$WORK/names
 mkdir -p "$D" "$WORK/elsewhere"

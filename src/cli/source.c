@@ -1,0 +1,142 @@
+/* source.c - source files mapped or read (see source.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "source.h"
+
+/* The mapping the SIGBUS handler may repair: one per process. */
+static unsigned char *volatile guard_at;
+static volatile size_t guard_len;
+static volatile sig_atomic_t guard_hit;
+static size_t page_size;
+
+/* A read past the end of a file that shrank: the rest of the mapping is
+ * replaced by zero pages (mmap is a plain system call on Linux), and the
+ * access is retried. Any other bus error is a real one: the default
+ * action, on the retry. */
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    unsigned char *a = si->si_addr, *m = guard_at;
+    size_t n = guard_len;
+    if (m && a >= m && a < m + n) {
+        unsigned char *page = m + ((size_t)(a - m) & ~(page_size - 1));
+        if (mmap(page, (size_t)(m + n - page), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                 -1, 0) != MAP_FAILED) {
+            guard_hit = 1;
+            return;
+        }
+    }
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigaction(sig, &dfl, NULL);
+}
+
+void source_install_guard(void)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    page_size = ps > 0 ? (size_t)ps : 4096;
+    struct sigaction sa = {.sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Reads up to upto bytes into the kept buffer (cap >= upto). */
+static int read_into(source *s, int fd, size_t upto)
+{
+    ssize_t r = 0;
+    s->len = 0;
+    while (s->len < upto && (r = read(fd, s->buf + s->len, upto - s->len)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        s->len += (size_t)r; /* a file that grew is taken as first seen */
+    }
+    return 0;
+}
+
+static int read_source(source *s, int fd, size_t want, int whole, const char **what)
+{
+    if (want + 1 > s->cap) { /* +1: a read of 0 confirms the end */
+        free(s->buf);
+        s->cap = want + 1;
+        if (!(s->buf = malloc(s->cap))) {
+            s->cap = 0;
+            *what = "memory";
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    *what = "read";
+    if (read_into(s, fd, whole ? s->cap : want) != 0)
+        return -1;
+    s->data = s->buf;
+    return 0;
+}
+
+int source_open(source *s, const char *path, size_t limit, struct stat *st, const char **what)
+{
+    s->data = NULL;
+    s->len = 0;
+    *what = "open";
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    size_t size = (size_t)st->st_size, want = size < limit ? size : limit;
+    void *m = S_ISREG(st->st_mode) && want > 0
+                  ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+                  : MAP_FAILED;
+    int rc = 0;
+    if (m != MAP_FAILED) {
+        s->map = m;
+        s->map_len = want;
+        s->data = m;
+        s->len = want;
+        guard_hit = 0;
+        guard_len = want;
+        guard_at = m;
+    } else {
+        rc = read_source(s, fd, want, want == size, what);
+    }
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+int source_changed(const source *s)
+{
+    return s->map && guard_hit;
+}
+
+void source_close(source *s)
+{
+    if (s->map) {
+        guard_at = NULL;
+        guard_len = 0;
+        munmap(s->map, s->map_len);
+        s->map = NULL;
+    }
+    s->data = NULL;
+    s->len = 0;
+}
+
+void source_free(source *s)
+{
+    source_close(s);
+    free(s->buf);
+    s->buf = NULL;
+    s->cap = 0;
+}

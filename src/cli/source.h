@@ -1,0 +1,45 @@
+/* source.h - a source file in memory, read-only.
+ *
+ * A regular file is mapped (MAP_POPULATE): no copy, and no fresh pages for
+ * the kernel to zero and fault in, which for a camera photo costs more
+ * than copying it. Should the file shrink while it is mapped (another
+ * program truncating it), reading past its new end would raise SIGBUS;
+ * instead the pages past the end read as zeros, the decode sees damage,
+ * and source_changed() tells the caller to throw the result away. What
+ * cannot be mapped (an empty file, a failed mmap) is read into a buffer
+ * kept for the next file. One source at a time per process. */
+#ifndef THUMBIFY_SOURCE_H
+#define THUMBIFY_SOURCE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+typedef struct source {
+    const unsigned char *data; /* the bytes, valid until source_close */
+    size_t len;
+    unsigned char *buf; /* the read buffer, kept between files */
+    size_t cap;
+    void *map; /* the mapping, if mapped */
+    size_t map_len;
+} source;
+
+/* Installs the SIGBUS handler that turns a shrunk mapping into zeros.
+ * Call once in the process before source_open. */
+void source_install_guard(void);
+
+/* Opens path read-only and takes its first limit bytes (SIZE_MAX: all of
+ * it, as large as it is when read); *st is the open file's status. Returns
+ * 0, or -1 with errno set and *what ("open", "read", "memory"). */
+int source_open(source *s, const char *path, size_t limit, struct stat *st, const char **what);
+
+/* Whether the file shrank while mapped since source_open: the bytes seen
+ * were not the file's. */
+int source_changed(const source *s);
+
+/* Unmaps the file (the read buffer is kept). */
+void source_close(source *s);
+
+/* Frees the read buffer too. */
+void source_free(source *s);
+
+#endif
