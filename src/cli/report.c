@@ -109,20 +109,47 @@ static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool
             seconds);
 }
 
-/* A new or regular file gets the report atomically (temp file + rename).
- * Anything else is written in place: renaming over a symbolic link would
- * replace the link itself (--report /dev/stdout would replace the system's
- * /dev/stdout with a file), and a FIFO or device cannot be renamed over. */
+/* The descriptor a path names when it is one of the process's own
+ * (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1: such a
+ * descriptor is written as it is, so that `--report /dev/stdout >>log`
+ * appends as the shell asked, where opening the path again would truncate
+ * the file behind it. */
+static int own_fd(const char *path)
+{
+    if (strcmp(path, "/dev/stdout") == 0)
+        return 1;
+    if (strcmp(path, "/dev/stderr") == 0)
+        return 2;
+    const char *n = strncmp(path, "/dev/fd/", 8) == 0          ? path + 8
+                    : strncmp(path, "/proc/self/fd/", 14) == 0 ? path + 14
+                                                               : NULL;
+    if (!n || *n < '0' || *n > '9')
+        return -1;
+    char *end;
+    long fd = strtol(n, &end, 10);
+    return *end == '\0' && fd <= INT_MAX ? (int)fd : -1;
+}
+
+/* A new or regular file gets the report atomically (temp file + rename),
+ * through a symbolic link onto the file it points to, so the link stays.
+ * A FIFO or device is opened and written, as is a link to nothing yet
+ * (creating its target); a descriptor of our own is written as it is. */
 static int save(const char *path, const char *text, size_t len)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) {
-        char tmp[PATH_MAX];
-        const char *what = "write";
-        return outfile_write(path, text, len, 0, tmp, sizeof tmp, &what);
+    int fd = own_fd(path);
+    if (fd >= 0)
+        return outfile_write_all(fd, text, len);
+    struct stat st, lst;
+    char real[PATH_MAX], tmp[PATH_MAX];
+    const char *what = "write";
+    int exists = stat(path, &st) == 0;
+    if ((exists && S_ISREG(st.st_mode)) || (!exists && lstat(path, &lst) != 0)) {
+        const char *target = exists && realpath(path, real) ? real : path;
+        return outfile_write(target, text, len, 0, tmp, sizeof tmp, &what);
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
+    /* a device or FIFO; or a link to nothing yet, whose target is made */
+    int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (exists ? 0 : O_CREAT | O_TRUNC);
+    if ((fd = open(path, flags, 0666)) < 0)
         return -1;
     int rc = outfile_write_all(fd, text, len);
     int saved = errno;

@@ -18,14 +18,14 @@ static size_t page_size;
 
 /* A read past the end of a file that shrank: the rest of the mapping is
  * replaced by zero pages (mmap is a plain system call on Linux), and the
- * access is retried. Any other bus error is a real one: the default
- * action, on the retry. */
+ * access is retried. Any other bus error, or a SIGBUS sent by a process
+ * (si_code <= 0), gets the default action. */
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
     unsigned char *a = si->si_addr, *m = guard_at;
     size_t n = guard_len;
-    if (m && a >= m && a < m + n) {
+    if (si->si_code > 0 && m && a >= m && a < m + n) {
         unsigned char *page = m + ((size_t)(a - m) & ~(page_size - 1));
         if (mmap(page, (size_t)(m + n - page), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
                  -1, 0) != MAP_FAILED) {
@@ -35,6 +35,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
     }
     struct sigaction dfl = {.sa_handler = SIG_DFL};
     sigaction(sig, &dfl, NULL);
+    raise(sig); /* delivered when the handler returns */
 }
 
 void source_install_guard(void)
@@ -99,6 +100,8 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
                   ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
                   : MAP_FAILED;
     int rc = 0;
+    s->fd = fd;
+    s->st = *st;
     if (m != MAP_FAILED) {
         s->map = m;
         s->map_len = want;
@@ -110,19 +113,32 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
     } else {
         rc = read_source(s, fd, want, want == size, what);
     }
-    int e = errno;
-    close(fd);
-    errno = e;
+    if (rc != 0) {
+        int e = errno;
+        source_close(s);
+        errno = e;
+    }
     return rc;
 }
 
 int source_changed(const source *s)
 {
-    return s->map && guard_hit;
+    struct stat now;
+    if (s->map && guard_hit)
+        return 1;
+    return s->fd >= 0 &&
+           (fstat(s->fd, &now) != 0 || now.st_size != s->st.st_size ||
+            now.st_mtim.tv_sec != s->st.st_mtim.tv_sec ||
+            now.st_mtim.tv_nsec != s->st.st_mtim.tv_nsec ||
+            now.st_ctim.tv_sec != s->st.st_ctim.tv_sec ||
+            now.st_ctim.tv_nsec != s->st.st_ctim.tv_nsec);
 }
 
 void source_close(source *s)
 {
+    if (s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
     if (s->map) {
         guard_at = NULL;
         guard_len = 0;

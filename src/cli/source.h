@@ -5,7 +5,8 @@
  * than copying it. Should the file shrink while it is mapped (another
  * program truncating it), reading past its new end would raise SIGBUS;
  * instead the pages past the end read as zeros, the decode sees damage,
- * and source_changed() tells the caller to throw the result away. What
+ * and source_changed() tells the caller to throw the result away; it also
+ * notices a file rewritten in place, from its status. What
  * cannot be mapped (an empty file, a failed mmap) is read into a buffer
  * kept for the next file. One source at a time per process. */
 #ifndef THUMBIFY_SOURCE_H
@@ -21,7 +22,12 @@ typedef struct source {
     size_t cap;
     void *map; /* the mapping, if mapped */
     size_t map_len;
+    int fd;        /* open until source_close; -1 when none */
+    struct stat st; /* as opened */
 } source;
+
+/* An empty source: no file, no buffer. */
+#define SOURCE_INIT {.fd = -1}
 
 /* Installs the SIGBUS handler that turns a shrunk mapping into zeros.
  * Call once in the process before source_open. */
@@ -32,8 +38,9 @@ void source_install_guard(void);
  * 0, or -1 with errno set and *what ("open", "read", "memory"). */
 int source_open(source *s, const char *path, size_t limit, struct stat *st, const char **what);
 
-/* Whether the file shrank while mapped since source_open: the bytes seen
- * were not the file's. */
+/* Whether the file changed since source_open (it shrank under the
+ * mapping, or its size, mtime or ctime moved: rewritten in place): the
+ * bytes seen may not be the file's. */
 int source_changed(const source *s);
 
 /* Unmaps the file (the read buffer is kept). */

@@ -110,7 +110,7 @@ static int run_core(worker *w, const tf_params *params, tf_result *r, int quiet)
     int changed = source_changed(&w->src);
     source_close(&w->src); /* the thumbnail is in w->ctx, not in the source */
     if (changed) {
-        say(w, 0, "the file shrank while being read; not written");
+        say(w, 0, "the file changed while being read; not written");
         return -1;
     }
     if (st != TF_OK && !quiet)
@@ -315,7 +315,7 @@ static void prepare(const cli_options *o)
 int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
 {
     prepare(o);
-    worker w = {.o = o, .jobs = jobs, .sh = sh, .k = k, .ctx = tf_new()};
+    worker w = {.o = o, .jobs = jobs, .sh = sh, .k = k, .ctx = tf_new(), .src = SOURCE_INIT};
     if (!w.ctx) {
         msg_line("thumbify: worker %d: out of memory", k);
         return WORKER_BROKEN;

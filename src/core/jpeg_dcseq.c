@@ -522,8 +522,8 @@ static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks)
 
 /* A segment other than SOS: tables and the frame are read, header
  * segments (APPn, COM, DQT) copied while no scan has been seen. Returns
- * -1 for anything else: another frame type, a second frame, quantisation
- * tables changed after the first scan, DNL, unknown markers. */
+ * -1 for anything else: another frame type, a second frame, any segment
+ * but DHT and DRI after the first scan, DNL, unknown markers. */
 static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int scans,
                    tf_bytes *out, tf_status *st)
 {
@@ -549,8 +549,10 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
             return -1;
         return 0;
     }
+    /* After the first scan libjpeg still acts on APPn (JFIF's version
+     * warning, Adobe's transform flag) and DQT: the rewrite would not. */
     int header = (m >= 0xe0 && m <= 0xef) || m == 0xfe || m == M_DQT; /* APPn, COM, DQT */
-    if (!header || (scans && m == M_DQT))
+    if (!header || scans)
         return -1;
     if (!scans)
         append(out, s + p, 2 + seglen);

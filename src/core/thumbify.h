@@ -59,11 +59,15 @@ typedef struct tf_params {
     int max_scans;                 /* refuse progressive files with more scans */
     int use_embedded;              /* allow TF_PATH_EMBEDDED (may be stale) */
     int embedded_only;             /* with use_embedded: never decode the main
-                                      image; when its EXIF thumbnail cannot
-                                      stand in, or the headers before the
-                                      first scan are not all there and clean,
-                                      fail with TF_E_NOT_EMBEDDED. src may
-                                      then be just the start of the file. */
+                                      image. src may be just the start of the
+                                      file (the headers before the first
+                                      scan). TF_OK only with the EXIF
+                                      thumbnail; TF_E_NOT_EMBEDDED when it
+                                      cannot stand in or the headers are cut
+                                      or damaged; any other status is what
+                                      the (maybe cut) bytes gave: the file's
+                                      real status comes from decoding all of
+                                      it without embedded_only. */
     const char *comment;           /* stored in the thumbnail (JPEG COM marker,
                                       PNG tEXt "Comment" right after IHDR), or
                                       NULL; at most 1000 bytes */

@@ -399,9 +399,9 @@ if [ "$TESTING" = 1 ]; then
     THUMBIFY_TEST_TRUNCATE=cutme trun 30 -p 1 "$D"
     check "truncated while decoded: exit 1 (got $rc), no worker killed" \
         bash -c "[ $rc -eq 1 ] && ! grep -q 'killed by' '$WORK/err'"
-    check "truncated while decoded: each named, 'the file shrank while being read'" bash -c \
-        "grep -qx 'thumbify: $D/cutme_progressive_restart_800x600.jpg: the file shrank while being read; not written' '$WORK/err' &&
-         grep -qx 'thumbify: $D/cutme_gray_300x200.jpg: the file shrank while being read; not written' '$WORK/err'"
+    check "truncated while decoded: each named, 'the file changed while being read'" bash -c \
+        "grep -qx 'thumbify: $D/cutme_progressive_restart_800x600.jpg: the file changed while being read; not written' '$WORK/err' &&
+         grep -qx 'thumbify: $D/cutme_gray_300x200.jpg: the file changed while being read; not written' '$WORK/err'"
     check "truncated while decoded: the run goes on (3 made, 2 failed), none for the cut files" \
         bash -c "grep -qE '^3 thumbnails, 2 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 3 ]"
     check "truncated while decoded: thumbs/ complete" thumbs_complete "$D/thumbs"

@@ -440,6 +440,15 @@ check "--report /dev/stdout into a pipe: the whole report" valid_report "$WORK/r
 check "--report /dev/stdout: /dev/stdout is still a symbolic link" [ -L /dev/stdout ]
 "$THUMBIFY" -p 2 --report /dev/fd/3 "$R" 2>/dev/null 3>"$WORK/rep-fd3.json"
 check "--report /dev/fd/3: the report lands in the file fd 3 was opened on" valid_report "$WORK/rep-fd3.json"
+echo "earlier line" >"$WORK/rep-append.log"
+"$THUMBIFY" -p 2 --report /dev/stdout "$R" 2>/dev/null >>"$WORK/rep-append.log"
+check "--report /dev/stdout >>LOG: appended, the earlier line kept" bash -c \
+    "[ \"\$(head -n 1 '$WORK/rep-append.log')\" = 'earlier line' ] && tail -n +2 '$WORK/rep-append.log' >'$WORK/rep-append.json'"
+check "--report /dev/stdout >>LOG: the whole report after it" valid_report "$WORK/rep-append.json"
+ln -s rep-new-target.json "$WORK/rep-dangling.json"
+run -p 2 --report "$WORK/rep-dangling.json" "$R"
+check "--report to a link to nothing yet: the link kept, its target made" \
+    eval '[ -L "$WORK/rep-dangling.json" ] && valid_report "$WORK/rep-new-target.json"' 
 echo stale-and-longer-than-nothing >"$WORK/rep-target.json"
 ln -s rep-target.json "$WORK/rep-link.json"
 run -p 2 --report "$WORK/rep-link.json" "$R"

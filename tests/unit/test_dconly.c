@@ -300,6 +300,35 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
     free(out.data);
 }
 
+/* libjpeg acts on APPn segments between scans too (a JFIF version it does
+ * not know is a warning; Adobe's transform flag changes CMYK pixels): the
+ * rewrite, which keeps only the headers before the first scan, must leave
+ * such a stream alone. */
+static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
+{
+    static const unsigned char jfif201[] = {0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 2, 1,
+                                            0,    0,    1, 0,  1,   0,   0};
+    tf_bytes out = {0}, seq = {0};
+    int stripped = 0, scans = 0, done = 1;
+    tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
+    size_t first = 0, second = 0;
+    for (size_t p = 2; stripped && p + 1 < out.len && !second; p++)
+        if (out.data[p] == 0xff && out.data[p + 1] == 0xda)
+            *(first ? &second : &first) = p;
+    unsigned char *m = malloc(out.len + sizeof jfif201);
+    if (second && m) {
+        memcpy(m, out.data, second);
+        memcpy(m + second, jfif201, sizeof jfif201);
+        memcpy(m + second + sizeof jfif201, out.data + second, out.len - second);
+        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, &seq, &done);
+    }
+    CHECK(second && !done, "a JFIF 2.01 APP0 between the DC scans (libjpeg warns there): "
+                           "left progressive; got done=%d", done);
+    free(m);
+    free(seq.data);
+    free(out.data);
+}
+
 static void made_here(tf_ctx *ctx)
 {
     for (size_t i = 0; i < sizeof k_variants / sizeof *k_variants; i++) {
@@ -307,8 +336,10 @@ static void made_here(tf_ctx *ctx)
         unsigned char *jpg = encode(&k_variants[i], &len);
         if (CHECK(jpg && len, "%s: encoded (%lu bytes)", k_variants[i].name, len))
             compare_buf(ctx, k_variants[i].name, jpg, len);
-        if (jpg && i == 1)
+        if (jpg && i == 1) {
             damage(ctx, jpg, len);
+            late_markers(ctx, jpg, len);
+        }
         free(jpg);
     }
 }
