@@ -77,9 +77,10 @@ size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
  * component scaled with a 1x1 IDCT at 1/8) as a sequential JPEG with the
  * same DC values and no AC, which libjpeg decodes at 1/8 to the same
  * pixels without a whole-image coefficient buffer. *done = 0 when src is
- * anything it does not handle exactly: then decode src itself. */
-tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
-                                int *done);
+ * anything it does not handle exactly, or its frame has more than
+ * max_pixels pixels: then decode src itself. */
+tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
+                                unsigned long long max_pixels, tf_bytes *out, int *done);
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res);
 

@@ -50,6 +50,7 @@ typedef struct frame {
     unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
     size_t sof_at;    /* the SOF segment in the source */
     size_t src_len;
+    unsigned long long max_pixels;
 } frame;
 
 /* The entropy-coded data of one scan, MSB first. At a marker it supplies
@@ -198,6 +199,8 @@ static int read_sof(frame *f, const unsigned char *s, size_t len)
         return -1;
     f->h = s[1] << 8 | s[2];
     f->w = s[3] << 8 | s[4];
+    if ((unsigned long long)f->w * (unsigned long long)f->h > f->max_pixels)
+        return -1; /* the planes are allocated for the frame: not for any size */
     f->ncomp = nf;
     f->maxh = f->maxv = 1;
     for (int i = 0; i < nf; i++) {
@@ -561,9 +564,10 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
 
 /* The walk over the DC-only stream s. Returns TF_OK with *done set, or an
  * allocation failure. */
-static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, tf_bytes *out, int *done)
+static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned long long max_px,
+                      tf_bytes *out, int *done)
 {
-    frame f = {.src_len = len};
+    frame f = {.src_len = len, .max_pixels = max_px};
     size_t p = 2;
     int scans = 0;
     tf_status st = TF_OK;
@@ -598,13 +602,13 @@ static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, tf_bytes 
     return TF_OK;
 }
 
-tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
-                                int *done)
+tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
+                                unsigned long long max_pixels, tf_bytes *out, int *done)
 {
     *done = 0;
     out->len = 0;
     if (len < 4 || src[0] != 0xff || src[1] != M_SOI)
         return TF_OK;
     tf_status st = tf_bytes_reserve(ctx, out, len + 256); /* the copied headers */
-    return st == TF_OK ? walk(ctx, src, len, out, done) : st;
+    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, done) : st;
 }

@@ -264,7 +264,8 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
         return tf_fail(ctx, TF_E_LIMIT, "more than %d scans in a progressive JPEG",
                        params->max_scans);
     int seq = 0;
-    st = tf_jpeg_dc_sequential(ctx, ctx->dc_stream.data, ctx->dc_stream.len, &ctx->dc_seq, &seq);
+    st = tf_jpeg_dc_sequential(ctx, ctx->dc_stream.data, ctx->dc_stream.len, params->max_pixels,
+                               &ctx->dc_seq, &seq);
     if (st != TF_OK)
         return st;
     const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(a.px);
         return 0;
     }
-    if (tf_jpeg_dc_sequential(ctx, in, len, &seq, &done) != TF_OK || !done) {
+    if (tf_jpeg_dc_sequential(ctx, in, len, 4000000, &seq, &done) != TF_OK || !done) {
         free(a.px);
         return 0;
     }

@@ -96,7 +96,7 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
                       "(-1: no decode)", name, d);
         unsigned sof = 0;
         int want = has_2x2_component(src, len, &sof) == 0 && sof == 0xc2;
-        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, &seq, &done) == TF_OK &&
+        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, ~0ULL, &seq, &done) == TF_OK &&
                   done == want,
               "%s: %s; got done=%d", name,
               want ? "rewritten as one sequential scan"
@@ -282,14 +282,14 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
             memcpy(m, out.data, out.len);
             m[at] ^= (unsigned char)flip;
             tried++;
-            if (tf_jpeg_dc_sequential(ctx, m, out.len, &seq, &done) != TF_OK || !done)
+            if (tf_jpeg_dc_sequential(ctx, m, out.len, ~0ULL, &seq, &done) != TF_OK || !done)
                 continue;
             rewritten++;
             bad += !same_decode(m, out.len, seq.data, seq.len);
         }
     for (size_t cut = 2; stripped && cut < out.len; cut += 1 + cut / 16) {
         tried++;
-        if (tf_jpeg_dc_sequential(ctx, out.data, cut, &seq, &done) == TF_OK && done)
+        if (tf_jpeg_dc_sequential(ctx, out.data, cut, ~0ULL, &seq, &done) == TF_OK && done)
             bad++; /* a truncated stream is libjpeg's to judge */
     }
     CHECK(stripped && bad == 0,
@@ -320,10 +320,16 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
         memcpy(m, out.data, second);
         memcpy(m + second, jfif201, sizeof jfif201);
         memcpy(m + second + sizeof jfif201, out.data + second, out.len - second);
-        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, &seq, &done);
+        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, ~0ULL, &seq, &done);
     }
     CHECK(second && !done, "a JFIF 2.01 APP0 between the DC scans (libjpeg warns there): "
                            "left progressive; got done=%d", done);
+    /* the DC planes are sized by the frame: not beyond the pixel limit */
+    int at_limit = 0, over = 1;
+    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599, &seq, &at_limit);
+    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599 - 1, &seq, &over);
+    CHECK(at_limit && !over, "801x599: rewritten with max_pixels 801*599, not with one less; "
+                             "got %d and %d", at_limit, over);
     free(m);
     free(seq.data);
     free(out.data);
