@@ -100,10 +100,24 @@ static tf_status cache(tf_ctx *ctx, struct tf_icc *icc, cmsHTRANSFORM x, cmsUInt
     return st;
 }
 
+/* The IEC 61966-2.1 sRGB profile (HP's, which cameras, phones and editors
+ * embed) announces itself in the header: an RGB display profile by device
+ * manufacturer "IEC ", model "sRGB". Its pixels are sRGB already; building
+ * a transform for it costs milliseconds per worker and changes nothing. */
+static int is_srgb(const tf_bytes *p)
+{
+    return p->len >= 128 && memcmp(p->data + 12, "mntrRGB XYZ ", 12) == 0 &&
+           memcmp(p->data + 48, "IEC sRGB", 8) == 0;
+}
+
 tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img)
 {
     if (ctx->profile.len == 0)
         return TF_OK;
+    if (is_srgb(&ctx->profile)) {
+        tf_note(ctx, "ICC profile is sRGB: no conversion");
+        return TF_OK;
+    }
     if (img->channels < 3) { /* grey keeps its grey: no conversion */
         tf_note(ctx, "ICC profile ignored for a grey image");
         return TF_OK;

@@ -5,7 +5,8 @@
 # (mean-icc); area averaging keeps the mean, so they agree within 3. The
 # swapped-primaries file is also checked to be far from its unconverted
 # mean, so ignoring the profile cannot pass. A broken profile is dropped,
-# the image still decodes, and -v says so.
+# the image still decodes, and -v says so. The IEC sRGB profile is left
+# alone.
 . "$(dirname "$0")/../lib.sh"
 corpus # sets CORPUS, or skips (77) when THUMBIFY_CORPUS is unset
 edge="$CORPUS/edge" png="$CORPUS/png/real"
@@ -78,6 +79,19 @@ if [ -f "$src" ]; then
         [ -n "$said" ]
     run -o "$WORK/missing2" "$src"
     check "icc_missing_chunk_1x1.jpg without -v: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+fi
+# A photo tagged with the IEC sRGB profile (the Kodak's): left as it is,
+# -v says so, and its colours still agree with LittleCMS's conversion.
+src="$CORPUS/photos/mei_Kodak_PIXPRO_S-1.jpg"
+if [ -f "$src" ]; then
+    run -v -F png -o "$WORK/srgb" "$src"
+    check "Kodak (IEC sRGB profile) -v: 'ICC profile is sRGB: no conversion'" \
+        grep -qF "ICC profile is sRGB: no conversion" "$WORK/err"
+    want=$("$TFTOOL" mean-icc "$src") got=$("$TFTOOL" mean "$WORK/srgb/mei_Kodak_PIXPRO_S-1.png")
+    d=$(max_diff "$(rgb "$got")" "$(rgb "$want")")
+    check "Kodak: thumbnail mean within 1.0 of the source converted by LittleCMS: off by $d" le "$d" 1.0
+else
+    fail "$src exists"
 fi
 check "no temp files left" no_temp_files "$WORK"
 finish

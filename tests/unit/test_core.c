@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <lcms2.h>
 
 #include "check.h"
 #include "thumbify.h"
@@ -526,6 +527,82 @@ static void embedded_only(tf_ctx *ctx)
           (int)st);
 }
 
+/* A 64x48 JPEG of a colour pattern carrying profile (len bytes), or none. */
+static unsigned char *jpeg_with_profile(const unsigned char *profile, unsigned len,
+                                        unsigned long *out_len)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    unsigned char *out = NULL, row[64 * 3];
+    *out_len = 0;
+    c.err = jpeg_std_error(&err);
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &out, out_len);
+    c.image_width = 64;
+    c.image_height = 48;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_start_compress(&c, TRUE);
+    if (profile)
+        jpeg_write_icc_profile(&c, profile, len);
+    while (c.next_scanline < c.image_height) {
+        for (int x = 0; x < 64; x++) {
+            row[3 * x] = (unsigned char)(x * 4);
+            row[3 * x + 1] = (unsigned char)(c.next_scanline * 5);
+            row[3 * x + 2] = (unsigned char)(255 - x * 3);
+        }
+        JSAMPROW r = row;
+        jpeg_write_scanlines(&c, &r, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    return out;
+}
+
+/* The IEC sRGB profile (recognised by its header) is not converted: the
+ * thumbnail is byte for byte the one without a profile. LittleCMS's own
+ * sRGB profile, without that header, is converted as any profile. */
+static void srgb_profile(tf_ctx *ctx)
+{
+    cmsHPROFILE srgb = cmsCreate_sRGBProfile();
+    cmsUInt32Number n = 0;
+    cmsSaveProfileToMem(srgb, NULL, &n);
+    unsigned char *prof = malloc(n);
+    cmsSaveProfileToMem(srgb, prof, &n);
+    cmsCloseProfile(srgb);
+    unsigned long plain_len, lcms_len, iec_len;
+    unsigned char *plain = jpeg_with_profile(NULL, 0, &plain_len);
+    unsigned char *lcms = jpeg_with_profile(prof, n, &lcms_len);
+    memcpy(prof + 48, "IEC sRGB", 8);
+    unsigned char *iec = jpeg_with_profile(prof, n, &iec_len);
+    tf_params p;
+    tf_params_default(&p);
+    p.format = TF_FORMAT_PNG;
+    tf_result r;
+    unsigned char *want = NULL;
+    size_t want_len = 0;
+    if (tf_thumbnail(ctx, plain, plain_len, &p, &r) == TF_OK) {
+        want = malloc(r.size);
+        memcpy(want, r.data, r.size);
+        want_len = r.size;
+    }
+    tf_status st = tf_thumbnail(ctx, iec, iec_len, &p, &r);
+    CHECK(st == TF_OK && want && r.size == want_len && !memcmp(r.data, want, want_len) &&
+              strstr(r.note, "ICC profile is sRGB: no conversion"),
+          "a JPEG tagged with the IEC sRGB profile: not converted, the same PNG as untagged; "
+          "got %d, note \"%s\"", (int)st, r.note);
+    st = tf_thumbnail(ctx, lcms, lcms_len, &p, &r);
+    CHECK(st == TF_OK && strstr(r.note, "ICC profile converted to sRGB"),
+          "LittleCMS's own sRGB profile (no IEC header): converted; got %d, note \"%s\"", (int)st,
+          r.note);
+    free(want);
+    free(plain);
+    free(lcms);
+    free(iec);
+    free(prof);
+}
+
 static void arguments(tf_ctx *ctx)
 {
     tf_params p;
@@ -583,6 +660,7 @@ int main(int argc, char **argv)
     params(ctx);
     arguments(ctx);
     embedded_only(ctx);
+    srgb_profile(ctx);
     reuse(ctx);
     status_strings();
     tf_free(ctx);
