@@ -43,9 +43,8 @@ static char *out_path(const char *dir, const char *src, tf_format fmt)
     const char *slash = strrchr(src, '/');
     const char *name = slash ? slash + 1 : src;
     size_t cap = strlen(dir) + strlen(name) + 8;
-    char *plain = malloc(cap), *out = malloc(cap);
+    char *plain = outname_join(dir, name), *out = malloc(cap);
     if (plain && out) {
-        snprintf(plain, cap, "%s/%s", dir, name);
         if (outname_fix(out, cap, plain, fmt) != 0) {
             free(out);
             out = NULL;

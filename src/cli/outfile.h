@@ -17,7 +17,8 @@
  * remove it. sync: fsync the data before the rename, so that a crash of
  * the machine cannot leave an empty file under the final name. Returns 0, or -1 with errno set and
  * what failed in *what
- * ("create", "write", "close", "rename"); no file is left behind then. */
+ * ("create", "write", "sync", "close", "rename"); no file is left behind
+ * then. */
 int outfile_write(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
                   size_t tmp_cap, const char **what);
 

@@ -1,5 +1,6 @@
 /* outname.c - input names and output names. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -45,4 +46,17 @@ int outname_final(char *buf, size_t cap, const char *planned, tf_format asked, t
     if (asked == TF_FORMAT_SAME && outname_kind(planned) == TF_FORMAT_SAME)
         made = TF_FORMAT_SAME;
     return outname_fix(buf, cap, planned, made);
+}
+
+char *outname_join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int slash = la > 0 && a[la - 1] != '/' && lb > 0;
+    char *p = malloc(la + (size_t)slash + lb + 1);
+    if (p) {
+        memcpy(p, a, la);
+        p[la] = '/';
+        memcpy(p + la + (size_t)slash, b, lb + 1);
+    }
+    return p;
 }

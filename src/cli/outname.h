@@ -23,4 +23,8 @@ int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt);
  * name under -F same. Returns 0, or -1 if buf is short. */
 int outname_final(char *buf, size_t cap, const char *planned, tf_format asked, tf_format made);
 
+/* a "/" b, with no doubled slash when a ends in one; malloc'd, NULL when
+ * memory runs out. */
+char *outname_join(const char *a, const char *b);
+
 #endif

@@ -236,8 +236,8 @@ static void count(const parent *p, run_stats *st)
     st->broken = p->broken;
 }
 
-/* Sleeps until a signal arrives, or for at most 100 ms when a clock is
- * running (the time limit, the progress line). */
+/* Sleeps until a signal arrives, or for at most 100 ms: the tick of the
+ * time limit (always on) and the progress line. */
 static void wait_event(parent *p)
 {
     struct timespec tick = {0, 100000000L};

@@ -32,18 +32,6 @@ static int same(ident a, const struct stat *st)
     return a.dev == st->st_dev && a.ino == st->st_ino;
 }
 
-static char *join(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    int slash = la > 0 && a[la - 1] != '/' && lb > 0;
-    char *p = malloc(la + (size_t)slash + lb + 1);
-    if (p) {
-        memcpy(p, a, la);
-        p[la] = '/';
-        memcpy(p + la + (size_t)slash, b, lb + 1);
-    }
-    return p;
-}
 
 static int is_output_root(const scanner *s, const struct stat *st)
 {
@@ -76,7 +64,7 @@ static int find_output_roots(scanner *s)
         return add_output_root(s, o->out_dir);
     int rc = 0;
     for (int i = 0; rc == 0 && i < o->npaths; i++) {
-        char *p = join(o->paths[i], "thumbs");
+        char *p = outname_join(o->paths[i], "thumbs");
         rc = p ? add_output_root(s, p) : -1;
         free(p);
     }
@@ -115,7 +103,7 @@ static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *ou
 static int descend(scanner *s, const char *dir, const char *name, size_t root_len, const char *out,
                    size_t trusted)
 {
-    char *sub = join(dir, name), *sub_out = join(out, name);
+    char *sub = outname_join(dir, name), *sub_out = outname_join(out, name);
     struct stat st;
     int rc = sub && sub_out ? 0 : -1;
     if (rc == 0 && stat(sub, &st) == 0) {
@@ -137,7 +125,7 @@ static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e,
                     unsigned *out_index, const char *out, size_t trusted)
 {
     struct stat st;
-    char *src = join(dir, e->d_name);
+    char *src = outname_join(dir, e->d_name);
     if (!src)
         return -1;
     size_t rel = root_len < strlen(src) ? root_len + (src[root_len] == '/') : 0;
@@ -151,6 +139,17 @@ static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e,
         return -1;
     }
     return jobs_add(s->l, src, rel, *out_index, s->o->params.format, &st);
+}
+
+static int is_dot_or_dotdot(const char *name)
+{
+    return name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]));
+}
+
+/* The output root of a directory: -o DIR, or DIR/thumbs; malloc'd. */
+static char *out_root(const cli_options *o, const char *dir)
+{
+    return o->out_dir ? strdup(o->out_dir) : outname_join(dir, "thumbs");
 }
 
 static int is_subdir(DIR *d, const struct dirent *e)
@@ -175,7 +174,7 @@ static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *ou
     int rc = 0, subdirs = 0;
     struct dirent *e;
     while (rc == 0 && (errno = 0, e = readdir(d))) {
-        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+        if (is_dot_or_dotdot(e->d_name))
             continue;
         if (s->o->recursive && is_subdir(d, e))
             subdirs = 1;
@@ -189,9 +188,8 @@ static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *ou
     if (rc == 0 && subdirs) {
         rewinddir(d);
         while (rc == 0 && (e = readdir(d)))
-            if (e->d_name[0] != '.' || (e->d_name[1] && (e->d_name[1] != '.' || e->d_name[2])))
-                if (is_subdir(d, e))
-                    rc = descend(s, dir, e->d_name, root_len, out, trusted);
+            if (!is_dot_or_dotdot(e->d_name) && is_subdir(d, e))
+                rc = descend(s, dir, e->d_name, root_len, out, trusted);
     }
     closedir(d);
     return rc;
@@ -205,7 +203,7 @@ static int scan_root(scanner *s, const char *dir, const struct stat *st)
         return 0;
     }
     const cli_options *o = s->o;
-    char *out = o->out_dir ? strdup(o->out_dir) : join(dir, "thumbs");
+    char *out = out_root(o, dir);
     int rc = out && push(s, st) == 0 && add_output_root(s, out) == 0 ? 0 : -1;
     if (rc == 0)
         rc = scan_dir(s, dir, strlen(dir), out, o->out_dir ? strlen(out) : strlen(dir));
@@ -224,7 +222,7 @@ static int scan_file(scanner *s, const char *path, const struct stat *st)
     char *dir = !slash          ? strdup(".")
                 : slash == path ? strdup("/")
                                 : strndup(path, (size_t)(slash - path));
-    char *out = !dir ? NULL : s->o->out_dir ? strdup(s->o->out_dir) : join(dir, "thumbs");
+    char *out = dir ? out_root(s->o, dir) : NULL;
     size_t trusted = s->o->out_dir || !dir ? (out ? strlen(out) : 0) : strlen(dir);
     unsigned index;
     free(dir);

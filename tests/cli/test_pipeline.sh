@@ -568,6 +568,11 @@ check "-n after touching one: only it would be made" diff <(sort "$WORK/out") \
         "would make: $D/sub/c.jpg -> $D/thumbs/sub/c.jpg" | sort)
 run -n -f -r "$D"
 check "-n -f: every one would be made" [ "$(grep -c '^would make: ' "$WORK/out")" -eq 3 ]
+# -o with a trailing slash: the thumbnail paths have no doubled slash
+run -n -r -o "$WORK/slash/" "$D"
+check "-n -o DIR/: 'DIR/a.jpg', 'DIR/sub/c.jpg', no '//' in any path" bash -c \
+    "grep -qxF 'would make: $D/a.jpg -> $WORK/slash/a.jpg' '$WORK/out' &&
+     grep -qxF 'would make: $D/sub/c.jpg -> $WORK/slash/sub/c.jpg' '$WORK/out' && ! grep -qF '//' '$WORK/out'"
 check "-n -f: still nothing written (c.jpg's thumbnail stays stale)" bash -c \
     "'$THUMBIFY' -n -r '$D' | grep -qx 'would make: $D/sub/c.jpg -> $D/thumbs/sub/c.jpg'"
 
