@@ -66,11 +66,16 @@ long pool_claim(pool_shared *sh, int k)
     return (long)i;
 }
 
-void pool_finish(pool_shared *sh, int k, long i, int state)
+void pool_record(pool_shared *sh, long i, int state)
 {
     atomic_store(&sh->results[i].state, state);
-    atomic_store(&sh->workers[k].current, -1);
     if (state == RESULT_FAILED)
         atomic_fetch_add(&sh->failed, 1);
     atomic_fetch_add(&sh->done, 1);
+}
+
+void pool_finish(pool_shared *sh, int k, long i, int state)
+{
+    pool_record(sh, i, state);
+    atomic_store(&sh->workers[k].current, -1);
 }

@@ -59,6 +59,9 @@ long pool_claim(pool_shared *sh, int k);
 /* Records job i's final state and clears worker k's current job. */
 void pool_finish(pool_shared *sh, int k, long i, int state);
 
+/* Records job i's final state and counts it. */
+void pool_record(pool_shared *sh, long i, int state);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 long long pool_now_ns(void);
 

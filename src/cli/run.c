@@ -121,9 +121,7 @@ static void fail_job(parent *p, long i, const char *why)
     result_slot *r = &p->sh->results[i];
     if (atomic_load(&r->state) != RESULT_PENDING)
         return;
-    atomic_store(&r->state, RESULT_FAILED);
-    atomic_fetch_add(&p->sh->failed, 1);
-    atomic_fetch_add(&p->sh->done, 1);
+    pool_record(p->sh, i, RESULT_FAILED);
     msg_error(p->jobs->v[i].src, "%s", why);
     if (p->sh->msgs)
         snprintf(p->sh->msgs[i], RESULT_MSG_MAX, "%s", why);
