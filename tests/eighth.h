@@ -46,10 +46,17 @@ typedef struct eighth {
     unsigned char *px; /* w x h x c samples, NULL after an error; free() it */
 } eighth;
 
+/* Called after jpeg_start_decompress (after = 0) and after the last
+ * scanline (after = 1); a non-zero return from the second call stops the
+ * decode there with o->error = -3. Lets a test put another entropy
+ * decoder in libjpeg's place. */
+typedef int (*eighth_hook)(struct jpeg_decompress_struct *d, int after, void *arg);
+
 /* Decodes buf at 1/8 (block smoothing as asked) into *o; a frame of more
- * than max_px pixels is not decoded (o->error = -2). */
-static void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
-                          unsigned long long max_px, eighth *o)
+ * than max_px pixels is not decoded (o->error = -2). hook may be NULL. */
+static void eighth_decode_hooked(const unsigned char *buf, size_t len, int smoothing,
+                                 unsigned long long max_px, eighth_hook hook, void *arg,
+                                 eighth *o)
 {
     struct jpeg_decompress_struct d;
     eighth_err e;
@@ -76,6 +83,8 @@ static void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
     d.scale_denom = 8;
     d.do_block_smoothing = smoothing ? TRUE : FALSE;
     jpeg_start_decompress(&d);
+    if (hook)
+        hook(&d, 0, arg);
     o->w = (int)d.output_width, o->h = (int)d.output_height, o->c = d.output_components;
     size_t stride = (size_t)o->w * o->c;
     o->px = malloc(stride * o->h + 1);
@@ -83,9 +92,22 @@ static void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
         JSAMPROW row = o->px + stride * d.output_scanline;
         jpeg_read_scanlines(&d, &row, 1);
     }
+    if (hook && hook(&d, 1, arg)) {
+        o->error = -3;
+        free(o->px);
+        o->px = NULL;
+        jpeg_destroy_decompress(&d);
+        return;
+    }
     jpeg_finish_decompress(&d);
     o->warnings = e.warnings;
     jpeg_destroy_decompress(&d);
+}
+
+static void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
+                          unsigned long long max_px, eighth *o)
+{
+    eighth_decode_hooked(buf, len, smoothing, max_px, NULL, NULL, o);
 }
 
 /* Samples of two successful decodes that differ; -1 when either failed or

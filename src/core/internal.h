@@ -25,6 +25,13 @@ typedef struct tf_bytes {
     size_t len, cap;
 } tf_bytes;
 
+/* Which Huffman decoder read a JPEG's scan. */
+typedef enum tf_entropy {
+    TF_ENTROPY_LIBJPEG = 0, /* libjpeg's own */
+    TF_ENTROPY_SKIPAC,      /* jpeg_skipac.c, to the end */
+    TF_ENTROPY_REDONE       /* jpeg_skipac.c gave up; libjpeg decoded it again */
+} tf_entropy;
+
 struct tf_ctx {
     char msg[TF_MSG_MAX];    /* the failure, or the first warning */
     char note[TF_MSG_MAX];   /* verbose-only remarks (tf_result.note) */
@@ -38,6 +45,7 @@ struct tf_ctx {
     tf_bytes dc_planes; /* its DC values, one per block (jpeg_dcseq.c) */
     tf_bytes dc_seq;    /* ... written as a sequential JPEG */
     tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
+    tf_entropy entropy; /* how the last JPEG's scan was decoded (for tests) */
 };
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)

@@ -21,19 +21,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jpeg_bits.h"
 
 enum { M_SOF2 = 0xc2, M_DHT = 0xc4, M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_DQT = 0xdb,
        M_DRI = 0xdd };
-
-/* A Huffman decoding table: an 8-bit lookahead for short codes, the
- * canonical per-length limits for the rest. */
-typedef struct huff {
-    int defined;
-    unsigned char look_len[256], look_sym[256]; /* look_len 0: longer code */
-    int32_t maxcode[17];                        /* largest code of each length, -1 if none */
-    int valoffset[17];                          /* symbol index = code + valoffset */
-    unsigned char vals[256];
-} huff;
 
 typedef struct comp {
     int id, h, v;
@@ -46,123 +37,24 @@ typedef struct comp {
 typedef struct frame {
     int w, h, ncomp, maxh, maxv, mcus_x, mcus_y;
     comp c[4];
-    huff dc[4];
+    tf_huff dc[4];
     unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
     size_t sof_at;    /* the SOF segment in the source */
     size_t src_len;
     unsigned long long max_pixels;
 } frame;
 
-/* The entropy-coded data of one scan, MSB first. At a marker it supplies
- * zero bits and counts them (fake), so a code that reads past the data is
- * noticed. */
-typedef struct bits {
-    const unsigned char *p, *end;
-    uint64_t buf; /* left-aligned */
-    int n, fake;
-    int over; /* bits were consumed past the data */
-} bits;
-
-/* Whether any byte of w is FF. */
-static int has_ff(uint64_t w)
-{
-    uint64_t x = ~w;
-    return ((x - 0x0101010101010101u) & ~x & 0x8080808080808080u) != 0;
-}
-
-/* Tops the buffer up to at least 57 bits: eight bytes at once while no FF
- * (stuffing or a marker) is near, else byte by byte. */
-static void refill(bits *b)
-{
-    if (b->end - b->p >= 8) {
-        uint64_t w;
-        memcpy(&w, b->p, 8);
-        if (!has_ff(w)) {
-            int take = (64 - b->n) >> 3, nbits = take * 8;
-            w = __builtin_bswap64(w) >> (64 - nbits);
-            b->buf |= w << (64 - nbits - b->n);
-            b->p += take;
-            b->n += nbits;
-            return;
-        }
-    }
-    while (b->n <= 56) {
-        unsigned byte = 0;
-        if (b->p + 1 < b->end && b->p[0] == 0xff && b->p[1] == 0x00) {
-            byte = 0xff;
-            b->p += 2;
-        } else if (b->p < b->end && b->p[0] != 0xff) {
-            byte = *b->p++;
-        } else { /* a marker (or the end): zeros from here */
-            b->fake += 8;
-        }
-        b->buf |= (uint64_t)byte << (56 - b->n);
-        b->n += 8;
-    }
-}
-
-/* Drops k bits (k <= n), noting a read past the data. */
-static void consume(bits *b, int k)
-{
-    b->buf <<= k;
-    b->n -= k;
-    if (b->n < b->fake)
-        b->over = 1;
-}
-
 /* A DC difference: a category code from t, then that many bits. Returns 0,
  * or -1 for a code t does not have. */
-static int decode_diff(bits *b, const huff *t, int *diff)
+static int decode_diff(tf_bits *b, const tf_huff *t, int *diff)
 {
     if (b->n < 32) /* a code (<= 16 bits) and its bits (<= 15) */
-        refill(b);
-    unsigned look = (unsigned)(b->buf >> 56);
-    int len = t->look_len[look], s = t->look_sym[look];
-    if (!len) {
-        unsigned code = (unsigned)(b->buf >> 48);
-        for (len = 9; len <= 16; len++) {
-            int32_t c = (int32_t)(code >> (16 - len));
-            if (c <= t->maxcode[len]) {
-                s = t->vals[c + t->valoffset[len]];
-                break;
-            }
-        }
-        if (len > 16)
-            return -1;
-    }
-    int r = s ? (int)((b->buf << len) >> (64 - s)) : 0;
-    consume(b, len + s);
-    /* HUFF_EXTEND: a value below 2^(s-1) is negative */
-    *diff = s && r < 1 << (s - 1) ? r - (1 << s) + 1 : r;
-    return 0;
-}
-
-/* Builds t from a DHT's counts and symbols, refusing what libjpeg refuses
- * (jpeg_make_d_derived_tbl): codes that overflow their length, DC symbols
- * over 15. Returns 0 or -1. */
-static int build_huff(huff *t, const unsigned char *counts, const unsigned char *vals, int nvals)
-{
-    memset(t, 0, sizeof *t);
-    int32_t code = 0;
-    int k = 0;
-    for (int l = 1; l <= 16; l++) {
-        t->valoffset[l] = k - (int)code;
-        for (int i = 0; i < counts[l - 1]; i++, k++, code++) {
-            if (vals[k] > 15 || code >= (int32_t)1 << l)
-                return -1; /* a DC category libjpeg refuses; more codes than the length has */
-            if (l <= 8) /* every 8-bit pattern that starts with this code */
-                for (int j = 0; j < 1 << (8 - l); j++) {
-                    t->look_len[(code << (8 - l)) | j] = (unsigned char)l;
-                    t->look_sym[(code << (8 - l)) | j] = vals[k];
-                }
-        }
-        t->maxcode[l] = counts[l - 1] ? code - 1 : -1;
-        if (code >= (int32_t)1 << l)
-            return -1; /* an all-ones code: libjpeg refuses the table */
-        code <<= 1;
-    }
-    memcpy(t->vals, vals, (size_t)nvals);
-    t->defined = 1;
+        tf_bits_refill(b);
+    int s, len = tf_huff_code(t, b->buf, &s);
+    if (len < 0)
+        return -1;
+    *diff = tf_bits_value(b->buf, len, s);
+    tf_bits_drop(b, len + s);
     return 0;
 }
 
@@ -178,7 +70,7 @@ static int read_dht(frame *f, const unsigned char *s, size_t len)
             n += s[p + i];
         if (cls > 1 || id > 3 || n > 256 || len - p - 17 < (size_t)n)
             return -1;
-        if (cls == 0 && build_huff(&f->dc[id], s + p + 1, s + p + 17, n) != 0)
+        if (cls == 0 && tf_huff_build(&f->dc[id], s + p + 1, s + p + 17, n, 1) != 0)
             return -1;
         p += 17 + (size_t)n;
     }
@@ -238,7 +130,7 @@ static int read_sof(frame *f, const unsigned char *s, size_t len)
 typedef struct scan_info {
     int ns, ah, al;
     comp *c[4];
-    const huff *t[4];
+    const tf_huff *t[4];
 } scan_info;
 
 /* The blocks of one MCU in coding order, flattened: which of the scan's
@@ -271,27 +163,9 @@ static void plan_layout(const frame *f, comp *const *c, int ns, layout *l)
             }
 }
 
-/* The end of an interval or of the scan: at most 7 padding bits left, no
- * data skipped, nothing read past it. Then, for a restart, RSTn. */
-static int boundary(bits *b, int rst)
-{
-    if (b->over || b->n - b->fake >= 8 || (b->p < b->end && b->p[0] != 0xff))
-        return -1;
-    b->buf = 0;
-    b->n = b->fake = 0;
-    if (rst < 0)
-        return b->p == b->end ? 0 : -1;
-    while (b->p + 1 < b->end && b->p[0] == 0xff && b->p[1] == 0xff)
-        b->p++; /* fill bytes */
-    if (b->p + 1 >= b->end || b->p[0] != 0xff || b->p[1] != 0xd0 + rst)
-        return -1;
-    b->p += 2;
-    return 0;
-}
-
 /* One MCU of a first scan: DC differences, added to each component's
  * prediction and scaled up by the point transform. */
-static int first_mcu(bits *b, const scan_info *sc, const layout *l, int16_t *const *cur, int *pred)
+static int first_mcu(tf_bits *b, const scan_info *sc, const layout *l, int16_t *const *cur, int *pred)
 {
     for (int i = 0; i < l->n; i++) {
         int k = l->k[i], diff;
@@ -307,13 +181,13 @@ static int first_mcu(bits *b, const scan_info *sc, const layout *l, int16_t *con
 }
 
 /* One MCU of a refinement scan: the next bit of every block's DC. */
-static void refine_mcu(bits *b, const scan_info *sc, const layout *l, int16_t *const *cur)
+static void refine_mcu(tf_bits *b, const scan_info *sc, const layout *l, int16_t *const *cur)
 {
     if (b->n < l->n)
-        refill(b); /* at most 10 bits */
+        tf_bits_refill(b); /* at most 10 bits */
     for (int i = 0; i < l->n; i++) {
         int bit = (int)(b->buf >> 63);
-        consume(b, 1);
+        tf_bits_drop(b, 1);
         *cur[i] = (int16_t)(*cur[i] | bit << sc->al);
     }
 }
@@ -321,7 +195,7 @@ static void refine_mcu(bits *b, const scan_info *sc, const layout *l, int16_t *c
 static int decode_scan(const frame *f, const scan_info *sc, const unsigned char *data,
                        const unsigned char *end)
 {
-    bits b = {.p = data, .end = end};
+    tf_bits b = {.p = data, .end = end};
     layout l;
     plan_layout(f, sc->c, sc->ns, &l);
     int16_t *cur[10];
@@ -332,7 +206,7 @@ static int decode_scan(const frame *f, const scan_info *sc, const unsigned char 
             cur[i] = l.at[i] + my * l.dy[i];
         for (int mx = 0; mx < l.xs; mx++) {
             if (f->restart && todo-- == 0) {
-                if (boundary(&b, (int)(rst++ & 7)) != 0)
+                if (tf_bits_boundary(&b, (int)(rst++ & 7)) != 0)
                     return -1;
                 memset(pred, 0, sizeof pred);
                 todo = f->restart - 1;
@@ -345,11 +219,12 @@ static int decode_scan(const frame *f, const scan_info *sc, const unsigned char 
                 cur[i] += l.dx[i];
         }
     }
-    return boundary(&b, -1);
+    return tf_bits_boundary(&b, -1);
 }
 
 /* SOS: a DC scan whose progression libjpeg accepts without a warning
- * (jdphuff.c), its data up to the next marker decoded into the planes. */
+ * (jdphuff.c), its data (which runs to the next marker before end, the
+ * end of the stream) decoded into the planes. */
 static int read_sos(frame *f, const unsigned char *s, size_t seglen, const unsigned char *end)
 {
     scan_info sc = {.ns = seglen >= 1 ? s[0] : 0};
@@ -396,7 +271,7 @@ static void flush32(writer *w)
 {
     w->n -= 32;
     uint32_t word = (uint32_t)(w->acc >> w->n);
-    if (!has_ff(word)) { /* the upper half of the 64 bits is 0, never FF */
+    if (!tf_has_ff(word)) { /* the upper half of the 64 bits is 0, never FF */
         word = __builtin_bswap32(word);
         memcpy(w->o, &word, 4);
         w->o += 4;
@@ -588,7 +463,7 @@ static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned 
             continue;
         }
         size_t end = tf_jpeg_entropy_end(s, p + 2 + seglen, len);
-        if (!f.ncomp || read_sos(&f, s + p + 4, seglen - 2, s + end) != 0)
+        if (!f.ncomp || read_sos(&f, s + p + 4, seglen - 2, s + len) != 0)
             return TF_OK;
         scans++;
         p = end;

@@ -15,6 +15,7 @@
 
 #include "exif.h"
 #include "internal.h"
+#include "jpeg_skipac.h"
 
 struct tf_jpeg_err {
     struct jpeg_error_mgr pub;
@@ -32,6 +33,9 @@ struct tf_jpeg_dec {
     int max_scans;
     unsigned char *row; /* one CMYK scanline, reused */
     size_t row_cap;
+    tf_skipac *skip;          /* the 1/8 entropy decoder; NULL: libjpeg's */
+    const unsigned char *in;  /* what the decoder reads now */
+    size_t in_len;
 };
 
 /* libjpeg's messages start with a capital; ours are lowercase, except
@@ -110,7 +114,9 @@ static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
         dec->err.pub.emit_message = on_emit_message;
         dec->err.ctx = ctx;
         dec->progress.progress_monitor = on_progress;
+        dec->skip = tf_skipac_new(); /* without it, libjpeg decodes alone */
         if (dec_init(dec) != 0) {
+            tf_skipac_free(dec->skip);
             free(dec);
             return tf_fail(ctx, TF_E_NOMEM, "out of memory for the JPEG decoder");
         }
@@ -125,6 +131,7 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
     if (!dec)
         return;
     jpeg_destroy_decompress(&dec->cinfo);
+    tf_skipac_free(dec->skip);
     free(dec->row);
     free(dec);
 }
@@ -224,6 +231,14 @@ static tf_status read_profile(tf_ctx *ctx, struct tf_jpeg_dec *dec)
     return st;
 }
 
+/* A memory source, remembered so that it can be read again. */
+static void set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size_t len)
+{
+    jpeg_mem_src(&dec->cinfo, data, (unsigned long)len);
+    dec->in = data;
+    dec->in_len = len;
+}
+
 /* Header, metadata and plan: everything up to choosing the scale. */
 static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
                                tf_result *res, int *channels)
@@ -270,7 +285,7 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
         return st;
     const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;
     jpeg_abort_decompress(&dec->cinfo);
-    jpeg_mem_src(&dec->cinfo, use->data, (unsigned long)use->len);
+    set_source(dec, use->data, use->len);
     dec->err.warnings = 0; /* the header is read again */
     ctx->note[0] = '\0';
     st = read_and_plan(ctx, dec, params, res, channels);
@@ -279,16 +294,49 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
     return st;
 }
 
-static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channels)
+/* The rows. With skip_ac, the 1/8 entropy decoder (jpeg_skipac.c) takes
+ * the scan where it can; *gave_up = 1 when it stopped on something a
+ * clean stream does not have (the rows are then not the image). */
+static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channels, int skip_ac,
+                               int *gave_up)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     jpeg_start_decompress(cinfo);
+    int skipping = skip_ac && dec->skip && tf_skipac_install(dec->skip, cinfo);
+    ctx->entropy = skipping ? TF_ENTROPY_SKIPAC : TF_ENTROPY_LIBJPEG;
     tf_status st = tf_image_reserve(ctx, &ctx->decoded, (int)cinfo->output_width,
                                     (int)cinfo->output_height, channels);
     if (st == TF_OK)
         st = read_rows(ctx, dec, &ctx->decoded);
-    if (st == TF_OK)
+    *gave_up = st == TF_OK && skipping && !tf_skipac_ok(dec->skip);
+    if (st == TF_OK && !*gave_up)
         jpeg_finish_decompress(cinfo);
+    return st;
+}
+
+/* The main image's pixels, at 1/8 through the skipping decoder. Where it
+ * gave up, libjpeg decodes the same stream again by itself, to report and
+ * repair damage as it always does. */
+static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
+                             tf_result *res, int channels)
+{
+    int gave_up = 0;
+    tf_status st = decode_pixels(ctx, dec, channels, res->scale_denom == 8, &gave_up);
+    if (st != TF_OK || !gave_up)
+        return st;
+    boolean smoothing = dec->cinfo.do_block_smoothing;
+    char note[TF_MSG_MAX];
+    memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
+    jpeg_abort_decompress(&dec->cinfo);
+    set_source(dec, dec->in, dec->in_len);
+    dec->err.warnings = 0;
+    ctx->msg[0] = '\0';
+    st = read_and_plan(ctx, dec, params, res, &channels);
+    memcpy(ctx->note, note, sizeof note);
+    dec->cinfo.do_block_smoothing = smoothing;
+    if (st == TF_OK)
+        st = decode_pixels(ctx, dec, channels, 0, &gave_up);
+    ctx->entropy = TF_ENTROPY_REDONE;
     return st;
 }
 
@@ -318,7 +366,7 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
     jmp_buf outer;
     memcpy(outer, dec->err.jump, sizeof outer);
     volatile int ok = 0;
-    int warnings = dec->err.warnings;
+    int warnings = dec->err.warnings, gave_up = 0;
     if (setjmp(dec->err.jump) == 0) {
         int channels = 0;
         jpeg_abort_decompress(&dec->cinfo);
@@ -328,7 +376,8 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
         if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
             (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <= max_px &&
             choose_color(ctx, &dec->cinfo, &channels) == TF_OK)
-            ok = decode_pixels(ctx, dec, channels) == TF_OK && dec->err.warnings == warnings;
+            ok = decode_pixels(ctx, dec, channels, 0, &gave_up) == TF_OK &&
+                 dec->err.warnings == warnings;
     }
     memcpy(dec->err.jump, outer, sizeof outer);
     return ok;
@@ -367,7 +416,7 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
     if (params->embedded_only)
         return tf_fail(ctx, TF_E_NOT_EMBEDDED, "embedded thumbnail not used: %s", why);
     jpeg_abort_decompress(&dec->cinfo);
-    jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
+    set_source(dec, src, len);
     dec->err.warnings = 0; /* the main header is read again */
     ctx->msg[0] = ctx->note[0] = '\0';
     tf_status st = read_and_plan(ctx, dec, params, res, channels);
@@ -383,7 +432,7 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
                                                        const tf_params *params, tf_result *res)
 {
     int channels = 0, used = 0;
-    jpeg_mem_src(&dec->cinfo, src, (unsigned long)len);
+    set_source(dec, src, len);
     tf_status st = read_and_plan(ctx, dec, params, res, &channels);
     /* A part of a file ends early: only headers read cleanly count. */
     if (st == TF_OK && params->embedded_only && dec->err.warnings)
@@ -395,7 +444,7 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
     if (dec->cinfo.progressive_mode && res->scale_denom == 8)
         st = switch_to_dc_only(ctx, dec, src, len, params, res, &channels);
     if (st == TF_OK)
-        st = decode_pixels(ctx, dec, channels);
+        st = decode_main(ctx, dec, params, res, channels);
     return st;
 }
 
