@@ -10,36 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "eighth.h"
-#include "jpeg_skipac.h"
+#include "skipac_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-typedef struct run {
-    tf_skipac *s;
-    int installed, ok;
-} run;
-
-static int hook(struct jpeg_decompress_struct *d, int after, void *arg)
-{
-    run *r = arg;
-    if (!after) {
-        r->installed = tf_skipac_install(r->s, d);
-        return 0;
-    }
-    r->ok = r->installed && tf_skipac_ok(r->s);
-    return r->installed && !r->ok;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static tf_skipac *s;
     if (!s && !(s = tf_skipac_new()))
         abort();
-    run r = {s, 0, 0};
     eighth a, b;
-    eighth_decode_hooked(data, size, 0, 4000000, hook, &r, &b);
-    if (!r.ok) {
+    if (!skipac_decode(s, data, size, 4000000, &b)) {
         free(b.px);
         return 0;
     }

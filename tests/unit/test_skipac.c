@@ -21,26 +21,8 @@
 #include "check.h"
 #include "eighth.h"
 #include "internal.h"
-#include "jpeg_skipac.h"
 #include "made.h"
-
-typedef struct run {
-    tf_skipac *s;
-    int installed, ok;
-} run;
-
-/* eighth_hook: install after jpeg_start_decompress; after the rows, stop
- * when it gave up (its rows are not the image). */
-static int hook(struct jpeg_decompress_struct *d, int after, void *arg)
-{
-    run *r = arg;
-    if (!after) {
-        r->installed = tf_skipac_install(r->s, d);
-        return 0;
-    }
-    r->ok = r->installed && tf_skipac_ok(r->s);
-    return r->installed && !r->ok;
-}
+#include "skipac_run.h"
 
 enum { GAVE_UP = 0, SAME = 1, DIFFERENT = -1 };
 
@@ -50,10 +32,9 @@ enum { GAVE_UP = 0, SAME = 1, DIFFERENT = -1 };
 static int both(tf_skipac *s, const unsigned char *buf, size_t len)
 {
     eighth plain, fast;
-    run r = {s, 0, 0};
+    int ok = skipac_decode(s, buf, len, 1ULL << 28, &fast);
     eighth_decode(buf, len, 0, 1ULL << 28, &plain);
-    eighth_decode_hooked(buf, len, 0, 1ULL << 28, hook, &r, &fast);
-    int res = !r.ok ? GAVE_UP : eighth_same(&plain, &fast) ? SAME : DIFFERENT;
+    int res = !ok ? GAVE_UP : eighth_same(&plain, &fast) ? SAME : DIFFERENT;
     free(plain.px);
     free(fast.px);
     return res;
