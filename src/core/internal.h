@@ -81,10 +81,11 @@ tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf
  * marker); len when the data runs to the end (a truncated file). */
 size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 
-/* Rewrites a DC-only progressive JPEG (tf_jpeg_strip_ac's output, every
- * component scaled with a 1x1 IDCT at 1/8) as a sequential JPEG with the
- * same DC values and no AC, which libjpeg decodes at 1/8 to the same
- * pixels without a whole-image coefficient buffer. *done = 0 when src is
+/* Rewrites a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC
+ * scans only for components scaled with a 2x2 IDCT at 1/8) as a
+ * sequential JPEG with the same coefficients (DC only, and all of those
+ * components'), which libjpeg decodes at 1/8 to the same pixels without a
+ * whole-image coefficient buffer. *done = 0 when src is
  * anything it does not handle exactly, or its frame has more than
  * max_pixels pixels: then decode src itself. */
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,

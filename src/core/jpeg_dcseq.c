@@ -10,17 +10,19 @@
  * libjpeg decodes that in one pass through an MCU buffer, to the same
  * pixels (at 1/8 a block's output is its DC alone; all else is libjpeg).
  *
- * Only streams where every block is scaled with a 1x1 IDCT qualify, so the
- * input must hold DC scans only (see jpeg_dconly.c: 4:2:0 chroma keeps its
- * AC scans). Anything else - arithmetic coding, 12 bits, a bad code, a
- * restart out of place, a progression libjpeg would warn about, data
- * before a marker - makes it give up (*done = 0) and libjpeg decodes the
- * DC-only stream as before, with its own warnings and errors. */
+ * Components that libjpeg scales with a 2x2 IDCT at 1/8 (4:2:0 chroma)
+ * keep their AC scans (jpeg_dconly.c): those are decoded too
+ * (jpeg_acscan.c), into 64 coefficients per block, and written out with a
+ * standard AC table. Anything else - arithmetic coding, 12 bits, a bad
+ * code, a restart out of place, a progression libjpeg would warn about,
+ * data before a marker - makes it give up (*done = 0) and libjpeg decodes
+ * the DC-only stream as before, with its own warnings and errors. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
+#include "jpeg_acscan.h"
 #include "jpeg_bits.h"
 
 enum { M_SOF2 = 0xc2, M_DHT = 0xc4, M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_DQT = 0xdb,
@@ -32,12 +34,14 @@ typedef struct comp {
     int pw, ph;   /* blocks in the plane: whole MCUs */
     int al;       /* the point transform of its DC so far; -1 before its first scan */
     int16_t *dc;  /* pw x ph DC values */
+    int full;     /* scaled with a 2x2 IDCT at 1/8: its AC is kept, in ac */
+    tf_ac_plane ac;
 } comp;
 
 typedef struct frame {
     int w, h, ncomp, maxh, maxv, mcus_x, mcus_y;
     comp c[4];
-    tf_huff dc[4];
+    tf_huff dc[4], ac[4];
     unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
     size_t sof_at;    /* the SOF segment in the source */
     size_t src_len;
@@ -58,7 +62,8 @@ static int decode_diff(tf_bits *b, const tf_huff *t, int *diff)
     return 0;
 }
 
-/* DHT: keeps the DC tables; AC tables are read past. */
+/* DHT: the tables. An AC table that does not build is left undefined:
+ * libjpeg only refuses it if a scan uses it. */
 static int read_dht(frame *f, const unsigned char *s, size_t len)
 {
     size_t p = 0;
@@ -72,6 +77,8 @@ static int read_dht(frame *f, const unsigned char *s, size_t len)
             return -1;
         if (cls == 0 && tf_huff_build(&f->dc[id], s + p + 1, s + p + 17, n, 1) != 0)
             return -1;
+        if (cls == 1)
+            tf_huff_build(&f->ac[id], s + p + 1, s + p + 17, n, 0);
         p += 17 + (size_t)n;
     }
     return 0;
@@ -122,6 +129,10 @@ static int read_sof(frame *f, const unsigned char *s, size_t len)
         c->bh = ceil_div((long)f->h * c->v, 8L * f->maxv);
         c->pw = nf == 1 ? c->bw : f->mcus_x * c->h;
         c->ph = nf == 1 ? c->bh : f->mcus_y * c->v;
+        /* libjpeg-turbo's choice of IDCT size at 1/8 (jdmaster.c) */
+        c->full = f->maxh % (2 * c->h) == 0 && f->maxv % (2 * c->v) == 0;
+        c->ac = (tf_ac_plane){.bw = c->bw, .bh = c->bh, .stride = c->pw};
+        memset(c->ac.bits, -1, sizeof c->ac.bits);
     }
     return 0;
 }
@@ -222,6 +233,23 @@ static int decode_scan(const frame *f, const scan_info *sc, const unsigned char 
     return tf_bits_boundary(&b, -1);
 }
 
+/* SOS of an AC scan: one component, one that keeps its AC. */
+static int read_ac_sos(frame *f, const unsigned char *s, size_t seglen, const unsigned char *end)
+{
+    if (s[0] != 1)
+        return -1; /* libjpeg refuses an interleaved AC scan */
+    comp *c = NULL;
+    for (int i = 0; i < f->ncomp; i++)
+        if (f->c[i].id == s[1])
+            c = &f->c[i];
+    int ta = s[2] & 15;
+    if (!c || !c->full || ta > 3 || !f->ac[ta].defined)
+        return -1;
+    tf_ac_scan sc = {s[3], s[4], s[5] >> 4, s[5] & 15, &f->ac[ta], f->restart};
+    c->ac.bits[0] = (signed char)c->al;
+    return tf_ac_scan_decode(&c->ac, &sc, s + seglen, end);
+}
+
 /* SOS: a DC scan whose progression libjpeg accepts without a warning
  * (jdphuff.c), its data (which runs to the next marker before end, the
  * end of the stream) decoded into the planes. */
@@ -233,7 +261,9 @@ static int read_sos(frame *f, const unsigned char *s, size_t seglen, const unsig
     int ss = s[1 + 2 * sc.ns], se = s[2 + 2 * sc.ns], blocks = 0;
     sc.ah = s[3 + 2 * sc.ns] >> 4;
     sc.al = s[3 + 2 * sc.ns] & 15;
-    if (ss != 0 || se != 0 || sc.al > 13 || (sc.ah && sc.al != sc.ah - 1))
+    if (ss != 0)
+        return read_ac_sos(f, s, seglen, end);
+    if (se != 0 || sc.al > 13 || (sc.ah && sc.al != sc.ah - 1))
         return -1;
     /* Components in frame order: whatever libjpeg's check of the order
      * (it differs between versions), that order passes it. */
@@ -309,16 +339,57 @@ static void put_end(writer *w)
     }
 }
 
-/* DC categories 0-11, all 4-bit codes (code = category), and an AC table
- * of one symbol, end-of-block, coded as a single 0 bit. */
+/* The standard luminance AC table (JPEG Annex K.5): every run and size
+ * an 8-bit image has, for the blocks that keep their AC. */
+#define K_AC_COUNTS 0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d
+#define K_AC_VALS                                                                           \
+    0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51, 0x61, \
+        0x07, 0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xa1, 0x08, 0x23, 0x42, 0xb1, 0xc1, 0x15,   \
+        0x52, 0xd1, 0xf0, 0x24, 0x33, 0x62, 0x72, 0x82, 0x09, 0x0a, 0x16, 0x17, 0x18, 0x19,   \
+        0x1a, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a,   \
+        0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58,   \
+        0x59, 0x5a, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x73, 0x74, 0x75, 0x76,   \
+        0x77, 0x78, 0x79, 0x7a, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x92, 0x93,   \
+        0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8,   \
+        0xa9, 0xaa, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xc2, 0xc3, 0xc4,   \
+        0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9,   \
+        0xda, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xf1, 0xf2, 0xf3,   \
+        0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa
+
+static const unsigned char k_ac_counts[16] = {K_AC_COUNTS};
+static const unsigned char k_ac_vals[162] = {K_AC_VALS};
+
+/* DC table 0: categories 0-11, all 4-bit codes (code = category). AC table
+ * 0: one symbol, end-of-block, coded as a single 0 bit. AC table 1: the
+ * standard one above. */
 static const unsigned char k_tables[] = {
-    0xff, M_DHT, 0, 49,
+    0xff, M_DHT, 0, 49 + 17 + 162,
     0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
     0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0x00};
+    0x00,
+    0x11, K_AC_COUNTS,
+    K_AC_VALS};
 
-static int put_block(writer *w, int *pred, int dc)
+/* AC table 1's code for each symbol (canonical, as a decoder builds it). */
+typedef struct ac_codes {
+    uint16_t code[256];
+    unsigned char len[256]; /* 0: no such symbol */
+} ac_codes;
+
+static void make_ac_codes(ac_codes *t)
+{
+    memset(t->len, 0, sizeof t->len);
+    unsigned code = 0;
+    for (int l = 1, k = 0; l <= 16; l++, code <<= 1)
+        for (int i = 0; i < k_ac_counts[l - 1]; i++, k++, code++) {
+            t->code[k_ac_vals[k]] = (uint16_t)code;
+            t->len[k_ac_vals[k]] = (unsigned char)l;
+        }
+}
+
+/* A DC difference; then end-of-block unless the AC follows. */
+static int put_dc(writer *w, int *pred, int dc, int eob)
 {
     int d = dc - *pred, mag = d < 0 ? -d : d;
     int cat = mag ? 32 - __builtin_clz((unsigned)mag) : 0;
@@ -326,7 +397,31 @@ static int put_block(writer *w, int *pred, int dc)
     if (cat > 11)
         return -1;
     unsigned extra = (unsigned)(d < 0 ? d - 1 : d) & ((1u << cat) - 1);
-    put(w, ((unsigned)cat << cat | extra) << 1, 4 + cat + 1);
+    put(w, ((unsigned)cat << cat | extra) << eob, 4 + cat + eob);
+    return 0;
+}
+
+/* A block's AC coefficients (zigzag order) with AC table 1. */
+static int put_ac(writer *w, const ac_codes *t, const int16_t *coef)
+{
+    int run = 0;
+    for (int k = 1; k < 64; k++) {
+        int v = coef[k], mag = v < 0 ? -v : v;
+        if (!v) {
+            run++;
+            continue;
+        }
+        for (; run > 15; run -= 16)
+            put(w, t->code[0xf0], t->len[0xf0]);
+        int size = 32 - __builtin_clz((unsigned)mag), sym = run << 4 | size;
+        if (size > 10)
+            return -1; /* not an 8-bit image's coefficient: the table has no code */
+        unsigned extra = (unsigned)(v < 0 ? v - 1 : v) & ((1u << size) - 1);
+        put(w, (unsigned)t->code[sym] << size | extra, t->len[sym] + size);
+        run = 0;
+    }
+    if (run)
+        put(w, t->code[0x00], t->len[0x00]);
     return 0;
 }
 
@@ -337,12 +432,18 @@ static int write_scan(frame *f, writer *w)
     comp *c[4] = {&f->c[0], &f->c[1], &f->c[2], &f->c[3]};
     layout l;
     plan_layout(f, c, f->ncomp, &l);
+    ac_codes t;
+    make_ac_codes(&t);
     int pred[4] = {0};
     for (int my = 0; my < l.ys; my++)
         for (int mx = 0; mx < l.xs; mx++)
-            for (int i = 0; i < l.n; i++)
-                if (put_block(w, &pred[l.k[i]], l.at[i][my * l.dy[i] + mx * l.dx[i]]) != 0)
+            for (int i = 0; i < l.n; i++) {
+                const comp *ci = c[l.k[i]];
+                ptrdiff_t at = l.at[i] - ci->dc + my * l.dy[i] + mx * l.dx[i];
+                if (put_dc(w, &pred[l.k[i]], ci->dc[at], !ci->full) != 0 ||
+                    (ci->full && put_ac(w, &t, ci->ac.coef + at * 64) != 0))
                     return -1;
+            }
     put_end(w);
     return 0;
 }
@@ -367,7 +468,7 @@ static int write_stream(frame *f, const unsigned char *src, tf_bytes *out)
     size_t n = 5;
     for (int k = 0; k < f->ncomp; k++) {
         sos[n++] = (unsigned char)f->c[k].id;
-        sos[n++] = 0x00;
+        sos[n++] = f->c[k].full ? 0x01 : 0x00; /* DC table 0; AC table 1 or 0 */
     }
     sos[n++] = 0, sos[n++] = 63, sos[n++] = 0;
     append(out, sos, n);
@@ -380,20 +481,30 @@ static int write_stream(frame *f, const unsigned char *src, tf_bytes *out)
 }
 
 /* Sets the planes up in ctx->dc_planes once the frame is known, zeroed as
- * libjpeg's coefficient buffer is. */
-static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks)
+ * libjpeg's coefficient buffer is: a DC per block, and 64 coefficients per
+ * block of the components that keep their AC (*full of those blocks). */
+static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks, size_t *full)
 {
-    *blocks = 0;
-    for (int i = 0; i < f->ncomp; i++)
-        *blocks += (size_t)f->c[i].pw * (size_t)f->c[i].ph;
-    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, *blocks * sizeof(int16_t));
+    *blocks = *full = 0;
+    for (int i = 0; i < f->ncomp; i++) {
+        size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
+        *blocks += n;
+        *full += f->c[i].full ? n : 0;
+    }
+    size_t values = *blocks + 64 * *full;
+    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, values * sizeof(int16_t));
     if (st != TF_OK)
         return st;
-    memset(ctx->dc_planes.data, 0, *blocks * sizeof(int16_t));
+    memset(ctx->dc_planes.data, 0, values * sizeof(int16_t));
     int16_t *p = (int16_t *)(void *)ctx->dc_planes.data;
     for (int i = 0; i < f->ncomp; i++) {
+        size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
         f->c[i].dc = p;
-        p += (size_t)f->c[i].pw * (size_t)f->c[i].ph;
+        p += n;
+        if (f->c[i].full) {
+            f->c[i].ac.coef = p;
+            p += 64 * n;
+        }
     }
     return TF_OK;
 }
@@ -420,10 +531,12 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
         if (f->ncomp || read_sof(f, body, seglen - 2) != 0)
             return -1;
         f->sof_at = p;
-        size_t blocks = 0;
-        /* every block costs at most 16 bits, doubled by FF stuffing */
-        if ((*st = planes(ctx, f, &blocks)) != TF_OK ||
-            (*st = tf_bytes_reserve(ctx, out, f->src_len + 4 * blocks + 256)) != TF_OK)
+        size_t blocks = 0, full = 0;
+        /* a block costs at most 16 bits, or 16 + 63 * 26 with its AC,
+         * doubled by FF stuffing */
+        if ((*st = planes(ctx, f, &blocks, &full)) != TF_OK ||
+            (*st = tf_bytes_reserve(ctx, out, f->src_len + 4 * blocks + 416 * full + 512)) !=
+                TF_OK)
             return -1;
         return 0;
     }

@@ -1,8 +1,9 @@
 /* test_dconly.c - the DC-only path for progressive JPEGs must give exactly
  * what a full decode at 1/8 gives. Each file is decoded with plain libjpeg
- * at scale 1/8 as it is, after tf_jpeg_strip_ac(), and - where every
- * component is scaled with a 1x1 IDCT - after tf_jpeg_dc_sequential()
- * rewrote the DC scans as one sequential scan; every sample must be equal.
+ * at scale 1/8 as it is, after tf_jpeg_strip_ac(), and - when it is
+ * Huffman-coded - after tf_jpeg_dc_sequential() rewrote it as one
+ * sequential scan (DC, and all coefficients of the components libjpeg
+ * scales with a 2x2 IDCT: 4:2:0 chroma); every sample must be equal.
  * Files: argv[1] is the testdata dir (libjpeg's simple script, mozjpeg-style
  * per-component DC scans with DC refinement, restart markers, arithmetic
  * coding), plus progressive files this test encodes in memory (every
@@ -79,12 +80,13 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
         CHECK(d == 0, "%s: DC-only equals the full 1/8 decode in every sample; got %ld differ "
                       "(-1: no decode)", name, d);
         unsigned sof = 0;
-        int want = has_2x2_component(src, len, &sof) == 0 && sof == 0xc2;
+        int two = has_2x2_component(src, len, &sof) == 1, want = sof == 0xc2;
         CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, ~0ULL, &seq, &done) == TF_OK &&
                   done == want,
               "%s: %s; got done=%d", name,
-              want ? "rewritten as one sequential scan"
-                   : "left progressive (arithmetic, or a component keeps its AC)",
+              !want ? "left progressive (arithmetic)"
+              : two ? "rewritten as one sequential scan, AC of the 2x2-scaled components too"
+                    : "rewritten as one sequential scan",
               done);
         if (done) {
             d = differ(src, len, 1, seq.data, seq.len);
@@ -115,7 +117,10 @@ static const variant k_variants[] = {
     {"made grey 333x222 restart 5", 333, 222, 1, 90, 1, 1, 5, 0, 0, 0},
     {"made grey 2x2 factor 250x170 per-component DC", 250, 170, 1, 95, 2, 2, 0, 1, 0, 0},
     {"made CMYK 257x129 per-component DC, restart 1", 257, 129, 4, 90, 1, 1, 1, 1, 0, 0},
-    {"made 4:2:0 640x480 (chroma keeps AC)", 640, 480, 3, 90, 2, 2, 0, 0, 0, 0},
+    {"made 4:2:0 640x480 (chroma AC decoded)", 640, 480, 3, 90, 2, 2, 0, 0, 0, 0},
+    {"made 4:2:0 643x475 q100 per-component, restart 2", 643, 475, 3, 100, 2, 2, 2, 1, 0, 0},
+    {"made 4:2:0 321x243 q20 restart 9, optimised", 321, 243, 3, 20, 2, 2, 9, 0, 0,
+     1},
 };
 
 /* Lossless conversion to progressive (jpegtran -progressive in memory). */
@@ -238,10 +243,10 @@ static void made_here(tf_ctx *ctx)
         unsigned char *jpg = encode(&k_variants[i], &len);
         if (CHECK(jpg && len, "%s: encoded (%lu bytes)", k_variants[i].name, len))
             compare_buf(ctx, k_variants[i].name, jpg, len);
-        if (jpg && i == 1) {
+        if (jpg && (i == 1 || i == 7))
             damage(ctx, jpg, len);
+        if (jpg && i == 1)
             late_markers(ctx, jpg, len);
-        }
         free(jpg);
     }
 }
