@@ -44,7 +44,8 @@ static unsigned band_run(tf_bits *b, int r)
     return run;
 }
 
-static int first_block(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, unsigned *eobrun)
+static int first_block(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, uint64_t *nz,
+                       unsigned *eobrun)
 {
     if (*eobrun) {
         (*eobrun)--;
@@ -72,6 +73,7 @@ static int first_block(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, unsigned
         if (v < INT16_MIN || v > INT16_MAX)
             return -1; /* libjpeg would wrap it */
         coef[k] = (int16_t)v;
+        *nz |= 1ull << k;
     }
     return 0;
 }
@@ -86,10 +88,11 @@ static void correct(tf_bits *b, int16_t *c, int p1)
 
 /* Past r zero coefficients (correcting the non-zero ones on the way), to
  * the next zero one, or past the band. Returns the position reached. */
-static int skip_zeros(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, int k, int r, int p1)
+static int skip_zeros(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, uint64_t nz, int k, int r,
+                      int p1)
 {
     for (; k <= sc->se; k++) {
-        if (coef[k])
+        if (nz >> k & 1)
             correct(b, &coef[k], p1);
         else if (--r < 0)
             break;
@@ -97,7 +100,8 @@ static int skip_zeros(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, int k, in
     return k;
 }
 
-static int refine_block(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, unsigned *eobrun)
+static int refine_block(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, uint64_t *nz,
+                        unsigned *eobrun)
 {
     int p1 = 1 << sc->al, k = sc->ss;
     for (; !*eobrun && k <= sc->se; k++) {
@@ -110,17 +114,18 @@ static int refine_block(tf_bits *b, const tf_ac_scan *sc, int16_t *coef, unsigne
             *eobrun = band_run(b, r);
             break;
         }
-        k = skip_zeros(b, sc, coef, k, r, p1);
+        k = skip_zeros(b, sc, coef, *nz, k, r, p1);
         if (v) {
             if (k > sc->se)
                 return -1; /* libjpeg writes it past the band */
             coef[k] = (int16_t)v;
+            *nz |= 1ull << k;
         }
     }
-    if (*eobrun) { /* the rest of the band: corrections only */
-        for (; k <= sc->se; k++)
-            if (coef[k])
-                correct(b, &coef[k], p1);
+    if (*eobrun) { /* the rest of the band: corrections only, in order */
+        uint64_t m = k <= sc->se ? *nz & ~0ull << k & ~0ull >> (63 - sc->se) : 0;
+        for (; m; m &= m - 1)
+            correct(b, &coef[__builtin_ctzll(m)], p1);
         (*eobrun)--;
     }
     return 0;
@@ -158,9 +163,10 @@ int tf_ac_scan_decode(tf_ac_plane *p, const tf_ac_scan *sc, const unsigned char 
                 eobrun = 0;
                 todo = sc->restart - 1;
             }
-            int16_t *coef = p->coef + ((size_t)by * (size_t)p->stride + (size_t)bx) * 64;
-            if ((sc->ah ? refine_block(&b, sc, coef, &eobrun)
-                        : first_block(&b, sc, coef, &eobrun)) != 0)
+            size_t at = (size_t)by * (size_t)p->stride + (size_t)bx;
+            int16_t *coef = p->coef + at * 64;
+            if ((sc->ah ? refine_block(&b, sc, coef, &p->nz[at], &eobrun)
+                        : first_block(&b, sc, coef, &p->nz[at], &eobrun)) != 0)
                 return -1;
         }
     return tf_bits_boundary(&b, -1);

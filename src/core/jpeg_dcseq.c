@@ -401,16 +401,14 @@ static int put_dc(writer *w, int *pred, int dc, int eob)
     return 0;
 }
 
-/* A block's AC coefficients (zigzag order) with AC table 1. */
-static int put_ac(writer *w, const ac_codes *t, const int16_t *coef)
+/* A block's AC coefficients (zigzag order, the non-zero ones marked in
+ * nz) with AC table 1. */
+static int put_ac(writer *w, const ac_codes *t, const int16_t *coef, uint64_t nz)
 {
-    int run = 0;
-    for (int k = 1; k < 64; k++) {
-        int v = coef[k], mag = v < 0 ? -v : v;
-        if (!v) {
-            run++;
-            continue;
-        }
+    int last = 0;
+    for (uint64_t m = nz & ~1ull; m; m &= m - 1) {
+        int k = __builtin_ctzll(m), run = k - last - 1, v = coef[k], mag = v < 0 ? -v : v;
+        last = k;
         for (; run > 15; run -= 16)
             put(w, t->code[0xf0], t->len[0xf0]);
         int size = 32 - __builtin_clz((unsigned)mag), sym = run << 4 | size;
@@ -418,9 +416,8 @@ static int put_ac(writer *w, const ac_codes *t, const int16_t *coef)
             return -1; /* not an 8-bit image's coefficient: the table has no code */
         unsigned extra = (unsigned)(v < 0 ? v - 1 : v) & ((1u << size) - 1);
         put(w, (unsigned)t->code[sym] << size | extra, t->len[sym] + size);
-        run = 0;
     }
-    if (run)
+    if (last < 63)
         put(w, t->code[0x00], t->len[0x00]);
     return 0;
 }
@@ -441,7 +438,7 @@ static int write_scan(frame *f, writer *w)
                 const comp *ci = c[l.k[i]];
                 ptrdiff_t at = l.at[i] - ci->dc + my * l.dy[i] + mx * l.dx[i];
                 if (put_dc(w, &pred[l.k[i]], ci->dc[at], !ci->full) != 0 ||
-                    (ci->full && put_ac(w, &t, ci->ac.coef + at * 64) != 0))
+                    (ci->full && put_ac(w, &t, ci->ac.coef + at * 64, ci->ac.nz[at]) != 0))
                     return -1;
             }
     put_end(w);
@@ -480,9 +477,10 @@ static int write_stream(frame *f, const unsigned char *src, tf_bytes *out)
     return 0;
 }
 
-/* Sets the planes up in ctx->dc_planes once the frame is known, zeroed as
- * libjpeg's coefficient buffer is: a DC per block, and 64 coefficients per
- * block of the components that keep their AC (*full of those blocks). */
+/* Sets the planes up in ctx->dc_planes once the frame is known: a DC per
+ * block, zeroed as libjpeg's coefficient buffer is; for the components
+ * that keep their AC (*full of their blocks) a non-zero mask per block,
+ * zeroed, and 64 coefficients, read only where the mask says. */
 static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks, size_t *full)
 {
     *blocks = *full = 0;
@@ -491,18 +489,24 @@ static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks, size_t *full)
         *blocks += n;
         *full += f->c[i].full ? n : 0;
     }
-    size_t values = *blocks + 64 * *full;
-    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, values * sizeof(int16_t));
+    size_t zeroed = *full * sizeof(uint64_t) + *blocks * sizeof(int16_t);
+    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, zeroed + *full * 64 * sizeof(int16_t));
     if (st != TF_OK)
         return st;
-    memset(ctx->dc_planes.data, 0, values * sizeof(int16_t));
-    int16_t *p = (int16_t *)(void *)ctx->dc_planes.data;
+    memset(ctx->dc_planes.data, 0, zeroed);
+    uint64_t *nz = (uint64_t *)(void *)ctx->dc_planes.data; /* malloc's alignment */
+    int16_t *p = (int16_t *)(void *)(nz + *full);
     for (int i = 0; i < f->ncomp; i++) {
         size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
         f->c[i].dc = p;
         p += n;
+    }
+    for (int i = 0; i < f->ncomp; i++) {
+        size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
         if (f->c[i].full) {
+            f->c[i].ac.nz = nz;
             f->c[i].ac.coef = p;
+            nz += n;
             p += 64 * n;
         }
     }
