@@ -96,8 +96,11 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
         return -1;
     }
     size_t size = (size_t)st->st_size, want = size < limit ? size : limit;
+    /* All of a file is read: populated up front. Of a prefix (--embedded's
+     * first look) only the headers are, as they are touched. */
+    int populate = want == size ? MAP_POPULATE : 0;
     void *m = S_ISREG(st->st_mode) && want > 0
-                  ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+                  ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | populate, fd, 0)
                   : MAP_FAILED;
     int rc = 0;
     s->fd = fd;

@@ -357,11 +357,14 @@ static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
     return 0;
 }
 
-/* Decodes the embedded thumbnail at full size into ctx->decoded, under a
- * setjmp of its own: a broken thumbnail only means falling back to the
- * main image. Returns 1 when it decoded without a warning. */
+/* Decodes the embedded thumbnail into ctx->decoded, under a setjmp of its
+ * own: a broken thumbnail only means falling back to the main image.
+ * With rs_w x rs_h > 0, a large one (phones store 240x320 and up) is
+ * DCT-scaled while it keeps twice the pixels needed (*denom). Returns 1
+ * when it decoded without a warning. */
 __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                     size_t len, unsigned long long max_px)
+                                                     size_t len, unsigned long long max_px,
+                                                     int rs_w, int rs_h, int *denom)
 {
     jmp_buf outer;
     memcpy(outer, dec->err.jump, sizeof outer);
@@ -375,19 +378,42 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
          * image itself (which passed --max-pixels) is not decoded. */
         if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
             (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <= max_px &&
-            choose_color(ctx, &dec->cinfo, &channels) == TF_OK)
+            choose_color(ctx, &dec->cinfo, &channels) == TF_OK) {
+            *denom = rs_w > 0 ? tf_scale_denom((int)dec->cinfo.image_width,
+                                               (int)dec->cinfo.image_height, 2 * rs_w, 2 * rs_h)
+                              : 1;
+            dec->cinfo.scale_num = 1;
+            dec->cinfo.scale_denom = (unsigned)*denom;
             ok = decode_pixels(ctx, dec, channels, 0, &gave_up) == TF_OK &&
                  dec->err.warnings == warnings;
+        }
     }
     memcpy(dec->err.jump, outer, sizeof outer);
     return ok;
 }
 
-/* Whether the decoded thumbnail, black letterbox bars trimmed, can stand in
- * for the w x h main image: at least rs_w x rs_h, same aspect within 2%. */
-static int embedded_fits(tf_image *img, int w, int h, int rs_w, int rs_h)
+/* The embedded thumbnail decoded, its black letterbox bars trimmed. One
+ * with bars is decoded again unscaled if it was scaled: at 1/2 the edge
+ * of a bar blurs into the picture's first row. */
+static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len, unsigned long long max_px,
+                          int rs_w, int rs_h, int *denom)
 {
-    tf_trim_black_bars(img);
+    if (!decode_embedded(ctx, dec, len, max_px, rs_w, rs_h, denom))
+        return 0;
+    int w = ctx->decoded.w, h = ctx->decoded.h;
+    tf_trim_black_bars(&ctx->decoded);
+    if (*denom == 1 || (ctx->decoded.w == w && ctx->decoded.h == h))
+        return 1;
+    if (!decode_embedded(ctx, dec, len, max_px, 0, 0, denom))
+        return 0;
+    tf_trim_black_bars(&ctx->decoded);
+    return 1;
+}
+
+/* Whether the decoded thumbnail (bars trimmed) can stand in for the w x h
+ * main image: at least rs_w x rs_h, same aspect within 2%. */
+static int embedded_fits(const tf_image *img, int w, int h, int rs_w, int rs_h)
+{
     double aspect = (double)w / h, thumb = (double)img->w / img->h;
     return img->w >= rs_w && img->h >= rs_h && thumb >= aspect * 0.98 && thumb <= aspect * 1.02;
 }
@@ -402,14 +428,16 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
     int rs_w = swap ? res->out_h : res->out_w, rs_h = swap ? res->out_w : res->out_h;
     size_t n = copy_embedded(ctx, &dec->cinfo);
     char why[96] = "none in the file";
-    if (n && !decode_embedded(ctx, dec, n, (unsigned long long)res->src_w * res->src_h))
+    int denom = 1;
+    if (n && !decode_trimmed(ctx, dec, n, (unsigned long long)res->src_w * res->src_h, rs_w, rs_h,
+                             &denom))
         snprintf(why, sizeof why, "it does not decode cleanly");
     else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
-        snprintf(why, sizeof why, "%dx%d after trimming bars: too small or another aspect",
-                 ctx->decoded.w, ctx->decoded.h);
+        snprintf(why, sizeof why, "%dx%d (decoded at 1/%d) after trimming bars: too small or "
+                 "another aspect", ctx->decoded.w, ctx->decoded.h, denom);
     else if (n) {
         res->path = TF_PATH_EMBEDDED;
-        res->scale_denom = 1;
+        res->scale_denom = denom;
         *used = 1;
         return TF_OK;
     }

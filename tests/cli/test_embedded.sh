@@ -160,6 +160,21 @@ run --embedded -v -s 160x120 -F png -o "$WORK/s160" "$E/exif_thumb_640x480.jpg"
 check "-s 160x120 -F png: the 160x120 EXIF thumbnail is used" grep -qF "(embedded decode at 1/1" "$WORK/err"
 check "-s 160x120 -F png: 160x120, the EXIF thumbnail's pixels (>= 45 dB)" \
     quietly "$TFTOOL" psnr "$WORK/x/exif_thumb_640x480.jpg" "$WORK/s160/exif_thumb_640x480.png" 45
+# A box at most half the EXIF thumbnail's size: it is DCT-scaled (1/2) first,
+# then averaged; one with letterbox bars is decoded unscaled (at 1/2 a bar's
+# edge blurs into the first row of the picture).
+run --embedded -v -s 32x24 -o "$WORK/s32" "$E/exif_thumb_640x480.jpg" \
+    "$E/exif_thumb_letterbox_640x427.jpg"
+check "-s 32x24: the 160x120 EXIF thumbnail is decoded at 1/2" \
+    grep -qF "640x480 -> 32x24 (embedded decode at 1/2" "$WORK/err"
+check "-s 32x24: 32x24, the EXIF thumbnail's pixels (>= 35 dB)" \
+    quietly "$TFTOOL" psnr "$WORK/x/exif_thumb_640x480.jpg" "$WORK/s32/exif_thumb_640x480.jpg" 35
+check "-s 32x24: not the letterboxed one: decoded again at 1/1, bars trimmed (32x21, no dark edge rows)" \
+    bash -c "grep -qF '640x427 -> 32x21 (embedded decode at 1/1' '$WORK/err' &&
+             [ \"\$('$TFTOOL' dims '$WORK/s32/exif_thumb_letterbox_640x427.jpg')\" = '32 21 3' ] &&
+             TFTOOL='$TFTOOL' && $(declare -f not_dark) &&
+             not_dark '$WORK/s32/exif_thumb_letterbox_640x427.jpg' 16 0 &&
+             not_dark '$WORK/s32/exif_thumb_letterbox_640x427.jpg' 16 20"
 # --strict: a broken EXIF thumbnail is not damage of the image.
 run --strict --embedded -o "$WORK/strict" "$E"
 check "--strict --embedded: the broken EXIF thumbnails fail nothing (exit $rc)" \
@@ -216,7 +231,11 @@ if [ -n "${THUMBIFY_CORPUS:-}" ]; then
                 check "corpus $f: full decode, embedded thumbnail not used" \
                     bash -c "grep -qF '(full decode at 1/' <<<'$l' && grep -qF 'embedded thumbnail not used' <<<'$l'" ;;
             *)
-                check "corpus $f: embedded decode" grep -qF "(embedded decode at 1/1" <<<"$l" ;;
+                # the Oppo's EXIF thumbnail is 240x320: twice 56x75 at 1/2
+                scale=1/1
+                [ "$f" = mei_Oppo_R7_Plus.jpg ] && scale=1/2
+                check "corpus $f: embedded decode at $scale" \
+                    grep -qF "(embedded decode at $scale" <<<"$l" ;;
             esac
             check "corpus $f: the same size as without --embedded" \
                 [ "$("$TFTOOL" dims "$WORK/c/$f")" = "$("$TFTOOL" dims "$WORK/cfull/$f")" ]
