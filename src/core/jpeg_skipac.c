@@ -18,7 +18,8 @@
 
 #include "jpeg_bits.h"
 
-enum { LOOK = 11 }; /* bits per lookup: 2 KiB entries, 8 KiB a table */
+enum { LOOK = 11 }; /* bits per lookup (<= 16): 2 Ki entries, 8 KiB a table */
+_Static_assert(2 * LOOK <= 32, "two lookups after one refill test");
 
 /* A table as built from one DHT, remembered by its contents: camera files
  * use the same tables photo after photo, and building costs ~20 us. */
@@ -160,19 +161,27 @@ static int ac_code(tf_bits *b, const table *t, int *k, int *v)
     return 0;
 }
 
-/* Steps over a block's AC codes. */
+/* Steps over a block's AC codes. After a refill test (n >= 32) two
+ * lookups of at most LOOK bits each need no other: the loop branches once
+ * per two lookups. */
 static int ac_skip(tf_bits *b, const table *t)
 {
     int k = 1;
     while (k < 64) {
         if (b->n < 32)
             tf_bits_refill(b);
-        uint32_t e = t->fast[b->buf >> (64 - LOOK)];
-        if (k < (int)(e >> 12)) {
+        int steps = 0;
+        for (; steps < 2; steps++) {
+            uint32_t e = t->fast[b->buf >> (64 - LOOK)];
+            if (k >= (int)(e >> 12))
+                break;
             tf_bits_drop(b, (int)(e & 31));
             k += (int)(e >> 5) & 127;
-            continue;
+            if (k >= 64)
+                return 0;
         }
+        if (steps)
+            continue;
         int v, end = ac_code(b, t, &k, &v);
         if (end)
             return end < 0 ? -1 : 0;
