@@ -73,25 +73,25 @@ copies() {
     tee "${names[@]}" <"$src" >/dev/null
 }
 
-# complete_image FILE: decodes (tftool), fits 75x75, and ends as a complete
-# JPEG (EOI) or PNG (IEND): a cut-off file is caught even where the decoder
-# would only warn.
+# complete_image FILE [MAX]: decodes (tftool), fits MAXxMAX (default 75),
+# and ends as a complete JPEG (EOI) or PNG (IEND): a cut-off file is caught
+# even where the decoder would only warn.
 complete_image() {
-    local w h tail
+    local w h tail max=${2:-75}
     read -r w h _ < <("$TFTOOL" dims "$1" 2>/dev/null) || return 1
-    [ "${w:-0}" -ge 1 ] && [ "$w" -le 75 ] && [ "${h:-0}" -ge 1 ] && [ "$h" -le 75 ] || return 1
+    [ "${w:-0}" -ge 1 ] && [ "$w" -le "$max" ] && [ "${h:-0}" -ge 1 ] && [ "$h" -le "$max" ] || return 1
     tail=$(tail -c 8 "$1" | od -An -tx1 | tr -d ' \n')
     [ "${tail: -4}" = ffd9 ] || [ "$tail" = 49454e44ae426082 ]
 }
 
-# every_thumb_complete DIR: every file in DIR but our temp files is a
-# complete thumbnail; names the bad ones.
+# every_thumb_complete DIR [MAX]: every file in DIR but our temp files is a
+# complete thumbnail (complete_image); names the bad ones.
 every_thumb_complete() {
     local f bad=0
     [ -d "$1" ] || return 0
     while IFS= read -r -d '' f; do
         case ${f##*/} in .thumbify-*) continue ;; esac
-        complete_image "$f" || { echo "  not a complete thumbnail: $f"; bad=1; }
+        complete_image "$f" "${2:-75}" || { echo "  not a complete thumbnail: $f"; bad=1; }
     done < <(find "$1" -type f -print0)
     return $bad
 }

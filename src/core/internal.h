@@ -6,6 +6,7 @@
 #define THUMBIFY_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "thumbify.h"
 
@@ -25,11 +26,28 @@ typedef struct tf_bytes {
     size_t len, cap;
 } tf_bytes;
 
+/* Coefficients decoded ahead of libjpeg (jpeg_dcseq.c), per component in
+ * frame order: a DC per block, pw x ph blocks (whole MCUs); for components
+ * scaled with a 2x2 IDCT at 1/8 also 64 coefficients per block (zigzag
+ * order), valid where the block's bit in nz is set. */
+typedef struct tf_plane {
+    const int16_t *dc;
+    const int16_t *coef; /* NULL: DC only */
+    const uint64_t *nz;
+    int pw, ph;
+} tf_plane;
+
+typedef struct tf_planes {
+    int n;
+    tf_plane c[4];
+} tf_planes;
+
 /* Which Huffman decoder read a JPEG's scan. */
 typedef enum tf_entropy {
     TF_ENTROPY_LIBJPEG = 0, /* libjpeg's own */
     TF_ENTROPY_SKIPAC,      /* jpeg_skipac.c, to the end */
-    TF_ENTROPY_REDONE       /* jpeg_skipac.c gave up; libjpeg decoded it again */
+    TF_ENTROPY_REDONE,      /* jpeg_skipac.c gave up; libjpeg decoded it again */
+    TF_ENTROPY_FED          /* none: jpeg_feed.c gave libjpeg ctx->planes */
 } tf_entropy;
 
 struct tf_ctx {
@@ -42,8 +60,9 @@ struct tf_ctx {
     tf_bytes profile; /* the source's ICC profile, if any */
     tf_bytes png_out;
     tf_bytes dc_stream; /* a progressive file without AC scans */
-    tf_bytes dc_planes; /* its DC values, one per block (jpeg_dcseq.c) */
-    tf_bytes dc_seq;    /* ... written as a sequential JPEG */
+    tf_bytes dc_planes; /* its coefficients (jpeg_dcseq.c) */
+    tf_planes planes;   /* ... laid out */
+    tf_bytes dc_seq;    /* ... and the header of a sequential JPEG to feed them to */
     tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
     tf_entropy entropy; /* how the last JPEG's scan was decoded (for tests) */
 };
@@ -81,15 +100,17 @@ tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf
  * marker); len when the data runs to the end (a truncated file). */
 size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 
-/* Rewrites a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC
- * scans only for components scaled with a 2x2 IDCT at 1/8) as a
- * sequential JPEG with the same coefficients (DC only, and all of those
- * components'), which libjpeg decodes at 1/8 to the same pixels without a
- * whole-image coefficient buffer. *done = 0 when src is
- * anything it does not handle exactly, or its frame has more than
- * max_pixels pixels: then decode src itself. */
+/* Decodes a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC scans
+ * only for components scaled with a 2x2 IDCT at 1/8) into *planes (kept in
+ * ctx->dc_planes), and writes into *out the header of a sequential JPEG
+ * with the same frame and one scan with no data: libjpeg reads that, and
+ * jpeg_feed.c hands it the planes' blocks, to the same pixels at 1/8 as
+ * the progressive decode without a whole-image coefficient buffer.
+ * *done = 0 when src is anything it does not decode exactly, or its frame
+ * has more than max_pixels pixels: then decode src itself. */
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
-                                unsigned long long max_pixels, tf_bytes *out, int *done);
+                                unsigned long long max_pixels, tf_bytes *out, tf_planes *planes,
+                                int *done);
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res);
 

@@ -1,22 +1,24 @@
-/* jpeg_dcseq.c - the DC scans of a progressive JPEG as one sequential scan.
+/* jpeg_dcseq.c - the DC scans of a progressive JPEG, decoded ahead of
+ * libjpeg, fed to it as one sequential scan.
  *
  * libjpeg decodes even a DC-only progressive stream the progressive way:
  * a whole-image buffer of 64 coefficients per block (64 MB for a 16 MP
  * 4:2:2 photo) is allocated, page-faulted in, zeroed, filled scan by scan
  * and read back. Most of the time of a DC-only decode goes there, not into
  * the DC scans. So the DC scans are decoded here (Huffman first scans and
- * refinements) into one DC value per block, and written out as a
- * sequential JPEG (SOF1) whose blocks hold that DC and an end-of-block:
- * libjpeg decodes that in one pass through an MCU buffer, to the same
- * pixels (at 1/8 a block's output is its DC alone; all else is libjpeg).
+ * refinements) into one DC value per block, and libjpeg is given the
+ * header of a sequential JPEG (SOF1) with the same frame: jpeg_feed.c then
+ * hands it each MCU's blocks from the planes, and libjpeg reconstructs
+ * them in one pass through its MCU buffer, to the same pixels (at 1/8 a
+ * block's output is its DC alone; all else is libjpeg).
  *
  * Components that libjpeg scales with a 2x2 IDCT at 1/8 (4:2:0 chroma)
  * keep their AC scans (jpeg_dconly.c): those are decoded too
- * (jpeg_acscan.c), into 64 coefficients per block, and written out with a
- * standard AC table. Anything else - arithmetic coding, 12 bits, a bad
- * code, a restart out of place, a progression libjpeg would warn about,
- * data before a marker - makes it give up (*done = 0) and libjpeg decodes
- * the DC-only stream as before, with its own warnings and errors. */
+ * (jpeg_acscan.c), into 64 coefficients per block. Anything else -
+ * arithmetic coding, 12 bits, a bad code, a restart out of place, a
+ * progression libjpeg would warn about, data before a marker - makes it
+ * give up (*done = 0) and libjpeg decodes the DC-only stream as before,
+ * with its own warnings and errors. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -289,161 +291,15 @@ static int read_sos(frame *f, const unsigned char *s, size_t seglen, const unsig
     return decode_scan(f, &sc, s + seglen, end);
 }
 
-/* The sequential stream: bits into out->data, FF stuffed. */
-typedef struct writer {
-    unsigned char *o;
-    uint64_t acc;
-    int n;
-} writer;
-
-/* Writes the 32 bits above the n pending ones, FF stuffed. */
-static void flush32(writer *w)
-{
-    w->n -= 32;
-    uint32_t word = (uint32_t)(w->acc >> w->n);
-    if (!tf_has_ff(word)) { /* the upper half of the 64 bits is 0, never FF */
-        word = __builtin_bswap32(word);
-        memcpy(w->o, &word, 4);
-        w->o += 4;
-        return;
-    }
-    for (int sh = 24; sh >= 0; sh -= 8) {
-        unsigned char byte = (unsigned char)(word >> sh);
-        *w->o++ = byte;
-        if (byte == 0xff)
-            *w->o++ = 0;
-    }
-}
-
-/* Appends the k low bits of v (k <= 32). */
-static void put(writer *w, uint32_t v, int k)
-{
-    w->acc = w->acc << k | v;
-    w->n += k;
-    if (w->n >= 32)
-        flush32(w);
-}
-
-/* The last bits, padded with 1s to a byte boundary. */
-static void put_end(writer *w)
-{
-    int pad = (8 - w->n % 8) % 8;
-    w->acc = w->acc << pad | ((1u << pad) - 1);
-    w->n += pad;
-    while (w->n >= 8) {
-        w->n -= 8;
-        unsigned char byte = (unsigned char)(w->acc >> w->n);
-        *w->o++ = byte;
-        if (byte == 0xff)
-            *w->o++ = 0;
-    }
-}
-
-/* The standard luminance AC table (JPEG Annex K.5): every run and size
- * an 8-bit image has, for the blocks that keep their AC. */
-#define K_AC_COUNTS 0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d
-#define K_AC_VALS                                                                           \
-    0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51, 0x61, \
-        0x07, 0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xa1, 0x08, 0x23, 0x42, 0xb1, 0xc1, 0x15,   \
-        0x52, 0xd1, 0xf0, 0x24, 0x33, 0x62, 0x72, 0x82, 0x09, 0x0a, 0x16, 0x17, 0x18, 0x19,   \
-        0x1a, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a,   \
-        0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58,   \
-        0x59, 0x5a, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x73, 0x74, 0x75, 0x76,   \
-        0x77, 0x78, 0x79, 0x7a, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x92, 0x93,   \
-        0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8,   \
-        0xa9, 0xaa, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xc2, 0xc3, 0xc4,   \
-        0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9,   \
-        0xda, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xf1, 0xf2, 0xf3,   \
-        0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa
-
-static const unsigned char k_ac_counts[16] = {K_AC_COUNTS};
-static const unsigned char k_ac_vals[162] = {K_AC_VALS};
-
-/* DC table 0: categories 0-11, all 4-bit codes (code = category). AC table
- * 0: one symbol, end-of-block, coded as a single 0 bit. AC table 1: the
- * standard one above. */
+/* DC table 0: categories 0-11; AC table 0: end-of-block alone. libjpeg
+ * builds the scan's tables before the first MCU, though jpeg_feed.c then
+ * decodes in its place. */
 static const unsigned char k_tables[] = {
-    0xff, M_DHT, 0, 49 + 17 + 162,
+    0xff, M_DHT, 0, 49,
     0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
     0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0x00,
-    0x11, K_AC_COUNTS,
-    K_AC_VALS};
-
-/* AC table 1's code for each symbol (canonical, as a decoder builds it). */
-typedef struct ac_codes {
-    uint16_t code[256];
-    unsigned char len[256]; /* 0: no such symbol */
-} ac_codes;
-
-static void make_ac_codes(ac_codes *t)
-{
-    memset(t->len, 0, sizeof t->len);
-    unsigned code = 0;
-    for (int l = 1, k = 0; l <= 16; l++, code <<= 1)
-        for (int i = 0; i < k_ac_counts[l - 1]; i++, k++, code++) {
-            t->code[k_ac_vals[k]] = (uint16_t)code;
-            t->len[k_ac_vals[k]] = (unsigned char)l;
-        }
-}
-
-/* A DC difference; then end-of-block unless the AC follows. */
-static int put_dc(writer *w, int *pred, int dc, int eob)
-{
-    int d = dc - *pred, mag = d < 0 ? -d : d;
-    int cat = mag ? 32 - __builtin_clz((unsigned)mag) : 0;
-    *pred = dc;
-    if (cat > 11)
-        return -1;
-    unsigned extra = (unsigned)(d < 0 ? d - 1 : d) & ((1u << cat) - 1);
-    put(w, ((unsigned)cat << cat | extra) << eob, 4 + cat + eob);
-    return 0;
-}
-
-/* A block's AC coefficients (zigzag order, the non-zero ones marked in
- * nz) with AC table 1. */
-static int put_ac(writer *w, const ac_codes *t, const int16_t *coef, uint64_t nz)
-{
-    int last = 0;
-    for (uint64_t m = nz & ~1ull; m; m &= m - 1) {
-        int k = __builtin_ctzll(m), run = k - last - 1, v = coef[k], mag = v < 0 ? -v : v;
-        last = k;
-        for (; run > 15; run -= 16)
-            put(w, t->code[0xf0], t->len[0xf0]);
-        int size = 32 - __builtin_clz((unsigned)mag), sym = run << 4 | size;
-        if (size > 10)
-            return -1; /* not an 8-bit image's coefficient: the table has no code */
-        unsigned extra = (unsigned)(v < 0 ? v - 1 : v) & ((1u << size) - 1);
-        put(w, (unsigned)t->code[sym] << size | extra, t->len[sym] + size);
-    }
-    if (last < 63)
-        put(w, t->code[0x00], t->len[0x00]);
-    return 0;
-}
-
-/* The scan: every component interleaved (one alone when the frame has one),
- * no restarts. */
-static int write_scan(frame *f, writer *w)
-{
-    comp *c[4] = {&f->c[0], &f->c[1], &f->c[2], &f->c[3]};
-    layout l;
-    plan_layout(f, c, f->ncomp, &l);
-    ac_codes t;
-    make_ac_codes(&t);
-    int pred[4] = {0};
-    for (int my = 0; my < l.ys; my++)
-        for (int mx = 0; mx < l.xs; mx++)
-            for (int i = 0; i < l.n; i++) {
-                const comp *ci = c[l.k[i]];
-                ptrdiff_t at = l.at[i] - ci->dc + my * l.dy[i] + mx * l.dx[i];
-                if (put_dc(w, &pred[l.k[i]], ci->dc[at], !ci->full) != 0 ||
-                    (ci->full && put_ac(w, &t, ci->ac.coef + at * 64, ci->ac.nz[at]) != 0))
-                    return -1;
-            }
-    put_end(w);
-    return 0;
-}
+    0x00};
 
 static void append(tf_bytes *out, const void *p, size_t n)
 {
@@ -452,8 +308,9 @@ static void append(tf_bytes *out, const void *p, size_t n)
 }
 
 /* After the walk: SOI, the copied header segments (in out already), SOF1,
- * the tables, SOS, the data, EOI. */
-static int write_stream(frame *f, const unsigned char *src, tf_bytes *out)
+ * the tables, SOS of one scan of every component with no data, EOI; and
+ * the planes laid out for jpeg_feed.c. */
+static void write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_planes *planes)
 {
     size_t sof_len = (size_t)(src[f->sof_at + 2] << 8 | src[f->sof_at + 3]);
     unsigned char sof[2] = {0xff, 0xc1};
@@ -465,16 +322,17 @@ static int write_stream(frame *f, const unsigned char *src, tf_bytes *out)
     size_t n = 5;
     for (int k = 0; k < f->ncomp; k++) {
         sos[n++] = (unsigned char)f->c[k].id;
-        sos[n++] = f->c[k].full ? 0x01 : 0x00; /* DC table 0; AC table 1 or 0 */
+        sos[n++] = 0x00;
     }
     sos[n++] = 0, sos[n++] = 63, sos[n++] = 0;
     append(out, sos, n);
-    writer w = {.o = out->data + out->len};
-    if (write_scan(f, &w) != 0)
-        return -1;
-    out->len = (size_t)(w.o - out->data);
     append(out, (const unsigned char[]){0xff, M_EOI}, 2);
-    return 0;
+    planes->n = f->ncomp;
+    for (int k = 0; k < f->ncomp; k++) {
+        const comp *c = &f->c[k];
+        planes->c[k] = (tf_plane){c->dc, c->full ? c->ac.coef : NULL, c->full ? c->ac.nz : NULL,
+                                  c->pw, c->ph};
+    }
 }
 
 /* Sets the planes up in ctx->dc_planes once the frame is known: a DC per
@@ -536,11 +394,7 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
             return -1;
         f->sof_at = p;
         size_t blocks = 0, full = 0;
-        /* a block costs at most 16 bits, or 16 + 63 * 26 with its AC,
-         * doubled by FF stuffing */
-        if ((*st = planes(ctx, f, &blocks, &full)) != TF_OK ||
-            (*st = tf_bytes_reserve(ctx, out, f->src_len + 4 * blocks + 416 * full + 512)) !=
-                TF_OK)
+        if ((*st = planes(ctx, f, &blocks, &full)) != TF_OK)
             return -1;
         return 0;
     }
@@ -557,7 +411,7 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
 /* The walk over the DC-only stream s. Returns TF_OK with *done set, or an
  * allocation failure. */
 static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned long long max_px,
-                      tf_bytes *out, int *done)
+                      tf_bytes *out, tf_planes *planes, int *done)
 {
     frame f = {.src_len = len, .max_pixels = max_px};
     size_t p = 2;
@@ -590,17 +444,21 @@ static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned 
     for (int i = 0; i < f.ncomp; i++)
         if (f.c[i].al < 0)
             return TF_OK; /* a component without DC: libjpeg warns */
-    *done = write_stream(&f, s, out) == 0;
+    write_header(&f, s, out, planes);
+    *done = 1;
     return TF_OK;
 }
 
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
-                                unsigned long long max_pixels, tf_bytes *out, int *done)
+                                unsigned long long max_pixels, tf_bytes *out, tf_planes *planes,
+                                int *done)
 {
     *done = 0;
     out->len = 0;
+    planes->n = 0;
     if (len < 4 || src[0] != 0xff || src[1] != M_SOI)
         return TF_OK;
-    tf_status st = tf_bytes_reserve(ctx, out, len + 256); /* the copied headers */
-    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, done) : st;
+    /* the copied headers, SOF, the tables, SOS and EOI */
+    tf_status st = tf_bytes_reserve(ctx, out, len + 256);
+    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, planes, done) : st;
 }

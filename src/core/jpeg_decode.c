@@ -15,6 +15,7 @@
 
 #include "exif.h"
 #include "internal.h"
+#include "jpeg_feed.h"
 #include "jpeg_skipac.h"
 
 struct tf_jpeg_err {
@@ -34,6 +35,8 @@ struct tf_jpeg_dec {
     unsigned char *row; /* one CMYK scanline, reused */
     size_t row_cap;
     tf_skipac *skip;          /* the 1/8 entropy decoder; NULL: libjpeg's */
+    tf_feed *feed;            /* the planes' feeder; NULL: no DC-only rewrite */
+    const tf_planes *feeding; /* the source is a header to feed these to */
     const unsigned char *in;  /* what the decoder reads now */
     size_t in_len;
 };
@@ -114,9 +117,11 @@ static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
         dec->err.pub.emit_message = on_emit_message;
         dec->err.ctx = ctx;
         dec->progress.progress_monitor = on_progress;
-        dec->skip = tf_skipac_new(); /* without it, libjpeg decodes alone */
+        dec->skip = tf_skipac_new(); /* without them, libjpeg decodes alone */
+        dec->feed = tf_feed_new();
         if (dec_init(dec) != 0) {
             tf_skipac_free(dec->skip);
+            tf_feed_free(dec->feed);
             free(dec);
             return tf_fail(ctx, TF_E_NOMEM, "out of memory for the JPEG decoder");
         }
@@ -132,6 +137,7 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
         return;
     jpeg_destroy_decompress(&dec->cinfo);
     tf_skipac_free(dec->skip);
+    tf_feed_free(dec->feed);
     free(dec->row);
     free(dec);
 }
@@ -232,11 +238,13 @@ static tf_status read_profile(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 }
 
 /* A memory source, remembered so that it can be read again. */
-static void set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size_t len)
+static void set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size_t len,
+                       const tf_planes *feeding)
 {
     jpeg_mem_src(&dec->cinfo, data, (unsigned long)len);
     dec->in = data;
     dec->in_len = len;
+    dec->feeding = feeding;
 }
 
 /* Header, metadata and plan: everything up to choosing the scale. */
@@ -264,9 +272,10 @@ static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_pa
 }
 
 /* At 1/8 a progressive file needs only its DC scans: restart the decoder
- * on a copy without the AC scans, rewritten as one sequential scan where
- * it can be (jpeg_dcseq.c). Block smoothing would invent detail from the
- * missing AC, and costs more than the decode. */
+ * on a copy without the AC scans, or where those can be decoded here
+ * (jpeg_dcseq.c), on a sequential header they are fed to. Block smoothing
+ * would invent detail from the missing AC, and costs more than the
+ * decode. */
 static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
                                    size_t len, const tf_params *params, tf_result *res,
                                    int *channels)
@@ -280,12 +289,12 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
                        params->max_scans);
     int seq = 0;
     st = tf_jpeg_dc_sequential(ctx, ctx->dc_stream.data, ctx->dc_stream.len, params->max_pixels,
-                               &ctx->dc_seq, &seq);
+                               &ctx->dc_seq, &ctx->planes, &seq);
     if (st != TF_OK)
         return st;
     const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;
     jpeg_abort_decompress(&dec->cinfo);
-    set_source(dec, use->data, use->len);
+    set_source(dec, use->data, use->len, seq ? &ctx->planes : NULL);
     dec->err.warnings = 0; /* the header is read again */
     ctx->note[0] = '\0';
     st = read_and_plan(ctx, dec, params, res, channels);
@@ -294,29 +303,49 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
     return st;
 }
 
+/* After jpeg_start_decompress: which entropy decoder reads the scan. A
+ * header stream must be fed (TF_ENTROPY_LIBJPEG there: it cannot be). */
+static tf_entropy choose_entropy(struct tf_jpeg_dec *dec, int skip_ac)
+{
+    if (dec->feeding)
+        return dec->feed && tf_feed_install(dec->feed, &dec->cinfo, dec->feeding)
+                   ? TF_ENTROPY_FED
+                   : TF_ENTROPY_LIBJPEG;
+    if (skip_ac && dec->skip && tf_skipac_install(dec->skip, &dec->cinfo))
+        return TF_ENTROPY_SKIPAC;
+    return TF_ENTROPY_LIBJPEG;
+}
+
 /* The rows. With skip_ac, the 1/8 entropy decoder (jpeg_skipac.c) takes
- * the scan where it can; *gave_up = 1 when it stopped on something a
- * clean stream does not have (the rows are then not the image). */
+ * the scan where it can; a header stream is fed its planes. *gave_up = 1
+ * when either could not finish (the rows are then not the image): on
+ * something a clean stream does not have, or a header that cannot be
+ * fed. */
 static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channels, int skip_ac,
                                int *gave_up)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     jpeg_start_decompress(cinfo);
-    int skipping = skip_ac && dec->skip && tf_skipac_install(dec->skip, cinfo);
-    ctx->entropy = skipping ? TF_ENTROPY_SKIPAC : TF_ENTROPY_LIBJPEG;
+    ctx->entropy = choose_entropy(dec, skip_ac);
+    if (dec->feeding && ctx->entropy != TF_ENTROPY_FED) {
+        *gave_up = 1;
+        return TF_OK;
+    }
     tf_status st = tf_image_reserve(ctx, &ctx->decoded, (int)cinfo->output_width,
                                     (int)cinfo->output_height, channels);
     if (st == TF_OK)
         st = read_rows(ctx, dec, &ctx->decoded);
-    *gave_up = st == TF_OK && skipping && !tf_skipac_ok(dec->skip);
+    *gave_up = st == TF_OK && ((ctx->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
+                               (ctx->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
     if (st == TF_OK && !*gave_up)
         jpeg_finish_decompress(cinfo);
     return st;
 }
 
-/* The main image's pixels, at 1/8 through the skipping decoder. Where it
- * gave up, libjpeg decodes the same stream again by itself, to report and
- * repair damage as it always does. */
+/* The main image's pixels, at 1/8 through the skipping decoder or the
+ * feeder. Where that gave up, libjpeg decodes the same stream (for a fed
+ * header: the DC-only stream) again by itself, to report and repair
+ * damage as it always does. */
 static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
                              tf_result *res, int channels)
 {
@@ -328,7 +357,10 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
     char note[TF_MSG_MAX];
     memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
     jpeg_abort_decompress(&dec->cinfo);
-    set_source(dec, dec->in, dec->in_len);
+    if (dec->feeding)
+        set_source(dec, ctx->dc_stream.data, ctx->dc_stream.len, NULL);
+    else
+        set_source(dec, dec->in, dec->in_len, NULL);
     dec->err.warnings = 0;
     ctx->msg[0] = '\0';
     st = read_and_plan(ctx, dec, params, res, &channels);
@@ -444,7 +476,7 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
     if (params->embedded_only)
         return tf_fail(ctx, TF_E_NOT_EMBEDDED, "embedded thumbnail not used: %s", why);
     jpeg_abort_decompress(&dec->cinfo);
-    set_source(dec, src, len);
+    set_source(dec, src, len, NULL);
     dec->err.warnings = 0; /* the main header is read again */
     ctx->msg[0] = ctx->note[0] = '\0';
     tf_status st = read_and_plan(ctx, dec, params, res, channels);
@@ -460,7 +492,7 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
                                                        const tf_params *params, tf_result *res)
 {
     int channels = 0, used = 0;
-    set_source(dec, src, len);
+    set_source(dec, src, len, NULL);
     tf_status st = read_and_plan(ctx, dec, params, res, &channels);
     /* A part of a file ends early: only headers read cleanly count. */
     if (st == TF_OK && params->embedded_only && dec->err.warnings)

@@ -53,9 +53,7 @@ struct tf_skipac {
     table dc[NUM_HUFF_TBLS], ac[NUM_HUFF_TBLS];
 };
 
-/* Zigzag to natural order, with libjpeg's 16 extra entries that send a
- * run past the end to the last coefficient (jutils.c). */
-static const unsigned char k_natural[64 + 16] = {
+const unsigned char tf_jpeg_natural[64 + 16] = {
     0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33,
     40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36,
     29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54,
@@ -200,7 +198,7 @@ static int ac_all(tf_bits *b, const table *t, JCOEF *coef)
         if (end)
             return end < 0 ? -1 : 0;
         if (v)
-            coef[k_natural[k]] = (JCOEF)v;
+            coef[tf_jpeg_natural[k]] = (JCOEF)v;
     }
     return 0;
 }
@@ -272,7 +270,7 @@ void tf_skipac_free(tf_skipac *s)
     free(s);
 }
 
-static int qualifies(j_decompress_ptr c)
+int tf_jpeg_one_scan(j_decompress_ptr c)
 {
     return !c->progressive_mode && !c->arith_code && c->data_precision == 8 &&
            !c->buffered_image && c->comps_in_scan == c->num_components && c->Ss == 0 &&
@@ -309,7 +307,7 @@ static int plan_blocks(tf_skipac *s, j_decompress_ptr c)
 int tf_skipac_install(tf_skipac *s, j_decompress_ptr cinfo)
 {
     s->failed = 1;
-    if (!qualifies(cinfo) || plan_blocks(s, cinfo) != 0)
+    if (!tf_jpeg_one_scan(cinfo) || plan_blocks(s, cinfo) != 0)
         return 0;
     s->src = cinfo->src;
     s->b = (tf_bits){.p = cinfo->src->next_input_byte,

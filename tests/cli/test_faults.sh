@@ -49,11 +49,11 @@ trun() {
 
 
 
-# thumbs_complete DIR: no temp file of ours in DIR, and every file in it is
-# a complete thumbnail.
+# thumbs_complete DIR [MAX]: no temp file of ours in DIR, and every file in it is
+# a complete thumbnail (fitting MAXxMAX, default 75).
 thumbs_complete() {
     no_temp_files "$1" || { echo "  temp file left: $(find "$1" -name '.thumbify-*' | head -3)"; return 1; }
-    every_thumb_complete "$1"
+    every_thumb_complete "$1" "${2:-75}"
 }
 
 # nlines REGEX: lines of $WORK/err matching REGEX (grep -E).
@@ -214,20 +214,21 @@ done
 D=$WORK/mem
 mkdir -p "$D"
 if [ -n "$PY" ] && "$PY" -c 'import PIL' 2>/dev/null; then
-    # 8000x8000 progressive: the decoder keeps whole-image coefficient
-    # buffers (~190 MB) whatever the scale.
+    # 8000x8000 progressive, thumbnails up to 2000x2000 (-s 2000): decoded
+    # at 1/4, where libjpeg keeps whole-image coefficient buffers (~190 MB).
+    # (At 1/8 thumbify decodes it itself in ~70 MB.)
     "$PY" -c 'import sys; from PIL import Image
 Image.new("RGB", (8000, 8000), (90, 140, 200)).save(sys.argv[1], quality=80, progressive=True)' "$D/big.jpg"
 fi
 if [ -s "$D/big.jpg" ]; then
     cp "$GRAD" "$T/gray_300x200.jpg" "$T/small_50x40.jpg" "$T/progressive_1024x768.jpg" "$D/"
     before=$(src_state "$D")
-    trun 60 -p 2 -o "$WORK/mem_ref" "$D"
+    trun 60 -p 2 -s 2000 -o "$WORK/mem_ref" "$D"
     check "the 8000x8000 progressive JPEG is fine without a limit (rc $rc)" [ "$rc" -eq 0 ]
     for procs in 2 1; do
         for lim in 64M 128M; do
             rm -rf "$D/thumbs"
-            trun 60 -p $procs --max-memory $lim "$D"
+            trun 60 -p $procs -s 2000 --max-memory $lim "$D"
             if [ "$rc" -eq 0 ] && [ "${THUMBIFY_SANITIZE:-0}" = 1 ]; then
                 echo "note: sanitizer build (THUMBIFY_SANITIZE=1): --max-memory is not applied; $lim -p $procs not checked"
                 continue
@@ -237,7 +238,8 @@ if [ -s "$D/big.jpg" ]; then
             check "--max-memory $lim -p $procs: every other image still succeeds ($(summary_counts | tr ' ' /); $(grep -v big.jpg "$WORK/err" | grep -m1 '^thumbify:'))" \
                 bash -c "grep -qE '^4 thumbnails, 1 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 4 ]"
             check "--max-memory $lim -p $procs: no worker killed" bash -c "! grep -q 'killed by' '$WORK/err'"
-            check "--max-memory $lim -p $procs: thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
+            check "--max-memory $lim -p $procs: thumbs/ complete, no temp file" \
+                thumbs_complete "$D/thumbs" 2000
         done
     done
     check "--max-memory: sources untouched" untouched "$D" "$before"

@@ -1,17 +1,17 @@
-/* fuzz_dcseq.c - differential libFuzzer target for the sequential rewrite
- * of progressive DC scans (jpeg_dcseq.c). The input is taken as a JPEG:
- * its AC scans are stripped (tf_jpeg_strip_ac) and, whenever
- * tf_jpeg_dc_sequential() goes ahead, libjpeg must decode the rewrite at
- * 1/8 exactly as it decodes the DC-only stream: the same error, or the
- * same warnings and every sample equal. Anything else abort()s, so a
- * rewrite that hides a defect or changes a pixel is a finding, not just
- * an out-of-bounds access. Frames over 4,000,000 pixels are not
- * rewritten (the max_pixels argument). */
+/* fuzz_dcseq.c - differential libFuzzer target for the progressive DC
+ * path (jpeg_dcseq.c, jpeg_acscan.c, jpeg_feed.c). The input is taken as
+ * a JPEG: its AC scans are stripped (tf_jpeg_strip_ac) and, whenever
+ * tf_jpeg_dc_sequential() goes ahead, libjpeg fed its planes behind the
+ * sequential header must decode at 1/8 exactly as it decodes the DC-only
+ * stream: the same error, or the same warnings and every sample equal.
+ * Anything else abort()s, so a decode that hides a defect or changes a
+ * pixel is a finding, not just an out-of-bounds access. Frames over
+ * 4,000,000 pixels are not decoded (the max_pixels argument). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "eighth.h"
+#include "entropy_run.h"
 #include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,15 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in = dc.data, len = dc.len;
     /* frames over 4 MP are refused by the rewrite itself, as thumbify's
      * --max-pixels check refuses them before it */
-    if (tf_jpeg_dc_sequential(ctx, in, len, 4000000, &seq, &done) != TF_OK || !done)
+    tf_planes planes;
+    if (tf_jpeg_dc_sequential(ctx, in, len, 4000000, &seq, &planes, &done) != TF_OK || !done)
         return 0;
     eighth a, b;
     eighth_decode(in, len, 0, 4000000, &a);
-    eighth_decode(seq.data, seq.len, 0, 4000000, &b);
-    int ok = eighth_same(&a, &b);
+    int fed = feed_decode(seq.data, seq.len, &planes, 4000000, &b);
+    int ok = feed_same(&a, &b, fed);
     if (!ok)
-        fprintf(stderr, "fuzz_dcseq: the rewrite decodes differently: error %d/%d, warnings %d/%d\n",
-                a.error, b.error, a.warnings, b.warnings);
+        fprintf(stderr, "fuzz_dcseq: the planes decode differently (fed %d): error %d/%d, "
+                        "warnings %d/%d\n", fed, a.error, b.error, a.warnings, b.warnings);
     free(a.px);
     free(b.px);
     if (!ok)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "skipac_run.h"
+#include "entropy_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,9 +1,10 @@
 /* test_dconly.c - the DC-only path for progressive JPEGs must give exactly
  * what a full decode at 1/8 gives. Each file is decoded with plain libjpeg
  * at scale 1/8 as it is, after tf_jpeg_strip_ac(), and - when it is
- * Huffman-coded - after tf_jpeg_dc_sequential() rewrote it as one
- * sequential scan (DC, and all coefficients of the components libjpeg
- * scales with a 2x2 IDCT: 4:2:0 chroma); every sample must be equal.
+ * Huffman-coded - as tf_jpeg_dc_sequential() decoded it (DC, and all
+ * coefficients of the components libjpeg scales with a 2x2 IDCT: 4:2:0
+ * chroma), its planes fed to libjpeg (jpeg_feed.c) behind the sequential
+ * header it wrote; every sample must be equal.
  * Files: argv[1] is the testdata dir (libjpeg's simple script, mozjpeg-style
  * per-component DC scans with DC refinement, restart markers, arithmetic
  * coding), plus progressive files this test encodes in memory (every
@@ -21,6 +22,7 @@
 
 #include "check.h"
 #include "eighth.h"
+#include "entropy_run.h"
 #include "internal.h"
 #include "made.h"
 
@@ -69,9 +71,24 @@ static long differ(const unsigned char *a, size_t alen, int asmooth, const unsig
 /* The checks on one progressive file in memory: stripped, then (when no
  * component keeps AC and it is Huffman-coded) sequential, each equal to
  * the full decode at 1/8. */
+/* Samples of a (decoded at 1/8 with block smoothing) and the header seq
+ * fed p's blocks that differ, -1 when either does not decode. */
+static long differ_fed(const unsigned char *a, size_t alen, const unsigned char *seq, size_t slen,
+                       const tf_planes *p)
+{
+    eighth da, db;
+    eighth_decode(a, alen, 1, ~0ULL, &da);
+    int fed = feed_decode(seq, slen, p, ~0ULL, &db);
+    long n = fed ? eighth_differ(&da, &db) : -1;
+    free(da.px);
+    free(db.px);
+    return n;
+}
+
 static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
 {
     tf_bytes out = {0}, seq = {0};
+    tf_planes planes;
     int stripped = 0, scans = 0, done = 0;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
     if (CHECK(stripped, "%s: AC scans stripped", name)) {
@@ -81,7 +98,8 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
                       "(-1: no decode)", name, d);
         unsigned sof = 0;
         int two = has_2x2_component(src, len, &sof) == 1, want = sof == 0xc2;
-        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, ~0ULL, &seq, &done) == TF_OK &&
+        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, ~0ULL, &seq, &planes, &done) ==
+                      TF_OK &&
                   done == want,
               "%s: %s; got done=%d", name,
               !want ? "left progressive (arithmetic)"
@@ -89,9 +107,10 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
                     : "rewritten as one sequential scan",
               done);
         if (done) {
-            d = differ(src, len, 1, seq.data, seq.len);
-            CHECK(d == 0, "%s: the sequential rewrite (%zu bytes) equals the full 1/8 decode in "
-                          "every sample; got %ld differ", name, seq.len, d);
+            d = differ_fed(src, len, seq.data, seq.len, &planes);
+            CHECK(d == 0, "%s: its planes fed to libjpeg behind a sequential header (%zu bytes) "
+                          "equal the full 1/8 decode in every sample; got %ld differ (-1: not "
+                          "fed)", name, seq.len, d);
         }
     }
     free(seq.data);
@@ -156,13 +175,14 @@ static unsigned char *make_progressive(const unsigned char *src, size_t srclen, 
     return out;
 }
 
-/* Whether a and b decode at 1/8 the same way (eighth_same). */
-static int same_decode(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+/* Whether a decodes at 1/8 as seq fed p's blocks does (eighth_same). */
+static int same_fed(const unsigned char *a, size_t alen, const unsigned char *seq, size_t slen,
+                    const tf_planes *p)
 {
     eighth da, db;
     eighth_decode(a, alen, 0, ~0ULL, &da);
-    eighth_decode(b, blen, 0, ~0ULL, &db);
-    int same = eighth_same(&da, &db);
+    int fed = feed_decode(seq, slen, p, ~0ULL, &db);
+    int same = feed_same(&da, &db, fed);
     free(da.px);
     free(db.px);
     return same;
@@ -175,6 +195,7 @@ static int same_decode(const unsigned char *a, size_t alen, const unsigned char 
 static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
 {
     tf_bytes out = {0}, seq = {0};
+    tf_planes planes;
     int stripped = 0, scans = 0, done = 0, tried = 0, rewritten = 0, bad = 0;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
     unsigned char *m = malloc(out.len);
@@ -183,14 +204,16 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
             memcpy(m, out.data, out.len);
             m[at] ^= (unsigned char)flip;
             tried++;
-            if (tf_jpeg_dc_sequential(ctx, m, out.len, ~0ULL, &seq, &done) != TF_OK || !done)
+            if (tf_jpeg_dc_sequential(ctx, m, out.len, ~0ULL, &seq, &planes, &done) != TF_OK ||
+                !done)
                 continue;
             rewritten++;
-            bad += !same_decode(m, out.len, seq.data, seq.len);
+            bad += !same_fed(m, out.len, seq.data, seq.len, &planes);
         }
     for (size_t cut = 2; stripped && cut < out.len; cut += 1 + cut / 16) {
         tried++;
-        if (tf_jpeg_dc_sequential(ctx, out.data, cut, ~0ULL, &seq, &done) == TF_OK && done)
+        if (tf_jpeg_dc_sequential(ctx, out.data, cut, ~0ULL, &seq, &planes, &done) == TF_OK &&
+            done)
             bad++; /* a truncated stream is libjpeg's to judge */
     }
     CHECK(stripped && bad == 0,
@@ -210,6 +233,7 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
     static const unsigned char jfif201[] = {0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 2, 1,
                                             0,    0,    1, 0,  1,   0,   0};
     tf_bytes out = {0}, seq = {0};
+    tf_planes planes;
     int stripped = 0, scans = 0, done = 1;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
     size_t first = 0, second = 0;
@@ -221,19 +245,41 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
         memcpy(m, out.data, second);
         memcpy(m + second, jfif201, sizeof jfif201);
         memcpy(m + second + sizeof jfif201, out.data + second, out.len - second);
-        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, ~0ULL, &seq, &done);
+        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, ~0ULL, &seq, &planes, &done);
     }
     CHECK(second && !done, "a JFIF 2.01 APP0 between the DC scans (libjpeg warns there): "
                            "left progressive; got done=%d", done);
     /* the DC planes are sized by the frame: not beyond the pixel limit */
     int at_limit = 0, over = 1;
-    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599, &seq, &at_limit);
-    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599 - 1, &seq, &over);
+    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599, &seq, &planes, &at_limit);
+    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599 - 1, &seq, &planes, &over);
     CHECK(at_limit && !over, "801x599: rewritten with max_pixels 801*599, not with one less; "
                              "got %d and %d", at_limit, over);
     free(m);
     free(seq.data);
     free(out.data);
+}
+
+/* As the core uses it: tf_jpeg_decode takes the DC-only path and feeds
+ * the planes (ctx->entropy), and its rows are libjpeg's full 1/8 decode. */
+static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
+{
+    tf_params p;
+    tf_params_default(&p);
+    tf_result res;
+    memset(&res, 0, sizeof res);
+    eighth ref;
+    eighth_decode(src, len, 1, ~0ULL, &ref);
+    tf_status st = tf_jpeg_decode(ctx, src, len, &p, &res);
+    int same = st == TF_OK && !ref.error && ref.w == ctx->decoded.w &&
+               ref.h == ctx->decoded.h && ref.c == ctx->decoded.channels &&
+               !memcmp(ref.px, ctx->decoded.px, (size_t)ref.w * ref.h * ref.c);
+    CHECK(res.path == TF_PATH_DC_ONLY && ctx->entropy == TF_ENTROPY_FED && same &&
+              res.warnings == 0,
+          "%s through tf_jpeg_decode: DC-only, planes fed, rows equal to libjpeg's full 1/8 "
+          "decode; got path %d, entropy %d, status %d, same %d, warnings %d",
+          name, res.path, ctx->entropy, st, same, res.warnings);
+    free(ref.px);
 }
 
 static void made_here(tf_ctx *ctx)
@@ -243,8 +289,10 @@ static void made_here(tf_ctx *ctx)
         unsigned char *jpg = encode(&k_variants[i], &len);
         if (CHECK(jpg && len, "%s: encoded (%lu bytes)", k_variants[i].name, len))
             compare_buf(ctx, k_variants[i].name, jpg, len);
-        if (jpg && (i == 1 || i == 7))
+        if (jpg && (i == 1 || i == 7)) {
             damage(ctx, jpg, len);
+            in_the_core(ctx, k_variants[i].name, jpg, len);
+        }
         if (jpg && i == 1)
             late_markers(ctx, jpg, len);
         free(jpg);

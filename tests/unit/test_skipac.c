@@ -22,7 +22,7 @@
 #include "eighth.h"
 #include "internal.h"
 #include "made.h"
-#include "skipac_run.h"
+#include "entropy_run.h"
 
 enum { GAVE_UP = 0, SAME = 1, DIFFERENT = -1 };
 
