@@ -79,7 +79,8 @@ copies() {
 complete_image() {
     local w h tail max=${2:-75}
     read -r w h _ < <("$TFTOOL" dims "$1" 2>/dev/null) || return 1
-    [ "${w:-0}" -ge 1 ] && [ "$w" -le "$max" ] && [ "${h:-0}" -ge 1 ] && [ "$h" -le "$max" ] || return 1
+    [ "${w:-0}" -ge 1 ] && [ "$w" -le "$max" ] && [ "${h:-0}" -ge 1 ] && [ "$h" -le "$max" ] ||
+        return 1
     tail=$(tail -c 8 "$1" | od -An -tx1 | tr -d ' \n')
     [ "${tail: -4}" = ffd9 ] || [ "$tail" = 49454e44ae426082 ]
 }

@@ -11,11 +11,11 @@
 
 /* One component's coefficients, and how far each has been coded. */
 typedef struct tf_ac_plane {
-    int bw, bh;          /* blocks a scan of it codes, across and down */
-    int stride;          /* blocks per row of coef and nz */
-    int16_t *coef;       /* 64 per block, in zigzag order; [0] unused */
-    uint64_t *nz;        /* per block: bit k set when coef[k] is non-zero;
-                            coef[k] is only read, and need only be set, then */
+    int bw, bh;           /* blocks a scan of it codes, across and down */
+    int stride;           /* blocks per row of coef and nz */
+    int16_t *coef;        /* 64 per block, in zigzag order; [0] unused */
+    uint64_t *nz;         /* per block: bit k set when coef[k] is non-zero;
+                             coef[k] is only read, and need only be set, then */
     signed char bits[64]; /* point transform of each coefficient so far; -1 none yet */
 } tf_ac_plane;
 

@@ -50,7 +50,7 @@ int tf_huff_build(tf_huff *t, const unsigned char *counts, const unsigned char *
         for (int i = 0; i < counts[l - 1]; i++, k++, code++) {
             if (k >= nvals || (dc && vals[k] > 15) || code >= (int32_t)1 << l)
                 return -1; /* a DC category libjpeg refuses; more codes than the length has */
-            if (l <= 8) /* every 8-bit pattern that starts with this code */
+            if (l <= 8)    /* every 8-bit pattern that starts with this code */
                 for (int j = 0; j < 1 << (8 - l); j++) {
                     t->look_len[(code << (8 - l)) | j] = (unsigned char)l;
                     t->look_sym[(code << (8 - l)) | j] = vals[k];

@@ -178,7 +178,8 @@ static void plan_layout(const frame *f, comp *const *c, int ns, layout *l)
 
 /* One MCU of a first scan: DC differences, added to each component's
  * prediction and scaled up by the point transform. */
-static int first_mcu(tf_bits *b, const scan_info *sc, const layout *l, int16_t *const *cur, int *pred)
+static int first_mcu(tf_bits *b, const scan_info *sc, const layout *l, int16_t *const *cur,
+                     int *pred)
 {
     for (int i = 0; i < l->n; i++) {
         int k = l->k[i], diff;

@@ -427,8 +427,8 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
 /* The embedded thumbnail decoded, its black letterbox bars trimmed. One
  * with bars is decoded again unscaled if it was scaled: at 1/2 the edge
  * of a bar blurs into the picture's first row. */
-static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len, unsigned long long max_px,
-                          int rs_w, int rs_h, int *denom)
+static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len,
+                          unsigned long long max_px, int rs_w, int rs_h, int *denom)
 {
     if (!decode_embedded(ctx, dec, len, max_px, rs_w, rs_h, denom))
         return 0;

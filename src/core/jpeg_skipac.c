@@ -67,7 +67,7 @@ static void fill_dc(table *t)
         t->fast[pat] = 0;
         if (len > 0 && len + s <= LOOK)
             t->fast[pat] = (uint32_t)(len + s) | (uint32_t)(tf_bits_value(buf, len, s) + 65536)
-                                                      << 5;
+                                                     << 5;
     }
 }
 
@@ -85,14 +85,17 @@ static uint32_t ac_entry(const tf_huff *t, uint64_t buf)
         used += len + s;
         if (!s && r != 15) { /* k + adv <= 63 before it */
             int limit = 63 - adv;
-            return limit < 1 ? 0 : (uint32_t)used | (uint32_t)(adv + 64) << 5 | (uint32_t)(limit + 1) << 12;
+            return limit < 1
+                       ? 0
+                       : (uint32_t)used | (uint32_t)(adv + 64) << 5 | (uint32_t)(limit + 1) << 12;
         }
         adv += s ? r + 1 : 16;
         if (adv >= 63)
             break;
     }
     int limit = 64 - adv; /* k + adv <= 64 */
-    return !used || limit < 1 ? 0 : (uint32_t)used | (uint32_t)adv << 5 | (uint32_t)(limit + 1) << 12;
+    return !used || limit < 1 ? 0
+                              : (uint32_t)used | (uint32_t)adv << 5 | (uint32_t)(limit + 1) << 12;
 }
 
 /* Makes *t the table for h, building it unless it already is. */
@@ -272,12 +275,12 @@ void tf_skipac_free(tf_skipac *s)
 
 int tf_jpeg_one_scan(j_decompress_ptr c)
 {
-    return !c->progressive_mode && !c->arith_code && c->data_precision == 8 &&
-           !c->buffered_image && c->comps_in_scan == c->num_components && c->Ss == 0 &&
-           c->Se == 63 && c->Ah == 0 && c->Al == 0 && c->unread_marker == 0 &&
-           c->input_scan_number == 1 && c->input_iMCU_row == 0 && c->output_scanline == 0 &&
-           c->blocks_in_MCU >= 1 && c->blocks_in_MCU <= D_MAX_BLOCKS_IN_MCU && c->src &&
-           c->src->next_input_byte && c->MCUs_per_row > 0 && c->MCU_rows_in_scan > 0;
+    return !c->progressive_mode && !c->arith_code && c->data_precision == 8 && !c->buffered_image &&
+           c->comps_in_scan == c->num_components && c->Ss == 0 && c->Se == 63 && c->Ah == 0 &&
+           c->Al == 0 && c->unread_marker == 0 && c->input_scan_number == 1 &&
+           c->input_iMCU_row == 0 && c->output_scanline == 0 && c->blocks_in_MCU >= 1 &&
+           c->blocks_in_MCU <= D_MAX_BLOCKS_IN_MCU && c->src && c->src->next_input_byte &&
+           c->MCUs_per_row > 0 && c->MCU_rows_in_scan > 0;
 }
 
 /* The blocks of an MCU: their tables and whether they need AC. */

@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     eighth_decode(data, size, 0, 4000000, &a);
     int same = eighth_same(&a, &b);
     if (!same)
-        fprintf(stderr, "fuzz_skipac: decodes differently: error %d/%d, warnings %d/%d\n",
-                a.error, b.error, a.warnings, b.warnings);
+        fprintf(stderr, "fuzz_skipac: decodes differently: error %d/%d, warnings %d/%d\n", a.error,
+                b.error, a.warnings, b.warnings);
     free(a.px);
     free(b.px);
     if (!same)

@@ -91,9 +91,10 @@ static void made_here(tf_skipac *s)
         if (!CHECK(jpg && len, "%s: encoded (%lu bytes)", v->name, len))
             continue;
         int r = both(s, jpg, len);
-        CHECK(r == SAME, "%s: decoded to the end by the skipping decoder, equal to libjpeg's 1/8 "
-                         "decode in every sample; got %s", v->name,
-              r == GAVE_UP ? "gave up" : "different");
+        CHECK(r == SAME,
+              "%s: decoded to the end by the skipping decoder, equal to libjpeg's 1/8 "
+              "decode in every sample; got %s",
+              v->name, r == GAVE_UP ? "gave up" : "different");
         if (i == 2 || i == 6 || i == 8)
             damage(s, v->name, jpg, len);
         free(jpg);
@@ -107,7 +108,8 @@ static void dir_files(tf_skipac *s, const char *dir, int *files, int *taken)
     DIR *d = opendir(dir);
     for (struct dirent *de; d && (de = readdir(d));) {
         size_t n = strlen(de->d_name), len;
-        if (n < 4 || (strcasecmp(de->d_name + n - 4, ".jpg") && strcasecmp(de->d_name + n - 5, ".jpeg")))
+        if (n < 4 ||
+            (strcasecmp(de->d_name + n - 4, ".jpg") && strcasecmp(de->d_name + n - 5, ".jpeg")))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         unsigned char *buf = slurp(path, &len);
@@ -191,8 +193,8 @@ int main(int argc, char **argv)
     int files = 0, taken = 0;
     dir_files(s, argv[1], &files, &taken);
     CHECK(files > 10 && taken > 10,
-          "%s: %d JPEGs, %d decoded to the end by the skipping decoder, none differently",
-          argv[1], files, taken);
+          "%s: %d JPEGs, %d decoded to the end by the skipping decoder, none differently", argv[1],
+          files, taken);
     tf_ctx *ctx = tf_new();
     in_the_core(ctx);
     tf_free(ctx);
