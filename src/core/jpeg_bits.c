@@ -11,7 +11,11 @@ void tf_bits_refill_slow(tf_bits *b)
         } else if (b->p < b->end && b->p[0] != 0xff) {
             byte = *b->p++;
         } else { /* a marker (or the end): zeros from here */
-            b->fake += 8;
+            /* Saturated: a scan of missing data reads on for millions of
+             * blocks, and an int would wrap back to looking clean. Past
+             * the cap n (<= 64) < fake for good, which is all it says. */
+            if (b->fake < TF_BITS_FAKE_MAX)
+                b->fake += 8;
         }
         b->buf |= (uint64_t)byte << (56 - b->n);
         b->n += 8;

@@ -10,9 +10,11 @@
 #include <string.h>
 
 /* Entropy-coded data, MSB first. At a marker (or the end of the buffer)
- * it supplies zero bits and counts them in fake; once fake is non-zero
- * every refill is fake, so n - fake never grows again and n < fake at any
- * later point means bits were consumed past the data. */
+ * it supplies zero bits and counts them in fake (up to TF_BITS_FAKE_MAX);
+ * once fake is non-zero every refill is fake, so n - fake never grows
+ * again (or fake is past any n) and n < fake at any later point means
+ * bits were consumed past the data. */
+#define TF_BITS_FAKE_MAX (1 << 24)
 typedef struct tf_bits {
     const unsigned char *p, *end;
     uint64_t buf; /* left-aligned; bits past n are 0 or the data's next bits */

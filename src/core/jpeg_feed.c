@@ -76,8 +76,8 @@ void tf_feed_free(tf_feed *f)
 static int matches(j_decompress_ptr c, int ci, const tf_plane *pl)
 {
     const jpeg_component_info *comp = c->cur_comp_info[ci];
-#if JPEG_LIB_VERSION >= 70
-    int full = comp->DCT_h_scaled_size > 1 || comp->DCT_v_scaled_size > 1;
+#if JPEG_LIB_VERSION >= 70 /* what jdhuff.c reads as _DCT_scaled_size */
+    int full = comp->DCT_h_scaled_size > 1;
 #else
     int full = comp->DCT_scaled_size > 1;
 #endif

@@ -252,7 +252,9 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *data)
         memset(s->pred, 0, sizeof s->pred);
         s->todo = s->restart - 1;
     }
-    if (decode_blocks(s, data) != 0 || (--s->mcus_left == 0 && finish(s) != 0))
+    /* read past the data: give up now, not after the rest of the scan */
+    if (decode_blocks(s, data) != 0 || s->b.n < s->b.fake ||
+        (--s->mcus_left == 0 && finish(s) != 0))
         s->failed = 1;
     return TRUE;
 }
@@ -297,8 +299,8 @@ static int plan_blocks(tf_skipac *s, j_decompress_ptr c)
             use_table(&s->dc[dt], c->dc_huff_tbl_ptrs[dt], 1) != 0 ||
             use_table(&s->ac[at], c->ac_huff_tbl_ptrs[at], 0) != 0)
             return -1;
-#if JPEG_LIB_VERSION >= 70
-        int full = comp->DCT_h_scaled_size > 1 || comp->DCT_v_scaled_size > 1;
+#if JPEG_LIB_VERSION >= 70 /* what jdhuff.c reads as _DCT_scaled_size */
+        int full = comp->DCT_h_scaled_size > 1;
 #else
         int full = comp->DCT_scaled_size > 1;
 #endif

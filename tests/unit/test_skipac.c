@@ -8,7 +8,7 @@
  * Huffman tables), damaged copies of them (it must give up, never differ),
  * the testdata dir (argv[1]), and the decoder as the core uses it
  * (tf_jpeg_decode: taken for a clean file, redone by libjpeg for a damaged
- * one). With --corpus: every JPEG of $THUMBIFY_CORPUS's photos/,
+ * one), and a huge scan with no data at all (given up, never wrapped). With --corpus: every JPEG of $THUMBIFY_CORPUS's photos/,
  * orientation/ and edge/ (exit 77 when unset); the photos must all be
  * taken. */
 #include <dirent.h>
@@ -157,6 +157,53 @@ static void in_the_core(tf_ctx *ctx)
     free(jpg);
 }
 
+/* A scan with no data at all, coded so that every block reads 1024 bits
+ * (DC: one 16-bit code, category 0; AC: one 1-bit code, run 0 size 15),
+ * 16384x16384 grey (the default --max-pixels): 2^32 bits are read past
+ * the marker. The reader's count of them must not wrap to look clean (a
+ * review found it did): the skipping decoder gives up, libjpeg warns. */
+static unsigned char *missing_data(size_t *len)
+{
+    static const unsigned char hdr[] = {
+        0xff, 0xd8,                                       /* SOI */
+        0xff, 0xdb, 0, 67, 0,                             /* DQT 0: all 1 */
+        1,    1,    1, 1,  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1,    1,    1, 1,  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1,    1,    1, 1,  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0xff, 0xc0, 0, 11, 8, 0x40, 0, 0x40, 0, 1, 1, 0x11, 0, /* SOF0 16384x16384 grey */
+        0xff, 0xc4, 0, 20, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x00,
+        0xff, 0xc4, 0, 20, 0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0f,
+        0xff, 0xda, 0, 8,  1, 1, 0x00, 0, 63, 0,        /* SOS */
+        0xff, 0xd9};                                    /* EOI: no data */
+    unsigned char *b = malloc(sizeof hdr);
+    memcpy(b, hdr, sizeof hdr);
+    *len = sizeof hdr;
+    return b;
+}
+
+static void no_data(tf_ctx *ctx, tf_skipac *s)
+{
+    size_t len;
+    unsigned char *jpg = missing_data(&len);
+    eighth plain, fast;
+    int ok = skipac_decode(s, jpg, len, ~0ULL, &fast);
+    eighth_decode(jpg, len, 0, ~0ULL, &plain);
+    tf_params p;
+    tf_params_default(&p);
+    tf_result res;
+    memset(&res, 0, sizeof res);
+    tf_status st = tf_jpeg_decode(ctx, jpg, len, &p, &res);
+    CHECK(!ok && plain.warnings > 0 && st == TF_OK && ctx->entropy == TF_ENTROPY_REDONE &&
+              res.warnings == plain.warnings,
+          "a 16384x16384 scan with no data (2^32 bits read past the marker): the skipping "
+          "decoder gives up, libjpeg decodes it with its %d warnings; got finished %d, "
+          "status %d, entropy %d, warnings %d",
+          plain.warnings, ok, st, ctx->entropy, res.warnings);
+    free(plain.px);
+    free(fast.px);
+    free(jpg);
+}
+
 static int corpus(tf_skipac *s)
 {
     const char *root = getenv("THUMBIFY_CORPUS");
@@ -197,6 +244,7 @@ int main(int argc, char **argv)
           files, taken);
     tf_ctx *ctx = tf_new();
     in_the_core(ctx);
+    no_data(ctx, s);
     tf_free(ctx);
     tf_skipac_free(s);
     return check_done();
