@@ -32,7 +32,6 @@ static int same(ident a, const struct stat *st)
     return a.dev == st->st_dev && a.ino == st->st_ino;
 }
 
-
 static int is_output_root(const scanner *s, const struct stat *st)
 {
     for (size_t i = 0; i < s->nouts; i++)

@@ -89,6 +89,15 @@ tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, cons
                          tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
 
+/* Whether libjpeg-turbo scales a component sampled h x v in a frame whose
+ * largest factors are maxh x maxv with a 2x2 (or larger) IDCT at 1/8, as
+ * jdmaster.c picks IDCT sizes: subsampled 2x2 against the largest (4:2:0
+ * chroma). Such a component needs its AC coefficients at 1/8. */
+static inline int tf_jpeg_idct_2x2(int maxh, int maxv, int h, int v)
+{
+    return h && v && maxh % (2 * h) == 0 && maxv % (2 * v) == 0;
+}
+
 /* Copies a progressive JPEG without its AC scans (spectral start > 0) into
  * *out and sets *stripped; *stripped = 0 when src is not progressive or
  * has a layout the copy does not follow (then decode src itself). *scans:

@@ -66,7 +66,7 @@ static int read_frame(const unsigned char *seg, size_t seglen, frame *f)
     for (size_t i = 0; i < nf; i++) {
         int h = seg[11 + 3 * i] >> 4, v = seg[11 + 3 * i] & 15;
         f->id[i] = seg[10 + 3 * i];
-        f->keep_ac[i] = h && v && maxh % (2 * h) == 0 && maxv % (2 * v) == 0;
+        f->keep_ac[i] = tf_jpeg_idct_2x2(maxh, maxv, h, v);
     }
     f->ncomp = (int)nf;
     f->progressive = 1;

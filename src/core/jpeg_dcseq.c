@@ -46,7 +46,6 @@ typedef struct frame {
     tf_huff dc[4], ac[4];
     unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
     size_t sof_at;    /* the SOF segment in the source */
-    size_t src_len;
     unsigned long long max_pixels;
 } frame;
 
@@ -131,8 +130,7 @@ static int read_sof(frame *f, const unsigned char *s, size_t len)
         c->bh = ceil_div((long)f->h * c->v, 8L * f->maxv);
         c->pw = nf == 1 ? c->bw : f->mcus_x * c->h;
         c->ph = nf == 1 ? c->bh : f->mcus_y * c->v;
-        /* libjpeg-turbo's choice of IDCT size at 1/8 (jdmaster.c) */
-        c->full = f->maxh % (2 * c->h) == 0 && f->maxv % (2 * c->v) == 0;
+        c->full = tf_jpeg_idct_2x2(f->maxh, f->maxv, c->h, c->v);
         c->ac = (tf_ac_plane){.bw = c->bw, .bh = c->bh, .stride = c->pw};
         memset(c->ac.bits, -1, sizeof c->ac.bits);
     }
@@ -338,23 +336,23 @@ static void write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_p
 
 /* Sets the planes up in ctx->dc_planes once the frame is known: a DC per
  * block, zeroed as libjpeg's coefficient buffer is; for the components
- * that keep their AC (*full of their blocks) a non-zero mask per block,
- * zeroed, and 64 coefficients, read only where the mask says. */
-static tf_status planes(tf_ctx *ctx, frame *f, size_t *blocks, size_t *full)
+ * that keep their AC a non-zero mask per block, zeroed, and 64
+ * coefficients, read only where the mask says. */
+static tf_status planes(tf_ctx *ctx, frame *f)
 {
-    *blocks = *full = 0;
+    size_t blocks = 0, full = 0;
     for (int i = 0; i < f->ncomp; i++) {
         size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
-        *blocks += n;
-        *full += f->c[i].full ? n : 0;
+        blocks += n;
+        full += f->c[i].full ? n : 0;
     }
-    size_t zeroed = *full * sizeof(uint64_t) + *blocks * sizeof(int16_t);
-    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, zeroed + *full * 64 * sizeof(int16_t));
+    size_t zeroed = full * sizeof(uint64_t) + blocks * sizeof(int16_t);
+    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, zeroed + full * 64 * sizeof(int16_t));
     if (st != TF_OK)
         return st;
     memset(ctx->dc_planes.data, 0, zeroed);
     uint64_t *nz = (uint64_t *)(void *)ctx->dc_planes.data; /* malloc's alignment */
-    int16_t *p = (int16_t *)(void *)(nz + *full);
+    int16_t *p = (int16_t *)(void *)(nz + full);
     for (int i = 0; i < f->ncomp; i++) {
         size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
         f->c[i].dc = p;
@@ -394,18 +392,14 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
         if (f->ncomp || read_sof(f, body, seglen - 2) != 0)
             return -1;
         f->sof_at = p;
-        size_t blocks = 0, full = 0;
-        if ((*st = planes(ctx, f, &blocks, &full)) != TF_OK)
-            return -1;
-        return 0;
+        return (*st = planes(ctx, f)) == TF_OK ? 0 : -1;
     }
     /* After the first scan libjpeg still acts on APPn (JFIF's version
      * warning, Adobe's transform flag) and DQT: the rewrite would not. */
     int header = (m >= 0xe0 && m <= 0xef) || m == 0xfe || m == M_DQT; /* APPn, COM, DQT */
     if (!header || scans)
         return -1;
-    if (!scans)
-        append(out, s + p, 2 + seglen);
+    append(out, s + p, 2 + seglen);
     return 0;
 }
 
@@ -414,7 +408,7 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
 static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned long long max_px,
                       tf_bytes *out, tf_planes *planes, int *done)
 {
-    frame f = {.src_len = len, .max_pixels = max_px};
+    frame f = {.max_pixels = max_px};
     size_t p = 2;
     int scans = 0;
     tf_status st = TF_OK;

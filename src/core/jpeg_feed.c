@@ -76,12 +76,7 @@ void tf_feed_free(tf_feed *f)
 static int matches(j_decompress_ptr c, int ci, const tf_plane *pl)
 {
     const jpeg_component_info *comp = c->cur_comp_info[ci];
-#if JPEG_LIB_VERSION >= 70 /* what jdhuff.c reads as _DCT_scaled_size */
-    int full = comp->DCT_h_scaled_size > 1;
-#else
-    int full = comp->DCT_scaled_size > 1;
-#endif
-    return comp->component_index == ci && full == (pl->coef != NULL) &&
+    return comp->component_index == ci && tf_jpeg_needs_ac(comp) == (pl->coef != NULL) &&
            (unsigned long)c->MCUs_per_row * (unsigned)comp->MCU_width <= (unsigned long)pl->pw &&
            (unsigned long)c->MCU_rows_in_scan * (unsigned)comp->MCU_height <= (unsigned long)pl->ph;
 }

@@ -275,6 +275,15 @@ void tf_skipac_free(tf_skipac *s)
     free(s);
 }
 
+int tf_jpeg_needs_ac(const jpeg_component_info *comp)
+{
+#if JPEG_LIB_VERSION >= 70 /* what jdhuff.c reads as _DCT_scaled_size */
+    return comp->DCT_h_scaled_size > 1;
+#else
+    return comp->DCT_scaled_size > 1;
+#endif
+}
+
 int tf_jpeg_one_scan(j_decompress_ptr c)
 {
     return !c->progressive_mode && !c->arith_code && c->data_precision == 8 && !c->buffered_image &&
@@ -299,12 +308,7 @@ static int plan_blocks(tf_skipac *s, j_decompress_ptr c)
             use_table(&s->dc[dt], c->dc_huff_tbl_ptrs[dt], 1) != 0 ||
             use_table(&s->ac[at], c->ac_huff_tbl_ptrs[at], 0) != 0)
             return -1;
-#if JPEG_LIB_VERSION >= 70 /* what jdhuff.c reads as _DCT_scaled_size */
-        int full = comp->DCT_h_scaled_size > 1;
-#else
-        int full = comp->DCT_scaled_size > 1;
-#endif
-        s->blk[i] = (block){&s->dc[dt], &s->ac[at], ci, full};
+        s->blk[i] = (block){&s->dc[dt], &s->ac[at], ci, tf_jpeg_needs_ac(comp)};
     }
     return 0;
 }

@@ -33,6 +33,11 @@ typedef struct tf_skipac tf_skipac;
  * an entropy decoder of ours may take its place. */
 int tf_jpeg_one_scan(j_decompress_ptr cinfo);
 
+/* Whether libjpeg wants all of a component's coefficients from the
+ * entropy decoder (jdhuff.c's ac_needed: an IDCT larger than 1x1), after
+ * jpeg_start_decompress chose the scale. */
+int tf_jpeg_needs_ac(const jpeg_component_info *comp);
+
 /* Zigzag to natural order, with libjpeg's 16 extra entries that send a
  * run past the end to the last coefficient (jutils.c). */
 extern const unsigned char tf_jpeg_natural[64 + 16];
