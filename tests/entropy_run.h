@@ -80,4 +80,13 @@ static inline int feed_same(const eighth *a, const eighth *b, int fed)
     return eighth_same(a, b) && (fed || (b->error != 0 && b->error != -3));
 }
 
+/* Whether the core's decode (tf_jpeg_decode into ctx->decoded, status st)
+ * gave exactly the rows of the reference decode ref. */
+static inline int core_rows_equal(const eighth *ref, const tf_ctx *ctx, tf_status st)
+{
+    const tf_image *d = &ctx->decoded;
+    return st == TF_OK && !ref->error && ref->w == d->w && ref->h == d->h &&
+           ref->c == d->channels && !memcmp(ref->px, d->px, (size_t)ref->w * ref->h * ref->c);
+}
+
 #endif

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size;
     if (tf_jpeg_strip_ac(ctx, data, size, &dc, &stripped, &scans) == TF_OK && stripped)
         in = dc.data, len = dc.len;
-    /* frames over 4 MP are refused by the rewrite itself, as thumbify's
+    /* frames over 4 MP are refused by tf_jpeg_dc_sequential itself, as thumbify's
      * --max-pixels check refuses them before it */
     tf_planes planes;
     if (tf_jpeg_dc_sequential(ctx, in, len, 4000000, &seq, &planes, &done) != TF_OK || !done)

@@ -68,22 +68,26 @@ static long differ(const unsigned char *a, size_t alen, int asmooth, const unsig
     return n;
 }
 
-/* The checks on one progressive file in memory: stripped, then (when no
- * component keeps AC and it is Huffman-coded) sequential, each equal to
- * the full decode at 1/8. */
-/* Samples of a (decoded at 1/8 with block smoothing) and the header seq
- * fed p's blocks that differ, -1 when either does not decode. */
-static long differ_fed(const unsigned char *a, size_t alen, const unsigned char *seq, size_t slen,
-                       const tf_planes *p)
+/* a decoded at 1/8 (with block smoothing when asked) against the header
+ * seq fed p's blocks: the samples that differ, -1 when either does not
+ * decode or p was not fed; *same: whether the two decode the same way
+ * (feed_same: the same error, or fed with the same warnings and pixels). */
+static long differ_fed(const unsigned char *a, size_t alen, int asmooth, const unsigned char *seq,
+                       size_t slen, const tf_planes *p, int *same)
 {
     eighth da, db;
-    eighth_decode(a, alen, 1, ~0ULL, &da);
+    eighth_decode(a, alen, asmooth, ~0ULL, &da);
     int fed = feed_decode(seq, slen, p, ~0ULL, &db);
     long n = fed ? eighth_differ(&da, &db) : -1;
+    *same = feed_same(&da, &db, fed);
     free(da.px);
     free(db.px);
     return n;
 }
+
+/* The checks on one progressive file in memory: stripped, then (when it
+ * is Huffman-coded) decoded here and fed to libjpeg, each equal to the
+ * full decode at 1/8. */
 
 static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
 {
@@ -103,14 +107,17 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
                   done == want,
               "%s: %s; got done=%d", name,
               !want ? "left progressive (arithmetic)"
-              : two ? "rewritten as one sequential scan, AC of the 2x2-scaled components too"
-                    : "rewritten as one sequential scan",
+              : two ? "decoded into planes, with the AC of the 2x2-scaled components"
+                    : "decoded into planes",
               done);
         if (done) {
-            d = differ_fed(src, len, seq.data, seq.len, &planes);
-            CHECK(d == 0, "%s: its planes fed to libjpeg behind a sequential header (%zu bytes) "
-                          "equal the full 1/8 decode in every sample; got %ld differ (-1: not "
-                          "fed)", name, seq.len, d);
+            int same;
+            d = differ_fed(src, len, 1, seq.data, seq.len, &planes, &same);
+            CHECK(d == 0 && same,
+                  "%s: its planes fed to libjpeg behind a sequential header (%zu bytes) equal "
+                  "the full 1/8 decode in every sample, warnings too; got %ld differ (-1: not "
+                  "fed), same %d",
+                  name, seq.len, d, same);
         }
     }
     free(seq.data);
@@ -175,28 +182,15 @@ static unsigned char *make_progressive(const unsigned char *src, size_t srclen, 
     return out;
 }
 
-/* Whether a decodes at 1/8 as seq fed p's blocks does (eighth_same). */
-static int same_fed(const unsigned char *a, size_t alen, const unsigned char *seq, size_t slen,
-                    const tf_planes *p)
-{
-    eighth da, db;
-    eighth_decode(a, alen, 0, ~0ULL, &da);
-    int fed = feed_decode(seq, slen, p, ~0ULL, &db);
-    int same = feed_same(&da, &db, fed);
-    free(da.px);
-    free(db.px);
-    return same;
-}
-
 /* Damage: one byte of the DC-only stream changed at a time, and every
- * truncation. Whenever the rewrite still goes ahead, its decode must be
+ * truncation. Whenever they are still decoded into planes, the fed decode must be
  * libjpeg's decode of the damaged stream: same error, or same warnings
- * and pixels. The rewrite never hides a defect. (Run under ASan in CI.) */
+ * and pixels. The planes never hide a defect. (Run under ASan in CI.) */
 static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
 {
     tf_bytes out = {0}, seq = {0};
     tf_planes planes;
-    int stripped = 0, scans = 0, done = 0, tried = 0, rewritten = 0, bad = 0;
+    int stripped = 0, scans = 0, done = 0, tried = 0, decoded = 0, bad = 0;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
     unsigned char *m = malloc(out.len);
     for (size_t at = 2; stripped && at < out.len; at += 1 + at / 64)
@@ -207,8 +201,10 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
             if (tf_jpeg_dc_sequential(ctx, m, out.len, ~0ULL, &seq, &planes, &done) != TF_OK ||
                 !done)
                 continue;
-            rewritten++;
-            bad += !same_fed(m, out.len, seq.data, seq.len, &planes);
+            decoded++;
+            int same;
+            differ_fed(m, out.len, 0, seq.data, seq.len, &planes, &same);
+            bad += !same;
         }
     for (size_t cut = 2; stripped && cut < out.len; cut += 1 + cut / 16) {
         tried++;
@@ -217,8 +213,8 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
             bad++; /* a truncated stream is libjpeg's to judge */
     }
     CHECK(stripped && bad == 0,
-          "damaged DC-only streams: %d tried, %d still rewritten, each decoding exactly as "
-          "libjpeg decodes the damaged stream; got %d not", tried, rewritten, bad);
+          "damaged DC-only streams: %d tried, %d still decoded into planes, each fed decoding "
+          "exactly as libjpeg decodes the damaged stream; got %d not", tried, decoded, bad);
     free(m);
     free(seq.data);
     free(out.data);
@@ -226,7 +222,7 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
 
 /* libjpeg acts on APPn segments between scans too (a JFIF version it does
  * not know is a warning; Adobe's transform flag changes CMYK pixels): the
- * rewrite, which keeps only the headers before the first scan, must leave
+ * header, which keeps only the segments before the first scan, must leave
  * such a stream alone. */
 static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
 {
@@ -253,7 +249,7 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
     int at_limit = 0, over = 1;
     tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599, &seq, &planes, &at_limit);
     tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599 - 1, &seq, &planes, &over);
-    CHECK(at_limit && !over, "801x599: rewritten with max_pixels 801*599, not with one less; "
+    CHECK(at_limit && !over, "801x599: decoded with max_pixels 801*599, not with one less; "
                              "got %d and %d", at_limit, over);
     free(m);
     free(seq.data);
@@ -271,9 +267,7 @@ static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src,
     eighth ref;
     eighth_decode(src, len, 1, ~0ULL, &ref);
     tf_status st = tf_jpeg_decode(ctx, src, len, &p, &res);
-    int same = st == TF_OK && !ref.error && ref.w == ctx->decoded.w &&
-               ref.h == ctx->decoded.h && ref.c == ctx->decoded.channels &&
-               !memcmp(ref.px, ctx->decoded.px, (size_t)ref.w * ref.h * ref.c);
+    int same = core_rows_equal(&ref, ctx, st);
     CHECK(res.path == TF_PATH_DC_ONLY && ctx->entropy == TF_ENTROPY_FED && same &&
               res.warnings == 0,
           "%s through tf_jpeg_decode: DC-only, planes fed, rows equal to libjpeg's full 1/8 "

@@ -141,9 +141,7 @@ static void in_the_core(tf_ctx *ctx)
         memset(&res, 0, sizeof res);
         tf_status st = tf_jpeg_decode(ctx, jpg, len, &p, &res);
         tf_entropy want = damaged ? TF_ENTROPY_REDONE : TF_ENTROPY_SKIPAC;
-        int same = st == TF_OK && !ref.error && ref.w == ctx->decoded.w &&
-                   ref.h == ctx->decoded.h && ref.c == ctx->decoded.channels &&
-                   !memcmp(ref.px, ctx->decoded.px, (size_t)ref.w * ref.h * ref.c);
+        int same = core_rows_equal(&ref, ctx, st);
         CHECK(ctx->entropy == want && same && res.warnings == ref.warnings &&
                   (ref.warnings > 0) == damaged,
               "tf_jpeg_decode, %s file: %s, %d warnings, rows equal to libjpeg's; got entropy "
