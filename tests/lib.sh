@@ -21,6 +21,16 @@ trap 'rm -rf "$WORK"' EXIT
 # run ARGS...: runs thumbify, leaving stdout in $WORK/out, stderr in
 # $WORK/err and the exit status in $rc.
 run() { "$THUMBIFY" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
+# run_hooked ARGS...: the same with thumbify-hooked, the test build with the
+# fault injection (THUMBIFY_TEST_CRASH, _HANG, _TRUNCATE).
+run_hooked() { "${THUMBIFY_HOOKED:?}" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
+
+# copy_testdata DEST: a copy of testdata/ to work on, without any thumbs/
+# directory in it: those are output (the README's first command writes
+# testdata/thumbs/), never input the tests may count or hash.
+copy_testdata() {
+    mkdir -p "$1" && tar -C "$TESTDATA" --exclude=thumbs -cf - . | tar -C "$1" -xf -
+}
 
 # Sets CORPUS to the corpus directory, absolute, or skips the test when
 # THUMBIFY_CORPUS is not set. Call it directly, not in $(...): a skip must

@@ -52,7 +52,7 @@ __attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, co
 }
 
 #ifdef THUMBIFY_TESTING
-/* Test-only fault injection, compiled only with -DTHUMBIFY_TESTING=ON: a
+/* Test-only fault injection, compiled only into thumbify-hooked (tests/): a
  * source whose path contains $THUMBIFY_TEST_CRASH kills its worker with
  * SIGSEGV, as a decoder bug would; one containing $THUMBIFY_TEST_HANG
  * makes it hang, as a decoder stuck in a loop would; one containing

@@ -3,7 +3,7 @@
 # pixels against an exact area average, -p 1 vs -p 2, -o, -s, summary.
 . "$(dirname "$0")/../lib.sh"
 
-cp -R "$TESTDATA" "$WORK/in"
+copy_testdata "$WORK/in"
 (cd "$WORK/in" && find . -type f -exec sha256sum {} + | sort) >"$WORK/before"
 inputs=$(cd "$WORK/in" && ls | grep -icE '\.(jpe?g|jpe|jfif)$')
 

@@ -113,23 +113,19 @@ check "same file given twice is done once" bash -c \
     "'$THUMBIFY' -f '$WORK/one/gradient_640x480.jpg' '$WORK/one/gradient_640x480.jpg' 2>&1 | grep -q '^1 thumbnail, 0 failed'"
 
 # A worker killed by a signal: the file is named with the signal, a new
-# worker finishes the queue (needs the test-only fault injection).
-if [ "${THUMBIFY_TESTING:-0}" = 1 ]; then
-    mkdir -p "$WORK/crash"
-    for i in 1 2 3 4 5 6; do cp "$TESTDATA/gradient_640x480.jpg" "$WORK/crash/img$i.jpg"; done
-    THUMBIFY_TEST_CRASH=img3 run -p 2 "$WORK/crash"
-    check "a crashing worker makes exit 1 (got $rc)" [ "$rc" -eq 1 ]
-    check "the file is reported with the signal's name" \
-        grep -qx "thumbify: $WORK/crash/img3.jpg: worker killed by SIGSEGV" "$WORK/err"
-    check "every other file still gets its thumbnail" \
-        [ "$(ls "$WORK/crash/thumbs" | wc -l)" -eq 5 ]
-    check "the summary counts it" grep -qE "^5 thumbnails, 1 failed" "$WORK/err"
-    THUMBIFY_TEST_CRASH=img run -p 2 "$WORK/crash"
-    check "every worker crashing still ends (exit $rc), all six failed" \
-        grep -qE "^0 thumbnails, 6 failed" "$WORK/err"
-else
-    echo "note: crash injection not built (THUMBIFY_TESTING=OFF); crash checks not run"
-fi
+# worker finishes the queue (thumbify-hooked: the test-only fault injection).
+mkdir -p "$WORK/crash"
+for i in 1 2 3 4 5 6; do cp "$TESTDATA/gradient_640x480.jpg" "$WORK/crash/img$i.jpg"; done
+THUMBIFY_TEST_CRASH=img3 run_hooked -p 2 "$WORK/crash"
+check "a crashing worker makes exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "the file is reported with the signal's name" \
+    grep -qx "thumbify: $WORK/crash/img3.jpg: worker killed by SIGSEGV" "$WORK/err"
+check "every other file still gets its thumbnail" \
+    [ "$(ls "$WORK/crash/thumbs" | wc -l)" -eq 5 ]
+check "the summary counts it" grep -qE "^5 thumbnails, 1 failed" "$WORK/err"
+THUMBIFY_TEST_CRASH=img run_hooked -p 2 "$WORK/crash"
+check "every worker crashing still ends (exit $rc), all six failed" \
+    grep -qE "^0 thumbnails, 6 failed" "$WORK/err"
 
 check "no temp files left" no_temp_files "$WORK"
 finish

@@ -10,11 +10,14 @@
 # After every scenario: no .thumbify-*.tmp is left, every file in thumbs/ is
 # a complete image that fits 75x75, and the sources are byte-identical with
 # the same mtimes. Checks that need root (tmpfs), an unprivileged user
-# (setpriv), Python's PIL (a big image) or the test-only fault injection
-# (THUMBIFY_TESTING=1) print a note and are not run when that is missing.
+# (setpriv) or Python's PIL (a big image) print a note and are not run when
+# that is missing.
 . "$(dirname "$0")/../lib.sh"
 
-TESTING=${THUMBIFY_TESTING:-0}
+# Every run here is of thumbify-hooked, the test build with the fault
+# injection (THUMBIFY_TEST_*); the installed thumbify has none.
+THUMBIFY=${THUMBIFY_HOOKED:?thumbify-hooked (THUMBIFY_HOOKED) is not set}
+TESTING=1
 PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 
 # ---------------------------------------------------------------- cleanup

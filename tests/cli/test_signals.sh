@@ -15,7 +15,10 @@
 # noted, not failed.
 . "$(dirname "$0")/../lib.sh"
 
-TESTING=${THUMBIFY_TESTING:-0}
+# Every run here is of thumbify-hooked, the test build with the fault
+# injection (THUMBIFY_TEST_*); the installed thumbify has none.
+THUMBIFY=${THUMBIFY_HOOKED:?thumbify-hooked (THUMBIFY_HOOKED) is not set}
+TESTING=1
 PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 # Background jobs of a non-interactive shell start with SIGINT ignored; the
 # wrapper puts SIGINT (and SIGQUIT) back to the default before the exec.
