@@ -13,7 +13,7 @@ const char options_try_help[] = "Try 'thumbify --help' for more information.";
 
 const char options_help[] =
     "usage: thumbify [OPTION]... PATH...\n"
-    "       thumbify bench PATH [-p LIST] [--runs N] [--csv]\n"
+    "       thumbify bench [OPTION]... PATH...   (the benchmark: thumbify bench --help)\n"
     "Make a thumbnail of every JPEG and PNG in each directory PATH (and of each\n"
     "file PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n"
     "\n"
@@ -44,9 +44,13 @@ const char options_help[] =
     "      --max-memory SIZE  address-space limit per worker, e.g. 512M (default 2G)\n"
     "      --progress WHEN    auto, always or never (default auto: on a terminal)\n"
     "  -q, --quiet            no summary line (and no progress unless always)\n"
-    "  -v, --verbose          one line per image: sizes, decode path, colour profile\n"
+    "  -v, --verbose          one line per image on stderr: sizes, decode path,\n"
+    "                         colour profile\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
+    "\n"
+    "File names on stderr and in the -n listing are escaped as by ls -b: \\n, \\t,\n"
+    "\\\\ (a backslash), \\ooo (other control bytes, bytes that are not UTF-8).\n"
     "\n"
     "Exit status: 0 every thumbnail made or up to date, 1 some image or path\n"
     "failed, 2 usage error, 128+N stopped by signal N.\n";
