@@ -54,41 +54,35 @@ static const char bench_help[] =
 
 static const char try_bench_help[] = "Try 'thumbify bench --help' for more information.";
 
-enum {
-    B_RUNS = 256,
-    B_CSV,
-    B_EMBEDDED,
-    B_FILES_FROM,
-    B_SHARD,
-    B_STRICT,
-    B_MAX_PIXELS,
-    B_TIMEOUT,
-    B_MAX_MEMORY,
-    B_SYNC
-};
+/* bench's own long options; their values are above any of options.c's. */
+enum { B_RUNS = 1000, B_CSV };
 
-/* bench's own options, then the job options it passes on (by their long
- * name, to options_parse, which checks their values). -o, -n, --report,
- * -q, -v, --progress and -f are not taken: bench decides those. */
-static const struct option longs[] = {{"procs", required_argument, NULL, 'p'},
-                                      {"runs", required_argument, NULL, B_RUNS},
-                                      {"csv", no_argument, NULL, B_CSV},
-                                      {"help", no_argument, NULL, 'h'},
-#define FIRST_JOB_OPTION 4
-                                      {"recursive", no_argument, NULL, 'r'},
-                                      {"size", required_argument, NULL, 's'},
-                                      {"format", required_argument, NULL, 'F'},
-                                      {"quality", required_argument, NULL, 'Q'},
-                                      {"null", no_argument, NULL, '0'},
-                                      {"embedded", no_argument, NULL, B_EMBEDDED},
-                                      {"files-from", required_argument, NULL, B_FILES_FROM},
-                                      {"shard", required_argument, NULL, B_SHARD},
-                                      {"strict", no_argument, NULL, B_STRICT},
-                                      {"max-pixels", required_argument, NULL, B_MAX_PIXELS},
-                                      {"timeout", required_argument, NULL, B_TIMEOUT},
-                                      {"max-memory", required_argument, NULL, B_MAX_MEMORY},
-                                      {"sync", no_argument, NULL, B_SYNC},
-                                      {NULL, 0, NULL, 0}};
+/* The job options bench passes on to the runs it times (by their long
+ * name, to options_parse, which checks their values); their short forms are
+ * the second half of BENCH_SHORT. -o, -n, --report, -q, -v, --progress and
+ * -f are not taken: bench decides those. */
+static const char *const passed_on[] = {
+    "recursive",  "size",   "format",     "quality", "null",       "embedded", "shard",
+    "files-from", "strict", "max-pixels", "timeout", "max-memory", "sync"};
+#define BENCH_SHORT                                                                                \
+    ":p:h"                                                                                         \
+    "rs:F:Q:0"
+#define NOWN 4
+#define NPASSED (sizeof passed_on / sizeof passed_on[0])
+
+/* bench's own options, then those of passed_on, as options.c has them. */
+static const struct option *long_options(void)
+{
+    static struct option longs[NOWN + NPASSED + 1] = {
+        {"procs", required_argument, NULL, 'p'},
+        {"runs", required_argument, NULL, B_RUNS},
+        {"csv", no_argument, NULL, B_CSV},
+        {"help", no_argument, NULL, 'h'},
+    };
+    for (size_t i = 0; i < NPASSED && !longs[NOWN + i].name; i++)
+        longs[NOWN + i] = *options_long(passed_on[i]);
+    return longs;
+}
 
 /* "1,2,4": each 1..4096; 1 is always measured first, as the baseline. */
 static int parse_counts(const char *s, bench_opts *b)
@@ -110,7 +104,7 @@ static int parse_counts(const char *s, bench_opts *b)
 /* A job option, as "--name" or "--name=value", onto job_argv. */
 static int pass_on(int c, const char *arg, bench_opts *b)
 {
-    for (const struct option *lo = longs + FIRST_JOB_OPTION; lo->name; lo++)
+    for (const struct option *lo = long_options() + NOWN; lo->name; lo++)
         if (lo->val == c) {
             size_t len = strlen(lo->name) + (arg ? strlen(arg) : 0) + 4;
             char *word = malloc(len);
@@ -166,7 +160,7 @@ static int parse(int argc, char **argv, bench_opts *b)
     b->job_argv[b->job_argc++] = "thumbify";
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":p:hrs:F:Q:0", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, BENCH_SHORT, long_options(), NULL)) != -1) {
         if (c == '?' || c == ':')
             return bad_option(c, argv), -1;
         int own = c == 'p' || c == 'h' || c == B_RUNS || c == B_CSV;

@@ -97,6 +97,14 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct option *options_long(const char *name)
+{
+    for (const struct option *lo = long_opts; lo->name; lo++)
+        if (strcmp(lo->name, name) == 0)
+            return lo;
+    return NULL;
+}
+
 /* A whole decimal number in [lo, hi]; *end (if given) gets what follows. */
 static int parse_int(const char *s, long lo, long hi, int *out, const char **end)
 {
