@@ -64,9 +64,7 @@ enum { B_RUNS = 1000, B_CSV };
 static const char *const passed_on[] = {
     "recursive",  "size",   "format",     "quality", "null",       "embedded", "shard",
     "files-from", "strict", "max-pixels", "timeout", "max-memory", "sync"};
-#define BENCH_SHORT                                                                                \
-    ":p:h"                                                                                         \
-    "rs:F:Q:0"
+#define BENCH_SHORT ":p:hrs:F:Q:0" /* ':' for getopt's errors, bench's, passed_on's */
 #define NOWN 4
 #define NPASSED (sizeof passed_on / sizeof passed_on[0])
 
@@ -118,17 +116,24 @@ static int pass_on(int c, const char *arg, bench_opts *b)
     return -1;
 }
 
-/* getopt_long's error in GNU's words, as options.c words thumbify's. */
+/* getopt_long's error in GNU's words, as options.c words thumbify's: a
+ * long option by its full name, found by its value (optopt). */
 static void bad_option(int c, char **argv)
 {
-    const char *word = argv[optind - 1];
+    const char *word = argv[optind - 1], *name = word + 2;
     int is_long = strncmp(word, "--", 2) == 0;
-    if (c == ':' && !is_long)
+    for (const struct option *lo = long_options(); is_long && optopt && lo->name; lo++)
+        if (lo->val == optopt)
+            name = lo->name;
+    if (!is_long && c == ':')
         msg_line("thumbify: bench: option requires an argument -- '%c'", optopt);
-    else if (c == ':')
-        msg_line("thumbify: bench: option '%s' requires an argument", word);
-    else if (optopt && !is_long)
+    else if (!is_long)
         msg_line("thumbify: bench: invalid option -- '%c'", optopt);
+    else if (c == ':')
+        msg_line("thumbify: bench: option '--%s' requires an argument", name);
+    else if (optopt)
+        msg_line("thumbify: bench: option '--%.*s' doesn't allow an argument",
+                 (int)strcspn(name, "="), name);
     else
         msg_line("thumbify: bench: unrecognized option '%s'", word);
 }
@@ -319,7 +324,7 @@ static int run_all(const bench_opts *b, cli_options *o)
 }
 
 /* The job's options: the ones passed on, then what bench decides: every
- * run does the whole job (-f), silently (-q), into dir. */
+ * run does the whole job (-f), silently (-q); bench_dir sets -o. */
 static int job_options(const bench_opts *b, cli_options *o)
 {
     char err[512];

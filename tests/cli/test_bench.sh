@@ -104,6 +104,8 @@ usage_error() {
 usage_error "thumbify: bench: invalid option -- 'o'" -o "$WORK/x" "$N"
 usage_error "thumbify: bench: unrecognized option '--report'" --report - "$N"
 usage_error "thumbify: bench: option requires an argument -- 's'" "$N" -s
+usage_error "thumbify: bench: option '--runs' requires an argument" "$N" --run
+usage_error "thumbify: bench: option '--csv' doesn't allow an argument" --csv=1 "$N"
 usage_error "thumbify: bench: invalid value '0' for -s/--size: expected WxH or N, each from 1 to 65535" -s 0 "$N"
 usage_error "thumbify: bench: invalid value '0' for --runs: expected 1 to 1000" --runs 0 "$N"
 usage_error "thumbify: bench: invalid value '1,x' for -p/--procs: expected counts from 1 to 4096, like 1,2,4" -p 1,x "$N"
