@@ -11,12 +11,16 @@ PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 G=$TESTDATA/gradient_640x480.jpg
 
 # ------------------------------------------------ progress in 40 columns
-# Enough images at -p 1 for a run of a second or more: a dozen redraws.
+# Enough images at -p 1 for a run of most of a second: several redraws.
 P=$WORK/many
 copies 400 "$G" "$P" g
 
-if command -v tmux >/dev/null; then
-    SOCK=thumbify-test-$$
+SOCK=thumbify-test-$$
+if ! command -v tmux >/dev/null; then
+    echo "note: no tmux: the 40-column terminal checks are not run"
+elif ! TERM=xterm tmux -L "$SOCK" -f /dev/null new-session -d -x 40 -y 10 true 2>"$WORK/tmux.err"; then
+    echo "note: tmux cannot start a session here ($(head -n 1 "$WORK/tmux.err")): the 40-column terminal checks are not run"
+else
     tm() { TERM=xterm tmux -L "$SOCK" -f /dev/null "$@"; }
     trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
     cat >"$WORK/pane.sh" <<EOF
@@ -48,8 +52,6 @@ EOF
                  ! grep -qE '[0-9]+/400' '$WORK/screen'"
     check "tmux: every thumbnail complete" every_thumb_complete "$WORK/pout"
     tm kill-server 2>/dev/null
-else
-    echo "note: no tmux: the 40-column terminal checks are not run"
 fi
 
 # --progress=always into a file: the width is $COLUMNS. Each draw is
