@@ -53,6 +53,8 @@ static int progress_text(char *buf, size_t cap, int room, size_t done, size_t fa
                      left);
     if (n < 0)
         return 0;
+    if (n >= (int)cap) /* cut by snprintf: no more than it wrote */
+        n = (int)cap - 1;
     return n > room ? (room > 0 ? room : 0) : n;
 }
 
