@@ -36,10 +36,13 @@ static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *u
         }
         if (uptodate)
             uptodate[i] = (unsigned char)fresh;
+        /* one line per file whatever its name: escaped as on stderr */
+        char src[4 * 4096 + 1], out[sizeof src];
         if (listing && fresh)
-            printf("up to date: %s\n", j->src);
+            printf("up to date: %s\n", msg_escape(src, sizeof src, j->src));
         else if (listing)
-            printf("would make: %s -> %s\n", j->src, j->out);
+            printf("would make: %s -> %s\n", msg_escape(src, sizeof src, j->src),
+                   msg_escape(out, sizeof out, j->out));
         st->uptodate += (size_t)fresh;
         st->not_done += (size_t)!fresh;
     }

@@ -42,7 +42,8 @@ int main(int argc, char **argv)
     cli_options o;
     char err[512];
     if (options_parse(argc, argv, &o, err, sizeof err) != OPTIONS_OK) {
-        msg_line("thumbify: %s\n%s", err, options_usage);
+        msg_line("thumbify: %s", err);
+        msg_line("%s", options_try_help);
         return 2;
     }
     if (o.help || o.version) {

@@ -9,13 +9,11 @@
 
 #include "options.h"
 
-const char options_usage[] =
-    "usage: thumbify [OPTION]... PATH...   or   thumbify bench PATH [-p LIST] [--runs N] [--csv]\n"
-    "try 'thumbify --help' for more information\n";
+const char options_try_help[] = "Try 'thumbify --help' for more information.";
 
 const char options_help[] =
     "usage: thumbify [OPTION]... PATH...\n"
-    "       thumbify bench PATH [-p LIST] [--runs N] [--csv]\n"
+    "       thumbify bench [OPTION]... PATH...   (the benchmark: thumbify bench --help)\n"
     "Make a thumbnail of every JPEG and PNG in each directory PATH (and of each\n"
     "file PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n"
     "\n"
@@ -46,9 +44,13 @@ const char options_help[] =
     "      --max-memory SIZE  address-space limit per worker, e.g. 512M (default 2G)\n"
     "      --progress WHEN    auto, always or never (default auto: on a terminal)\n"
     "  -q, --quiet            no summary line (and no progress unless always)\n"
-    "  -v, --verbose          one line per image: sizes, decode path, colour profile\n"
+    "  -v, --verbose          one line per image on stderr: sizes, decode path,\n"
+    "                         colour profile\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
+    "\n"
+    "File names on stderr and in the -n listing are escaped as by ls -b: \\n, \\t,\n"
+    "\\\\ (a backslash), \\ooo (other control bytes, bytes that are not UTF-8).\n"
     "\n"
     "Exit status: 0 every thumbnail made or up to date, 1 some image or path\n"
     "failed, 2 usage error, 128+N stopped by signal N.\n";
@@ -94,6 +96,14 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
+
+const struct option *options_long(const char *name)
+{
+    for (const struct option *lo = long_opts; lo->name; lo++)
+        if (strcmp(lo->name, name) == 0)
+            return lo;
+    return NULL;
+}
 
 /* A whole decimal number in [lo, hi]; *end (if given) gets what follows. */
 static int parse_int(const char *s, long lo, long hi, int *out, const char **end)
@@ -278,35 +288,48 @@ static int apply_flag(int c, cli_options *o)
     return -1;
 }
 
-/* An abbreviation of more than one long option ("--pro"): names them. */
+/* The full name of the long option whose getopt value is val ("procs"
+ * for 'p'), as GNU's messages name it even when it was abbreviated. */
+static const char *long_name(int val)
+{
+    for (const struct option *lo = long_opts; lo->name; lo++)
+        if (lo->val == val)
+            return lo->name;
+    return "?";
+}
+
+/* An abbreviation of more than one long option ("--q"): names them, as
+ * glibc's "option '--q' is ambiguous; possibilities: '--quiet' ...". */
 static int ambiguous(const char *word, char *err, size_t errlen)
 {
     size_t len = strcspn(word + 2, "="), n = 0, used;
-    used = (size_t)snprintf(err, errlen, "option '--%.*s' is ambiguous:", (int)len, word + 2);
+    used = (size_t)snprintf(err, errlen, "option '--%.*s' is ambiguous; possibilities:", (int)len,
+                            word + 2);
     for (const struct option *lo = long_opts; lo->name && strncmp(word, "--", 2) == 0; lo++)
         if (strncmp(lo->name, word + 2, len) == 0 && ++n && used < errlen)
-            used += (size_t)snprintf(err + used, errlen - used, " --%s", lo->name);
+            used += (size_t)snprintf(err + used, errlen - used, " '--%s'", lo->name);
     return n > 1;
 }
 
-/* getopt_long's own messages would go to stderr; ours name the option as
- * the user typed it. A leading ':' in the option string makes a missing
- * value ':' and an unknown option '?'; optopt is 0 for long options. */
+/* getopt_long's own messages would go to stderr; ours are worded as GNU
+ * getopt's (what a user of ls or cp knows), and main adds the "Try" line.
+ * A leading ':' in the option string makes a missing value ':' and an
+ * unknown option '?'; optopt is 0 for an unknown long option. */
 static int bad_option(int c, char **argv, char *err, size_t errlen)
 {
     const char *word = argv[optind - 1];
     if (c == ':')
         return optopt && strncmp(word, "--", 2) != 0
-                   ? fail(err, errlen, "option -%c needs a value", optopt)
-                   : fail(err, errlen, "option '%s' needs a value", word);
+                   ? fail(err, errlen, "option requires an argument -- '%c'", optopt)
+                   : fail(err, errlen, "option '--%s' requires an argument", long_name(optopt));
     /* An unknown letter in a cluster (-qz) leaves optind on that cluster,
      * so argv[optind-1] may be an earlier word: trust optopt for letters. */
     if (optopt > 0 && optopt < 256 && (optopt == ':' || !strchr(SHORT_OPTS, optopt)))
-        return fail(err, errlen, "unknown option -%c", optopt);
+        return fail(err, errlen, "invalid option -- '%c'", optopt);
     if (optopt) /* a long option that takes no value, given one */
-        return fail(err, errlen, "option '%.*s' takes no value", (int)strcspn(word, "="), word);
+        return fail(err, errlen, "option '--%s' doesn't allow an argument", long_name(optopt));
     return ambiguous(word, err, errlen) ? OPTIONS_USAGE
-                                        : fail(err, errlen, "unknown option '%s'", word);
+                                        : fail(err, errlen, "unrecognized option '%s'", word);
 }
 
 static int check_combination(const cli_options *o, char *err, size_t errlen)

@@ -47,8 +47,14 @@ int options_parse(int argc, char **argv, cli_options *opts, char *err, size_t er
 /* "123", "64K", "512M", "2G" (binary units) into *out; 0 or -1. */
 int options_parse_bytes(const char *s, unsigned long long *out);
 
-/* The one-line usage and the full --help text. */
-extern const char options_usage[];
+/* The getopt_long entry of thumbify's long option NAME ("size"), or NULL:
+ * bench passes some of them on to the runs it times. */
+struct option;
+const struct option *options_long(const char *name);
+
+/* The line after a usage error, as GNU tools print it (no newline), and
+ * the full --help text. */
+extern const char options_try_help[];
 extern const char options_help[];
 
 #endif

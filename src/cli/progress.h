@@ -12,7 +12,9 @@
  * terminal and -q was not given. */
 int progress_wanted(const cli_options *o);
 
-/* Redraws the line if at least 100 ms passed since the last time. */
+/* Redraws the line if at least 100 ms passed since the last time, in at
+ * most one column less than the terminal's width (re-read at each redraw;
+ * $COLUMNS when stderr is not a terminal), so that it never wraps. */
 void progress_show(size_t done, size_t failed, size_t total, long long start_ns, long long now_ns);
 
 /* Erases the line, if one was drawn. */

@@ -50,11 +50,13 @@ check "a directory's non-JPEG names are skipped" grep -qE "^0 thumbnails" "$WORK
 run -q "$WORK/names/photo.txt"
 check "a file operand is taken as given" [ -s "$WORK/names/thumbs/photo.txt" ]
 
-# Usage errors: exit 2, the option named, a usage line, nothing done.
+# Usage errors, worded as GNU's: exit 2, the option named, then the one line
+# "Try 'thumbify --help' ..."; nothing else, nothing done.
 usage() {
     local want=$1; shift
     run "$@" "$WORK/one"
-    if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -q "^usage: thumbify" "$WORK/err"; then
+    if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -qxF "Try 'thumbify --help' for more information." "$WORK/err" &&
+        [ "$(wc -l <"$WORK/err")" -eq 2 ]; then
         ok "'$*' is a usage error naming $want"
     else
         fail "'$*' should be a usage error naming $want (rc $rc: $(head -1 "$WORK/err"))"
@@ -66,13 +68,18 @@ usage "-s/--size" -s 0x5
 usage "-s/--size" -s 5x
 usage "-Q/--quality" -Q 101
 usage "-Q/--quality" -Q 0
-usage "-z" -z
-usage "--bogus" --bogus
+usage "thumbify: invalid option -- 'z'" -z
+usage "thumbify: unrecognized option '--bogus'" --bogus
+usage "thumbify: option '--quiet' doesn't allow an argument" --quiet=1
 run
 check "no operand: exit 2" [ "$rc" -eq 2 ]
 check "no operand: says so" grep -q "no input path given" "$WORK/err"
 run -p
-check "-p without a value: exit 2 naming -p" bash -c "[ $rc -eq 2 ] && grep -q 'option -p needs a value' '$WORK/err'"
+check "-p without a value: exit 2, GNU's words" \
+    bash -c "[ $rc -eq 2 ] && grep -qxF \"thumbify: option requires an argument -- 'p'\" '$WORK/err'"
+run "$WORK/one" --proc
+check "--proc without a value: exit 2, the option's full name in GNU's words" \
+    bash -c "[ $rc -eq 2 ] && grep -qxF \"thumbify: option '--procs' requires an argument\" '$WORK/err'"
 
 run --help
 check "--help exits 0 and prints to stdout" bash -c "[ $rc -eq 0 ] && grep -q -- '--procs' '$WORK/out'"

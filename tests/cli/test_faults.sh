@@ -212,7 +212,7 @@ fi
 for bad in 0 1K abc 63M 12Q; do
     trun 10 --max-memory "$bad" "$T/small_50x40.jpg"
     check "--max-memory $bad is a usage error (rc $rc)" \
-        bash -c "[ $rc -eq 2 ] && grep -qF -- '--max-memory' '$WORK/err' && grep -q '^usage: thumbify' '$WORK/err'"
+        bash -c "[ $rc -eq 2 ] && grep -qF -- '--max-memory' '$WORK/err' && grep -qxF \"Try 'thumbify --help' for more information.\" '$WORK/err'"
 done
 D=$WORK/mem
 mkdir -p "$D"

@@ -279,7 +279,7 @@ cp "$TESTDATA/gradient_640x480.jpg" "$WORK/one/"
 usage() {
     local want=$1; shift
     run "$@" "$WORK/one"
-    if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -q "^usage: thumbify" "$WORK/err" &&
+    if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -qxF "Try 'thumbify --help' for more information." "$WORK/err" &&
        ! grep -qiE "unknown|unrecognized" "$WORK/err" && [ ! -e "$WORK/one/thumbs" ]; then
         ok "'$*' is a usage error naming $want"
     else

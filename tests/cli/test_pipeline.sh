@@ -192,7 +192,7 @@ rm -f "$WORK/$noext"
 usage() {
     local want=$1; shift
     run "$@"
-    if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -q "^usage: thumbify" "$WORK/err"; then
+    if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -qxF "Try 'thumbify --help' for more information." "$WORK/err"; then
         ok "'$*' is a usage error naming $want"
     else
         fail "'$*' should be a usage error naming $want (rc $rc: $(head -1 "$WORK/err"))"

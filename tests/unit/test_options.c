@@ -244,23 +244,25 @@ static void invalid_cases(void)
         {{"--max-pixels", "", "a"}, "--max-pixels"},
         {{"--max-pixels=18446744073709551616", "a"}, "--max-pixels"},
         {{"--max-pixels"}, "--max-pixels"},
-        {{"--strict=1", "a"}, "--strict"},
+        {{"--strict=1", "a"}, "option '--strict' doesn't allow an argument"},
         {{"-h", "-p", "0"}, "-p/--procs"},    /* -h does not excuse a bad value */
-        {{"-z", "a"}, "-z"},
-        {{"--bogus", "a"}, "--bogus"},
-        {{"a", "--bogus=1"}, "--bogus"},
-        {{"--q", "a"}, "--q"},               /* ambiguous: --quiet, --quality */
-        {{"--quiet=5", "a"}, "--quiet"},     /* a value it does not take */
-        {{"-p"}, "-p"},
-        {{"a", "-p"}, "-p"},
-        {{"--procs"}, "--procs"},
-        {{"a", "--procs"}, "--procs"},
-        {{"-s"}, "-s"},
-        {{"--output"}, "--output"},
-        {{"-qp"}, "-p"},
+        {{"-z", "a"}, "invalid option -- 'z'"},
+        {{"--bogus", "a"}, "unrecognized option '--bogus'"},
+        {{"a", "--bogus=1"}, "unrecognized option '--bogus=1'"},
+        {{"--q", "a"}, "option '--q' is ambiguous; possibilities: '--quality' '--quiet'"},
+        {{"--quiet=5", "a"}, "option '--quiet' doesn't allow an argument"},
+        {{"-p"}, "option requires an argument -- 'p'"},
+        {{"a", "-p"}, "option requires an argument -- 'p'"},
+        {{"--procs"}, "option '--procs' requires an argument"},
+        {{"a", "--procs"}, "option '--procs' requires an argument"},
+        {{"-s"}, "option requires an argument -- 's'"},
+        {{"--output"}, "option '--output' requires an argument"},
+        {{"--outp"}, "option '--output' requires an argument"}, /* full name, as GNU */
+        {{"--qui=1", "a"}, "option '--quiet' doesn't allow an argument"},
+        {{"-qp"}, "option requires an argument -- 'p'"},
         /* an unknown letter inside a cluster, after a long option */
-        {{"--quiet", "-zq", "a"}, "-z"},
-        {{"-q", "-zv", "a"}, "-z"},
+        {{"--quiet", "-zq", "a"}, "invalid option -- 'z'"},
+        {{"-q", "-zv", "a"}, "invalid option -- 'z'"},
         {{NULL}, "no input"},
         {{"-q"}, "no input"},
         {{"-p", "2", "--"}, "no input"},
@@ -313,13 +315,14 @@ static void repeated_calls(void)
 
 static void usage_texts(void)
 {
-    CHECK(strstr(options_usage, "usage:") && strstr(options_help, "--procs") &&
+    CHECK(strcmp(options_try_help, "Try 'thumbify --help' for more information.") == 0 &&
+          strstr(options_help, "--procs") &&
           strstr(options_help, "--size") && strstr(options_help, "--output") &&
           strstr(options_help, "--quality") && strstr(options_help, "--quiet") &&
           strstr(options_help, "--verbose") && strstr(options_help, "--help") &&
           strstr(options_help, "--version") && strstr(options_help, "--format") &&
           strstr(options_help, "--strict") && strstr(options_help, "--max-pixels"),
-          "options_usage and options_help mention every long option");
+          "options_try_help is GNU's line; options_help mentions every long option");
 }
 
 int main(void)
