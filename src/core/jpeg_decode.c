@@ -316,6 +316,33 @@ static tf_entropy choose_entropy(struct tf_jpeg_dec *dec, int skip_ac)
     return TF_ENTROPY_LIBJPEG;
 }
 
+/* After the last row: an error libjpeg raises now, reading what follows
+ * the image data (a second SOI where the EOI should be, as when another
+ * JPEG was appended to one cut short; a bogus marker), leaves every row as
+ * a clean decode gives it. It becomes a warning, as libjpeg's own warnings
+ * about damaged data are (--strict still fails the file); any other
+ * status (a limit) goes on to guarded_decode() as before. */
+__attribute__((noinline)) static void finish_tolerant(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+{
+    jmp_buf outer;
+    char first[TF_MSG_MAX], why[TF_MSG_MAX];
+    memcpy(outer, dec->err.jump, sizeof outer);
+    memcpy(first, ctx->msg, sizeof first);
+    if (setjmp(dec->err.jump) == 0) {
+        jpeg_finish_decompress(&dec->cinfo);
+    } else if (dec->err.status == TF_E_DECODE) {
+        memcpy(why, ctx->msg, sizeof why);
+        if (dec->err.warnings++ == 0) /* the first warning is the one kept */
+            tf_fail(ctx, TF_OK, "%s, after every row was decoded", why);
+        else
+            memcpy(ctx->msg, first, sizeof first);
+    } else {
+        memcpy(dec->err.jump, outer, sizeof outer);
+        longjmp(dec->err.jump, 1);
+    }
+    memcpy(dec->err.jump, outer, sizeof outer);
+}
+
 /* The rows. With skip_ac, the 1/8 entropy decoder (jpeg_skipac.c) takes
  * the scan where it can; a header stream is fed its planes. *gave_up = 1
  * when either could not finish (the rows are then not the image): on
@@ -338,7 +365,7 @@ static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channel
     *gave_up = st == TF_OK && ((ctx->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
                                (ctx->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
     if (st == TF_OK && !*gave_up)
-        jpeg_finish_decompress(cinfo);
+        finish_tolerant(ctx, dec);
     return st;
 }
 
@@ -465,8 +492,10 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
                              &denom))
         snprintf(why, sizeof why, "it does not decode cleanly");
     else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
-        snprintf(why, sizeof why, "%dx%d (decoded at 1/%d) after trimming bars: too small or "
-                 "another aspect", ctx->decoded.w, ctx->decoded.h, denom);
+        snprintf(why, sizeof why,
+                 "%dx%d (decoded at 1/%d) after trimming bars: too small or "
+                 "another aspect",
+                 ctx->decoded.w, ctx->decoded.h, denom);
     else if (n) {
         res->path = TF_PATH_EMBEDDED;
         res->scale_denom = denom;
