@@ -319,23 +319,24 @@ static tf_entropy choose_entropy(struct tf_jpeg_dec *dec, int skip_ac)
 /* After the last row: an error libjpeg raises now, reading what follows
  * the image data (a second SOI where the EOI should be, as when another
  * JPEG was appended to one cut short; a bogus marker), leaves every row as
- * a clean decode gives it. It becomes a warning, as libjpeg's own warnings
- * about damaged data are (--strict still fails the file); any other
- * status (a limit) goes on to guarded_decode() as before. */
+ * a clean decode gives it, provided libjpeg had nothing to say while
+ * decoding them (a scan cut short by that marker, or garbage in the data,
+ * warns first: then the rows are not the image, and the error stands). It
+ * becomes a warning, as libjpeg's own warnings about damaged data are
+ * (--strict still fails the file); any other status (a limit) goes on to
+ * guarded_decode() as before. */
 __attribute__((noinline)) static void finish_tolerant(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
     jmp_buf outer;
-    char first[TF_MSG_MAX], why[TF_MSG_MAX];
+    char why[TF_MSG_MAX];
     memcpy(outer, dec->err.jump, sizeof outer);
-    memcpy(first, ctx->msg, sizeof first);
+    int clean = dec->err.warnings == 0;
     if (setjmp(dec->err.jump) == 0) {
         jpeg_finish_decompress(&dec->cinfo);
-    } else if (dec->err.status == TF_E_DECODE) {
+    } else if (dec->err.status == TF_E_DECODE && clean) {
         memcpy(why, ctx->msg, sizeof why);
-        if (dec->err.warnings++ == 0) /* the first warning is the one kept */
-            tf_fail(ctx, TF_OK, "%s, after every row was decoded", why);
-        else
-            memcpy(ctx->msg, first, sizeof first);
+        dec->err.warnings++;
+        tf_fail(ctx, TF_OK, "%s, after every row was decoded", why);
     } else {
         memcpy(dec->err.jump, outer, sizeof outer);
         longjmp(dec->err.jump, 1);
