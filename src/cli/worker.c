@@ -48,7 +48,7 @@ __attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, co
     else
         msg_error(w->j->src, "%s", text);
     if (w->sh->msgs && !w->sh->msgs[w->i][0])
-        snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.220s", warning ? "warning: " : "", text);
+        snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.300s", warning ? "warning: " : "", text);
 }
 
 #ifdef THUMBIFY_TESTING

@@ -10,7 +10,12 @@
 
 #include "thumbify.h"
 
+/* Room for every message whole: libjpeg's and libpng's own texts are
+ * under 200 characters (their buffers: JMSG_LENGTH_MAX, libpng's 196 plus
+ * a chunk name), and what the core adds around one is short. Notes can
+ * gather several of libpng's. */
 #define TF_MSG_MAX 256
+#define TF_NOTE_MAX 1024
 
 /* A raster: 8-bit samples, rows packed. channels: 1 grey, 2 grey+alpha,
  * 3 RGB, 4 RGBA (alpha last, not premultiplied). */
@@ -52,7 +57,7 @@ typedef enum tf_entropy {
 
 struct tf_ctx {
     char msg[TF_MSG_MAX];    /* the failure, or the first warning */
-    char note[TF_MSG_MAX];   /* verbose-only remarks (tf_result.note) */
+    char note[TF_NOTE_MAX];  /* verbose-only remarks (tf_result.note) */
     struct tf_jpeg_dec *dec; /* each created on first use, then reused */
     struct tf_jpeg_enc *enc;
     struct tf_icc *icc;

@@ -382,7 +382,7 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
     if (st != TF_OK || !gave_up)
         return st;
     boolean smoothing = dec->cinfo.do_block_smoothing;
-    char note[TF_MSG_MAX];
+    char note[TF_NOTE_MAX];
     memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
     jpeg_abort_decompress(&dec->cinfo);
     if (dec->feeding)
