@@ -66,12 +66,20 @@ static int exif_orientation(const unsigned char *d, size_t n)
     return tf_exif_tiff_orientation(d, n);
 }
 
-tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *s, size_t len, int *orientation)
+/* Where the file is cut inside an IDAT chunk's data: the bytes of it
+ * there are (0: not cut there). */
+static size_t idat_cut(const unsigned char *s, size_t len, size_t p)
+{
+    return p + 8 < len && memcmp(s + p + 4, "IDAT", 4) == 0 ? len - p - 8 : 0;
+}
+
+tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *s, size_t len, tf_png_facts *out)
 {
     int iccp = 0, exif = 0, image_data = 0;
     ctx->profile.len = 0;
-    *orientation = 1;
-    for (size_t p = 8; p + 12 <= len && !(exif && (iccp || image_data));) {
+    *out = (tf_png_facts){.orientation = 1};
+    size_t p = 8;
+    while (p + 12 <= len) {
         unsigned long n = be32(s + p);
         const unsigned char *type = s + p + 4, *data = s + p + 8;
         if (n > len - p - 12 || memcmp(type, "IEND", 4) == 0)
@@ -83,11 +91,12 @@ tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *s, size_t len, int *or
             tf_status st = read_iccp(ctx, data, n);
             if (st != TF_OK)
                 return st;
-        } else if (memcmp(type, "eXIf", 4) == 0) {
+        } else if (memcmp(type, "eXIf", 4) == 0 && !exif) {
             exif = 1;
-            *orientation = exif_orientation(data, n);
+            out->orientation = exif_orientation(data, n);
         }
         p += 12 + n;
     }
+    out->idat_cut = idat_cut(s, len, p);
     return TF_OK;
 }

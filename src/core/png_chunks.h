@@ -17,9 +17,15 @@
 
 #include "internal.h"
 
+typedef struct tf_png_facts {
+    int orientation; /* from the eXIf chunk: 1..8, 1 without one */
+    size_t idat_cut; /* the file ends inside an IDAT chunk's data, after
+                        this many bytes of it; 0 when it does not */
+} tf_png_facts;
+
 /* Inflates the iCCP profile into ctx->profile (len 0 when there is none;
- * one that does not inflate is dropped with a note) and sets *orientation
- * from the eXIf chunk: 1..8, 1 without one. Fails only for memory. */
-tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *src, size_t len, int *orientation);
+ * one that does not inflate is dropped with a note) and fills *out. The
+ * whole chunk list is walked (chunk headers only). Fails only for memory. */
+tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *src, size_t len, tf_png_facts *out);
 
 #endif

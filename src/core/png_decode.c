@@ -243,15 +243,22 @@ tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const
                         tf_result *res)
 {
     png_run run = {.ctx = ctx, .src = src, .len = len};
-    tf_status st = tf_png_chunks(ctx, src, len, &res->orientation);
+    tf_png_facts facts;
+    tf_status st = tf_png_chunks(ctx, src, len, &facts);
     if (st != TF_OK)
         return st;
+    res->orientation = facts.orientation;
     run.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &run, on_error, on_warning);
     run.info = run.png ? png_create_info_struct(run.png) : NULL;
     if (!run.info) {
         png_destroy_read_struct(&run.png, NULL, NULL);
         return tf_fail(ctx, TF_E_NOMEM, "out of memory for the PNG decoder");
     }
+    /* libpng reads IDAT data in pieces of this size (8 KiB by default)
+     * and a piece the file cannot fill is lost whole: in a file cut inside
+     * an IDAT chunk, make the piece end where the file does. */
+    if (facts.idat_cut > 0 && facts.idat_cut <= PNG_UINT_31_MAX)
+        png_set_compression_buffer_size(run.png, facts.idat_cut);
     st = guarded_decode(&run, params, res);
     png_destroy_read_struct(&run.png, &run.info, NULL);
     res->warnings = run.warnings;
