@@ -1,5 +1,5 @@
-/* png_chunks.c - iCCP and eXIf, read from the chunk list in memory (see
- * png_chunks.h). libpng's simplified and row APIs hand neither over in a
+/* png_chunks.c - iCCP and the EXIF orientation, read from the chunk list
+ * in memory (see png_chunks.h). libpng's simplified and row APIs hand neither over in a
  * form the core can use before decoding, and the chunks are easy to walk. */
 #include <string.h>
 
@@ -66,6 +66,73 @@ static int exif_orientation(const unsigned char *d, size_t n)
     return tf_exif_tiff_orientation(d, n);
 }
 
+/* ImageMagick (before PNG had eXIf) and tools following it store the
+ * APP1 payload as hex text in a tEXt or zTXt chunk: keyword "Raw profile
+ * type exif", then "\nexif\n", the length in decimal, "\n" and the hex
+ * digits, broken into lines. Pillow and libvips read it too. Only the
+ * start is decoded: IFD0, which holds the orientation, comes first. */
+enum { RAW_TEXT_MAX = 8192, RAW_EXIF_MAX = 3072 };
+static const char k_raw_exif[] = "Raw profile type exif";
+
+static int hex_digit(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+static int raw_profile_orientation(const unsigned char *t, size_t n)
+{
+    unsigned char exif[RAW_EXIF_MAX];
+    size_t i = 0, len = 0;
+    int lines = 0;
+    while (i < n && lines < 3) /* "\nexif\n" and the length's line */
+        lines += t[i++] == '\n';
+    for (int hi = -1; i < n && len < sizeof exif; i++) {
+        int d = hex_digit(t[i]);
+        if (d < 0)
+            continue;
+        if (hi < 0)
+            hi = d;
+        else
+            exif[len++] = (unsigned char)(hi << 4 | d), hi = -1;
+    }
+    return exif_orientation(exif, len);
+}
+
+/* The text of a zTXt chunk's value (after keyword, NUL, method), as much
+ * of it as fits in out. */
+static size_t inflate_text(const unsigned char *z, size_t zlen, unsigned char *out, size_t cap)
+{
+    z_stream zs = {0};
+    if (inflateInit(&zs) != Z_OK)
+        return 0;
+    zs.next_in = (unsigned char *)z;
+    zs.avail_in = (uInt)zlen;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    while (inflate(&zs, Z_NO_FLUSH) == Z_OK && zs.avail_out > 0)
+        ;
+    size_t got = cap - zs.avail_out;
+    inflateEnd(&zs);
+    return got;
+}
+
+/* The orientation in a tEXt or zTXt chunk holding the raw EXIF profile;
+ * 0 when the chunk holds something else. */
+static int text_orientation(const unsigned char *d, size_t n, int compressed)
+{
+    size_t k = sizeof k_raw_exif; /* with its NUL */
+    if (n < k + (size_t)compressed || memcmp(d, k_raw_exif, k) != 0)
+        return 0;
+    if (!compressed)
+        return raw_profile_orientation(d + k, n - k);
+    unsigned char text[RAW_TEXT_MAX];
+    size_t len = d[k] == 0 ? inflate_text(d + k + 1, n - k - 1, text, sizeof text) : 0;
+    return raw_profile_orientation(text, len);
+}
+
 /* Where the file is cut inside an IDAT chunk's data: the bytes of it
  * there are (0: not cut there). */
 static size_t idat_cut(const unsigned char *s, size_t len, size_t p)
@@ -75,7 +142,7 @@ static size_t idat_cut(const unsigned char *s, size_t len, size_t p)
 
 tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *s, size_t len, tf_png_facts *out)
 {
-    int iccp = 0, exif = 0, image_data = 0;
+    int iccp = 0, exif = 0, raw = 0, image_data = 0;
     ctx->profile.len = 0;
     *out = (tf_png_facts){.orientation = 1};
     size_t p = 8;
@@ -94,6 +161,12 @@ tf_status tf_png_chunks(tf_ctx *ctx, const unsigned char *s, size_t len, tf_png_
         } else if (memcmp(type, "eXIf", 4) == 0 && !exif) {
             exif = 1;
             out->orientation = exif_orientation(data, n);
+        } else if (!exif && !raw &&
+                   (memcmp(type, "tEXt", 4) == 0 || memcmp(type, "zTXt", 4) == 0)) {
+            int o = text_orientation(data, n, type[0] == 'z');
+            raw = o > 0;
+            if (raw)
+                out->orientation = o; /* until an eXIf chunk says otherwise */
         }
         p += 12 + n;
     }

@@ -8,7 +8,9 @@
  *   is kept); a truncated file is walked as far as it goes.
  * - The iCCP profile must come before the first IDAT (PNG spec), the eXIf
  *   chunk may come anywhere (writers put it after the image data too); the
- *   first of each counts.
+ *   first of each counts. Without an eXIf chunk, the orientation comes from
+ *   ImageMagick's "Raw profile type exif" text chunk (tEXt or zTXt), as
+ *   Pillow and libvips read it.
  */
 #ifndef THUMBIFY_PNG_CHUNKS_H
 #define THUMBIFY_PNG_CHUNKS_H
@@ -18,7 +20,7 @@
 #include "internal.h"
 
 typedef struct tf_png_facts {
-    int orientation; /* from the eXIf chunk: 1..8, 1 without one */
+    int orientation; /* from the EXIF: 1..8, 1 without any */
     size_t idat_cut; /* the file ends inside an IDAT chunk's data, after
                         this many bytes of it; 0 when it does not */
 } tf_png_facts;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PNG decoding on the generated testdata: 16-bit Adam7 as its plain twin,
-# the eXIf orientation, a file cut short (what was decoded, a warning;
+# the EXIF orientation (eXIf chunk, or ImageMagick's raw profile text), a file cut short (what was decoded, a warning;
 # --strict fails it), libpng's harmless ICC-header warning under --strict,
 # and long libpng messages printed whole.
 . "$(dirname "$0")/../lib.sh"
@@ -32,9 +32,10 @@ line=$("$TFTOOL" psnr "$P/rgb16_200x150.png" "$WORK/16/rgb16_interlaced_200x150.
 check "16-bit Adam7 against the exact area average of the source: $line, at least 40 dB" [ $? -eq 0 ]
 
 # ------------------------------------------------ eXIf orientation
-run -p 2 -o "$WORK/exif" "$O/exif_orient6.png" "$O/exif_orient8_after_idat.png"
+run -p 2 -o "$WORK/exif" "$O/exif_orient6.png" "$O/exif_orient8_after_idat.png" \
+    "$O/raw_profile_orient5.png"
 check "eXIf PNGs: exit 0 (got $rc)" [ "$rc" -eq 0 ]
-for n in exif_orient6 exif_orient8_after_idat; do
+for n in exif_orient6 exif_orient8_after_idat raw_profile_orient5; do
     t="$WORK/exif/$n.png"
     check "$n.png (stored 120x160): thumbnail 75x56, upright" [ "$(dims_of "$t")" = "75 56 3" ]
     line=$("$TFTOOL" psnr "$O/upright_reference.png" "$t" 35)

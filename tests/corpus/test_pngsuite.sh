@@ -176,6 +176,13 @@ for n in icc_p3_rgba_1000x1000.png icc_rgb_to_gbr_1000x1000.png icc_profile_rgba
     check "$n passes --strict (exit $rc: $(head -n 1 "$WORK/err"))" \
         bash -c "[ $rc -eq 0 ] && [ -s '$WORK/strict_icc/$n' ] && ! grep -q warning '$WORK/err'"
 done
+# Orientation 3 in ImageMagick's "Raw profile type exif" text chunk (PNG.md
+# calls it an eXIf chunk): turned as Pillow and libvips turn it.
+f="$WORK/real/rgb8_exif_chunk_orientation_512x512.png"
+run -o "$WORK/raw" "$f"
+line=$("$TFTOOL" psnr --orient 3 "$f" "$WORK/raw/rgb8_exif_chunk_orientation_512x512.png" 40)
+check "rgb8_exif_chunk_orientation_512x512.png is turned by its EXIF orientation 3: $line, at least 40 dB" \
+    [ $? -eq 0 ]
 # A PNG cut short in its image data fares as a cut JPEG: a thumbnail and
 # a warning, a failure under --strict.
 f="$WORK/real/corrupt_truncated_image.png"

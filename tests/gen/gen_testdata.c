@@ -939,6 +939,38 @@ static void save_exif_png(const char *rel, int n, bool be, bool after_idat)
     free(im.px);
 }
 
+/*
+ * The same with the orientation where ImageMagick put EXIF before PNG had
+ * eXIf: a zTXt chunk "Raw profile type exif" whose text is "\nexif\n", the
+ * APP1 payload's length in 8 columns, "\n", and the payload ("Exif\0\0"
+ * and the TIFF block) in hex, 72 digits a line.
+ */
+static void save_raw_profile_png(const char *rel, int n, bool be)
+{
+    static const char key[] = "Raw profile type exif";
+    Image im = img_stored(n);
+    unsigned char exif[32];
+    size_t len = make_exif(n, be, exif);
+    char text[256];
+    int at = snprintf(text, sizeof text, "\nexif\n%8zu\n", len);
+    for (size_t i = 0; i < len; i++)
+        at += snprintf(text + at, sizeof text - (size_t)at, "%02x%s", exif[i],
+                       i + 1 == len || (i + 1) % 36 == 0 ? "\n" : "");
+    uLongf zlen = compressBound((uLong)at);
+    unsigned char *d = xmalloc(sizeof key + 1 + zlen);
+    memcpy(d, key, sizeof key); /* with its NUL */
+    d[sizeof key] = 0;          /* method: deflate */
+    if (compress2(d + sizeof key + 1, &zlen, (const Bytef *)text, (uLong)at, 9) != Z_OK)
+        die("zlib: cannot compress the text");
+    PngSpec s = {im.w, im.h, PNG_COLOR_TYPE_RGB, 8, false, im.px, NULL, 0, NULL, 0};
+    Buf b = encode_png(&s);
+    splice_chunk(&b, 33, "zTXt", d, sizeof key + 1 + zlen);
+    write_out(rel, b.data, b.len);
+    free(b.data);
+    free(d);
+    free(im.px);
+}
+
 /* An iCCP chunk after IHDR: name, NUL, method 0, the deflated profile. */
 static void splice_iccp(Buf *png, const char *name, const Buf *icc)
 {
@@ -1016,6 +1048,7 @@ static void gen_pngs(void)
     gen_png_rgb16();
     save_exif_png("orientation/exif_orient6.png", 6, true, false);
     save_exif_png("orientation/exif_orient8_after_idat.png", 8, false, true);
+    save_raw_profile_png("orientation/raw_profile_orient5.png", 5, true);
     gen_png_icc();
 }
 
