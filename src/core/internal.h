@@ -114,6 +114,13 @@ tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf
  * marker); len when the data runs to the end (a truncated file). */
 size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 
+/* Where the image data of the JPEG src[0..len) ends when a marker that
+ * has no place in an image follows its scans (a second SOI, as when
+ * another JPEG was appended to one cut short, or an unknown marker): the
+ * offset of that marker, after at least one scan. 0 when the stream ends
+ * with EOI, is cut short, or has a layout the walk does not follow. */
+size_t tf_jpeg_image_end(const unsigned char *src, size_t len);
+
 /* Decodes a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC scans
  * only for components scaled with a 2x2 IDCT at 1/8) into *planes (kept in
  * ctx->dc_planes), and writes into *out the header of a sequential JPEG

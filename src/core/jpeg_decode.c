@@ -25,6 +25,7 @@ struct tf_jpeg_err {
     tf_status status; /* what longjmp means */
     int warnings;
     int reading_icc; /* warnings now are about the profile */
+    int code;        /* libjpeg's message code of the last error */
 };
 
 struct tf_jpeg_dec {
@@ -55,6 +56,7 @@ static void on_error_exit(j_common_ptr cinfo)
     struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
     char buf[JMSG_LENGTH_MAX];
     format_lower(cinfo, buf);
+    err->code = cinfo->err->msg_code;
     err->status = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? TF_E_NOMEM : TF_E_DECODE;
     tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "", buf);
     longjmp(err->jump, 1);
@@ -553,6 +555,37 @@ __attribute__((noinline)) static tf_status guarded_decode(tf_ctx *ctx, struct tf
     return st;
 }
 
+/* libjpeg stopped at something after the image data (a second SOI, an
+ * unknown marker) before it gave a row, as in a progressive file, which it
+ * reads whole first, and said nothing before. The data before that marker,
+ * ended with an EOI, is what a clean file of those scans holds: decode it,
+ * and the error becomes a warning. Where the walk finds no such place, or
+ * that decode fails as well, the first error stands. */
+static tf_status decode_before_tail(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
+                                    size_t len, const tf_params *params, tf_result *res)
+{
+    size_t end = tf_jpeg_image_end(src, len);
+    unsigned char *cut = end ? malloc(end + 2) : NULL;
+    if (!cut)
+        return TF_E_DECODE;
+    char why[TF_MSG_MAX];
+    memcpy(why, ctx->msg, sizeof why);
+    memcpy(cut, src, end);
+    cut[end] = 0xff;
+    cut[end + 1] = JPEG_EOI;
+    dec->err.warnings = 0;
+    ctx->note[0] = '\0'; /* the headers give the same notes again */
+    tf_status st = guarded_decode(ctx, dec, cut, end + 2, params, res);
+    free(cut);
+    if (st != TF_OK) {
+        memcpy(ctx->msg, why, sizeof why);
+        return TF_E_DECODE;
+    }
+    if (dec->err.warnings++ == 0)
+        tf_fail(ctx, TF_OK, "%s, after the image data: the rest of the file is ignored", why);
+    return TF_OK;
+}
+
 tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                          tf_result *res)
 {
@@ -564,6 +597,9 @@ tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, cons
     dec->err.reading_icc = 0;
     dec->max_scans = params->max_scans;
     st = guarded_decode(ctx, dec, src, len, params, res);
+    if (st == TF_E_DECODE && dec->err.warnings == 0 && !params->embedded_only &&
+        (dec->err.code == JERR_SOI_DUPLICATE || dec->err.code == JERR_UNKNOWN_MARKER))
+        st = decode_before_tail(ctx, dec, src, len, params, res);
     res->warnings = dec->err.warnings;
     return st;
 }
