@@ -1,24 +1,13 @@
 #!/usr/bin/env bash
 # PNG decoding on the generated testdata: 16-bit Adam7 as its plain twin,
-# the EXIF orientation (eXIf chunk, or ImageMagick's raw profile text), a file cut short (what was decoded, a warning;
-# --strict fails it), libpng's harmless ICC-header warning under --strict,
-# and long libpng messages printed whole.
+# the EXIF orientation (eXIf chunk, or ImageMagick's raw profile text), a
+# file cut short (what was decoded, a warning; --strict fails it), libpng's
+# harmless ICC-header warning under --strict, and long libpng messages
+# printed whole.
 . "$(dirname "$0")/../lib.sh"
 
 P="$TESTDATA/png"
 O="$TESTDATA/orientation"
-# same_pixels A B: the two images have the same size and samples
-# (tftool's PSNR is capped at 99 dB for identical images).
-same_pixels() { "$TFTOOL" psnr "$1" "$2" 99 >/dev/null; }
-# near "R G B" "R G B" TOL: each sample within TOL.
-near() {
-    local a b i tol=$3
-    read -ra a <<<"$1"; read -ra b <<<"$2"
-    [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
-    for i in "${!a[@]}"; do
-        local d=$((a[i] - b[i])); [ "${d#-}" -le "$tol" ] || return 1
-    done
-}
 pixel() { "$TFTOOL" pixel "$@" 2>/dev/null; }
 dims_of() { "$TFTOOL" dims "$1" 2>/dev/null; }
 

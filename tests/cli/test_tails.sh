@@ -10,10 +10,6 @@
 # skipping decoder or the DC-only planes, 1/4, 1/2, 1/1, arithmetic).
 . "$(dirname "$0")/../lib.sh"
 
-# same_pixels A B: the same size and samples (tftool's PSNR is capped at
-# 99 dB for identical images).
-same_pixels() { "$TFTOOL" psnr "$1" "$2" 99 >/dev/null; }
-
 mkdir -p "$WORK/in"
 second="$TESTDATA/small_50x40.jpg"
 plain="gradient_640x480 subsamp_444_600x400 small_50x40 arith_400x300 restart_500x375"

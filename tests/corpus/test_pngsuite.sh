@@ -16,15 +16,6 @@ done
 
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 is_jpeg() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' \n')" = ffd8ff ]; }
-# near "R G B" "R G B" TOL: each sample within TOL.
-near() {
-    local a b i tol=$3
-    read -ra a <<<"$1"; read -ra b <<<"$2"
-    [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
-    for i in "${!a[@]}"; do
-        local d=$((a[i] - b[i])); [ "${d#-}" -le "$tol" ] || return 1
-    done
-}
 
 
 mkdir -p "$WORK/suite"
@@ -73,7 +64,6 @@ for f in "${bad[@]}"; do
     check "$(basename "$f") (corrupt) is named in the batch's errors" grep -qF "thumbify: $f: " "$WORK/err"
 done
 
-same_pixels() { "$TFTOOL" psnr "$1" "$2" 99 >/dev/null; }
 # 16-bit Adam7: each basi*16 file is the same picture as its basn*16 twin,
 # so their thumbnails are the same, sample for sample (tftool's PSNR is
 # capped at 99 dB for identical images).

@@ -680,17 +680,26 @@ static void patches_to_profile(const Buf *icc, unsigned char out[8][3])
     cmsCloseProfile(srgb);
 }
 
-/* q95 4:4:4 keeps the solid patches within ~1 unit after decoding. */
-static void save_icc_jpeg(const char *rel, bool tabulated, int chunks)
+/* The 4x2 grid of 100x150 patches, stored in the Adobe-compatible
+ * profile, which *icc gets (the caller frees both). */
+static Image img_icc_patches(bool tabulated, Buf *icc)
 {
     cmsHPROFILE p = build_adobe_profile(tabulated);
-    Buf icc = serialize_profile(p);
+    *icc = serialize_profile(p);
     cmsCloseProfile(p);
     unsigned char patch[8][3];
-    patches_to_profile(&icc, patch);
+    patches_to_profile(icc, patch);
     Image im = img_new(400, 300, 3);
     for (int i = 0; i < 8; i++)
         fill_rect(&im, (i % 4) * 100, (i / 4) * 150, 100, 150, patch[i]);
+    return im;
+}
+
+/* q95 4:4:4 keeps the solid patches within ~1 unit after decoding. */
+static void save_icc_jpeg(const char *rel, bool tabulated, int chunks)
+{
+    Buf icc;
+    Image im = img_icc_patches(tabulated, &icc);
     JpegOpts o = {.quality = 95, .h_samp = 1, .v_samp = 1, .icc = icc.data,
                   .icc_len = icc.len, .icc_chunks = chunks};
     save_jpeg(rel, &im, &o);
@@ -1000,14 +1009,8 @@ static const char k_long_profile_name[] =
  */
 static void gen_png_icc(void)
 {
-    cmsHPROFILE p = build_adobe_profile(false);
-    Buf icc = serialize_profile(p);
-    cmsCloseProfile(p);
-    unsigned char patch[8][3];
-    patches_to_profile(&icc, patch);
-    Image im = img_new(400, 300, 3);
-    for (int i = 0; i < 8; i++)
-        fill_rect(&im, (i % 4) * 100, (i / 4) * 150, 100, 150, patch[i]);
+    Buf icc;
+    Image im = img_icc_patches(false, &icc);
     PngSpec s = {im.w, im.h, PNG_COLOR_TYPE_RGB, 8, false, im.px, NULL, 0, NULL, 0};
     Buf b = encode_png(&s);
     Buf d65 = {xmalloc(icc.len), icc.len};
