@@ -18,6 +18,7 @@
  * libpng's error function must not return: ours longjmps back into
  * guarded_decode(), the only function that calls setjmp. */
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <png.h>

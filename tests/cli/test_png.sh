@@ -70,6 +70,26 @@ check "adam7_pass1.png: 1/8-detail rows on top, grey below ($(pixel "$L/adam7_pa
 line=$("$TFTOOL" psnr "$WORK/clean/interlaced_320x240.png" "$L/adam7_late/adam7_late.png" 35)
 check "adam7_late.png (cut in a late pass): the whole picture, earlier passes filling in: $line, at least 35 dB" \
     [ $? -eq 0 ]
+# Whole as a file (IEND after its IDAT), but with half the image data:
+# libpng's "not enough image data" fares as a cut file.
+python3 - "$plain" "$WORK/short_idat.png" <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+p, chunks = 8, []
+while p < len(d):
+    n, = struct.unpack('>I', d[p:p + 4])
+    chunks.append((d[p + 4:p + 8], d[p + 8:p + 8 + n]))
+    p += 12 + n
+idat = b''.join(b for t, b in chunks if t == b'IDAT')
+chunk = lambda t, b: struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b))
+head = b''.join(chunk(t, b) for t, b in chunks if t not in (b'IDAT', b'IEND'))
+open(sys.argv[2], 'wb').write(d[:8] + head + chunk(b'IDAT', idat[:len(idat) // 2]) + chunk(b'IEND', b''))
+PY
+run -o "$WORK/short" "$WORK/short_idat.png"
+check "IDAT data that stops short in a whole file: exit 0 (got $rc), a thumbnail" \
+    bash -c "[ $rc -eq 0 ] && [ '$(dims_of "$WORK/short/short_idat.png")' = '75 56 3' ]"
+check "and a warning ($(head -n 1 "$WORK/err"))" \
+    grep -qE "^thumbify: $WORK/short_idat.png: warning: not enough image data: [0-9]+ of 240 rows decoded, the rest is grey$" "$WORK/err"
 run -o "$WORK/none" "$WORK/cut/no_rows.png"
 check "no_rows.png (cut before any image data): exit 1 (got $rc), nothing written" \
     bash -c "[ $rc -eq 1 ] && [ -z \"\$(find '$WORK/none' -type f 2>/dev/null)\" ]"
