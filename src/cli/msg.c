@@ -1,4 +1,5 @@
 /* msg.c - formatted one-write messages on stderr. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@ void msg_erase_first(int on)
 
 static void emit(const char *path, const char *kind, const char *fmt, va_list ap)
 {
-    char buf[8192];
+    char buf[2 * PATH_MAX + 1024]; /* whole: the source's path, then one more and a reason */
     const char *erase = erase_first ? "\r\033[K" : "";
     int n;
     if (path)
