@@ -123,3 +123,17 @@ dead_pid() {
     done
     echo 999999
 }
+
+# near "A B C" "D E F" TOL: the same count of integers, each within TOL.
+near() {
+    local a b i tol=$3
+    read -ra a <<<"$1"; read -ra b <<<"$2"
+    [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
+    for i in "${!a[@]}"; do
+        local d=$((a[i] - b[i])); [ "${d#-}" -le "$tol" ] || return 1
+    done
+}
+
+# same_pixels A B: two images of the same size and samples (tftool's PSNR
+# is capped at 99 dB for identical images).
+same_pixels() { "$TFTOOL" psnr "$1" "$2" 99 >/dev/null; }

@@ -1,5 +1,6 @@
 /* msg.c - formatted one-write messages on stderr, and the escaping of the
  * names in them. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,7 +75,8 @@ static void write_all(const char *p, size_t n)
 
 static void emit(const char *path, const char *kind, const char *fmt, va_list ap)
 {
-    char raw[8192], line[4 * sizeof raw + 8];
+    /* whole: the source's path, then one more and a reason */
+    char raw[2 * PATH_MAX + 1024], line[4 * sizeof raw + 8];
     int n = path ? snprintf(raw, sizeof raw, "thumbify: %s: %s", path, kind)
                  : snprintf(raw, sizeof raw, "%s", kind);
     if (n < 0 || (size_t)n >= sizeof raw)

@@ -17,7 +17,9 @@ enum {
     RESULT_FAILED
 };
 
-#define RESULT_MSG_MAX 240
+/* A job's message for the report: "warning: " and the core's longest
+ * message (255) with " (failed: --strict)" fit whole. */
+#define RESULT_MSG_MAX 320
 
 typedef struct result_slot {
     atomic_int state; /* RESULT_*; stored last by the worker */

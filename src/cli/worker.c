@@ -28,7 +28,7 @@ typedef struct worker {
     int k;
     tf_ctx *ctx;
     source src; /* the current source file */
-    long i; /* the current job */
+    long i;     /* the current job */
     const job *j;
     result_slot *rs;
     sigset_t term; /* {SIGTERM}: held while a written thumbnail is counted */
@@ -38,7 +38,7 @@ typedef struct worker {
  * being made, keeps the first thing said in its shared message slot. */
 __attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, const char *fmt, ...)
 {
-    char text[1024];
+    char text[PATH_MAX + 512]; /* whole: a path and the core's longest message fit */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
@@ -48,7 +48,7 @@ __attribute__((format(printf, 3, 4))) static void say(worker *w, int warning, co
     else
         msg_error(w->j->src, "%s", text);
     if (w->sh->msgs && !w->sh->msgs[w->i][0])
-        snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.220s", warning ? "warning: " : "", text);
+        snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "%s%.300s", warning ? "warning: " : "", text);
 }
 
 #ifdef THUMBIFY_TESTING

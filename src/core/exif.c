@@ -61,16 +61,16 @@ static int get32(const tiff_view *t, size_t off, uint32_t *v)
     return 1;
 }
 
-/* Checks "Exif\0\0" and the TIFF header; on success fills *t and *ifd0. */
-static int open_tiff(const unsigned char *data, size_t len, tiff_view *t, size_t *ifd0)
+/* Checks a TIFF header at p; on success fills *t and *ifd0. */
+static int open_tiff_block(const unsigned char *p, size_t len, tiff_view *t, size_t *ifd0)
 {
-    if (!data || len < EXIF_HDR_LEN + TIFF_HDR_LEN || memcmp(data, "Exif\0\0", EXIF_HDR_LEN) != 0)
+    if (!p || len < TIFF_HDR_LEN)
         return 0;
-    t->p = data + EXIF_HDR_LEN;
-    t->len = len - EXIF_HDR_LEN;
-    if (t->p[0] == 'I' && t->p[1] == 'I')
+    t->p = p;
+    t->len = len;
+    if (p[0] == 'I' && p[1] == 'I')
         t->big_endian = 0;
-    else if (t->p[0] == 'M' && t->p[1] == 'M')
+    else if (p[0] == 'M' && p[1] == 'M')
         t->big_endian = 1;
     else
         return 0;
@@ -83,6 +83,14 @@ static int open_tiff(const unsigned char *data, size_t len, tiff_view *t, size_t
         return 0;
     *ifd0 = off;
     return 1;
+}
+
+/* Checks "Exif\0\0" and the TIFF header after it. */
+static int open_tiff(const unsigned char *data, size_t len, tiff_view *t, size_t *ifd0)
+{
+    if (!data || len < EXIF_HDR_LEN || memcmp(data, "Exif\0\0", EXIF_HDR_LEN) != 0)
+        return 0;
+    return open_tiff_block(data + EXIF_HDR_LEN, len - EXIF_HDR_LEN, t, ifd0);
 }
 
 /* Reads an IFD's entry count, and accepts the IFD only when all of its
@@ -181,4 +189,15 @@ void tf_exif_parse(const unsigned char *data, size_t len, tf_exif *out)
     if (ifd1 < TIFF_HDR_LEN || ifd1 == ifd0 || !ifd_open(&t, ifd1, &count1))
         return;
     read_thumbnail(&t, ifd1, count1, out);
+}
+
+int tf_exif_tiff_orientation(const unsigned char *tiff, size_t len)
+{
+    tf_exif out = {.orientation = 1};
+    tiff_view t;
+    size_t ifd0;
+    unsigned count0;
+    if (open_tiff_block(tiff, len, &t, &ifd0) && ifd_open(&t, ifd0, &count0))
+        read_orientation(&t, ifd0, count0, &out);
+    return out.orientation;
 }

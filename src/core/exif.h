@@ -34,4 +34,9 @@ typedef struct tf_exif {
  * when len is 0. */
 void tf_exif_parse(const unsigned char *data, size_t len, tf_exif *out);
 
+/* The IFD0 orientation (as tf_exif.orientation) of a bare TIFF block:
+ * tiff[0..len) starts with the TIFF header itself, as a PNG eXIf chunk
+ * does, without "Exif\0\0". 1 when anything is malformed. */
+int tf_exif_tiff_orientation(const unsigned char *tiff, size_t len);
+
 #endif

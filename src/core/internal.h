@@ -10,7 +10,12 @@
 
 #include "thumbify.h"
 
+/* Room for every message whole: libjpeg's and libpng's own texts are
+ * under 200 characters (their buffers: JMSG_LENGTH_MAX, libpng's 196 plus
+ * a chunk name), and what the core adds around one is short. Notes can
+ * gather several of libpng's. */
 #define TF_MSG_MAX 256
+#define TF_NOTE_MAX 1024
 
 /* A raster: 8-bit samples, rows packed. channels: 1 grey, 2 grey+alpha,
  * 3 RGB, 4 RGBA (alpha last, not premultiplied). */
@@ -52,7 +57,7 @@ typedef enum tf_entropy {
 
 struct tf_ctx {
     char msg[TF_MSG_MAX];    /* the failure, or the first warning */
-    char note[TF_MSG_MAX];   /* verbose-only remarks (tf_result.note) */
+    char note[TF_NOTE_MAX];  /* verbose-only remarks (tf_result.note) */
     struct tf_jpeg_dec *dec; /* each created on first use, then reused */
     struct tf_jpeg_enc *enc;
     struct tf_icc *icc;
@@ -108,6 +113,13 @@ tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf
  * by neither a stuffed 00 nor a restart marker (FF FF is fill before a
  * marker); len when the data runs to the end (a truncated file). */
 size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
+
+/* Where the image data of the JPEG src[0..len) ends when a marker that
+ * has no place in an image follows its scans (a second SOI, as when
+ * another JPEG was appended to one cut short, or an unknown marker): the
+ * offset of that marker, after at least one scan. 0 when the stream ends
+ * with EOI, is cut short, or has a layout the walk does not follow. */
+size_t tf_jpeg_image_end(const unsigned char *src, size_t len);
 
 /* Decodes a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC scans
  * only for components scaled with a 2x2 IDCT at 1/8) into *planes (kept in

@@ -25,6 +25,7 @@ struct tf_jpeg_err {
     tf_status status; /* what longjmp means */
     int warnings;
     int reading_icc; /* warnings now are about the profile */
+    int code;        /* libjpeg's message code of the last error */
 };
 
 struct tf_jpeg_dec {
@@ -55,6 +56,7 @@ static void on_error_exit(j_common_ptr cinfo)
     struct tf_jpeg_err *err = (struct tf_jpeg_err *)cinfo->err;
     char buf[JMSG_LENGTH_MAX];
     format_lower(cinfo, buf);
+    err->code = cinfo->err->msg_code;
     err->status = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? TF_E_NOMEM : TF_E_DECODE;
     tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "", buf);
     longjmp(err->jump, 1);
@@ -316,6 +318,34 @@ static tf_entropy choose_entropy(struct tf_jpeg_dec *dec, int skip_ac)
     return TF_ENTROPY_LIBJPEG;
 }
 
+/* After the last row: an error libjpeg raises now, reading what follows
+ * the image data (a second SOI where the EOI should be, as when another
+ * JPEG was appended to one cut short; a bogus marker), leaves every row as
+ * a clean decode gives it, provided libjpeg had nothing to say while
+ * decoding them (a scan cut short by that marker, or garbage in the data,
+ * warns first: then the rows are not the image, and the error stands). It
+ * becomes a warning, as libjpeg's own warnings about damaged data are
+ * (--strict still fails the file); any other status (a limit) goes on to
+ * guarded_decode() as before. */
+__attribute__((noinline)) static void finish_tolerant(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+{
+    jmp_buf outer;
+    char why[TF_MSG_MAX];
+    memcpy(outer, dec->err.jump, sizeof outer);
+    int clean = dec->err.warnings == 0;
+    if (setjmp(dec->err.jump) == 0) {
+        jpeg_finish_decompress(&dec->cinfo);
+    } else if (dec->err.status == TF_E_DECODE && clean) {
+        memcpy(why, ctx->msg, sizeof why);
+        dec->err.warnings++;
+        tf_fail(ctx, TF_OK, "%s, after every row was decoded", why);
+    } else {
+        memcpy(dec->err.jump, outer, sizeof outer);
+        longjmp(dec->err.jump, 1);
+    }
+    memcpy(dec->err.jump, outer, sizeof outer);
+}
+
 /* The rows. With skip_ac, the 1/8 entropy decoder (jpeg_skipac.c) takes
  * the scan where it can; a header stream is fed its planes. *gave_up = 1
  * when either could not finish (the rows are then not the image): on
@@ -338,7 +368,7 @@ static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channel
     *gave_up = st == TF_OK && ((ctx->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
                                (ctx->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
     if (st == TF_OK && !*gave_up)
-        jpeg_finish_decompress(cinfo);
+        finish_tolerant(ctx, dec);
     return st;
 }
 
@@ -354,7 +384,7 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
     if (st != TF_OK || !gave_up)
         return st;
     boolean smoothing = dec->cinfo.do_block_smoothing;
-    char note[TF_MSG_MAX];
+    char note[TF_NOTE_MAX];
     memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
     jpeg_abort_decompress(&dec->cinfo);
     if (dec->feeding)
@@ -465,8 +495,10 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
                              &denom))
         snprintf(why, sizeof why, "it does not decode cleanly");
     else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
-        snprintf(why, sizeof why, "%dx%d (decoded at 1/%d) after trimming bars: too small or "
-                 "another aspect", ctx->decoded.w, ctx->decoded.h, denom);
+        snprintf(why, sizeof why,
+                 "%dx%d (decoded at 1/%d) after trimming bars: too small or "
+                 "another aspect",
+                 ctx->decoded.w, ctx->decoded.h, denom);
     else if (n) {
         res->path = TF_PATH_EMBEDDED;
         res->scale_denom = denom;
@@ -523,6 +555,37 @@ __attribute__((noinline)) static tf_status guarded_decode(tf_ctx *ctx, struct tf
     return st;
 }
 
+/* libjpeg stopped at something after the image data (a second SOI, an
+ * unknown marker) before it gave a row, as in a progressive file, which it
+ * reads whole first, and said nothing before. The data before that marker,
+ * ended with an EOI, is what a clean file of those scans holds: decode it,
+ * and the error becomes a warning. Where the walk finds no such place, or
+ * that decode fails as well, the first error stands. */
+static tf_status decode_before_tail(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
+                                    size_t len, const tf_params *params, tf_result *res)
+{
+    size_t end = tf_jpeg_image_end(src, len);
+    unsigned char *cut = end ? malloc(end + 2) : NULL;
+    if (!cut)
+        return TF_E_DECODE;
+    char why[TF_MSG_MAX];
+    memcpy(why, ctx->msg, sizeof why);
+    memcpy(cut, src, end);
+    cut[end] = 0xff;
+    cut[end + 1] = JPEG_EOI;
+    dec->err.warnings = 0;
+    ctx->note[0] = '\0'; /* the headers give the same notes again */
+    tf_status st = guarded_decode(ctx, dec, cut, end + 2, params, res);
+    free(cut);
+    if (st != TF_OK) {
+        memcpy(ctx->msg, why, sizeof why);
+        return TF_E_DECODE;
+    }
+    if (dec->err.warnings++ == 0)
+        tf_fail(ctx, TF_OK, "%s, after the image data: the rest of the file is ignored", why);
+    return TF_OK;
+}
+
 tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                          tf_result *res)
 {
@@ -534,6 +597,9 @@ tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, cons
     dec->err.reading_icc = 0;
     dec->max_scans = params->max_scans;
     st = guarded_decode(ctx, dec, src, len, params, res);
+    if (st == TF_E_DECODE && dec->err.warnings == 0 && !params->embedded_only &&
+        (dec->err.code == JERR_SOI_DUPLICATE || dec->err.code == JERR_UNKNOWN_MARKER))
+        st = decode_before_tail(ctx, dec, src, len, params, res);
     res->warnings = dec->err.warnings;
     return st;
 }

@@ -1,125 +1,267 @@
-/* png_decode.c - PNG to pixels with libpng's simplified API, from memory.
- * libpng expands palettes, tRNS, 16-bit samples and Adam7 interlacing and
- * applies the file's gamma, so every PNG arrives as 8-bit sRGB-encoded grey
- * or RGB, with alpha when the file has any transparency. */
+/* png_decode.c - PNG to pixels with libpng's row API, from memory.
+ *
+ * libpng expands palettes, tRNS, low bit depths and 16-bit samples (scaled
+ * with rounding), applies the file's gamma and deinterlaces Adam7, so every
+ * PNG arrives as 8-bit sRGB-encoded grey or RGB, with alpha when the file
+ * has any transparency. These are the transforms of libpng's simplified
+ * API, which this file used before (the same pixels), but its
+ * png_image_finish_read gets 16-bit Adam7 wrong (libpng 1.6.39), cuts
+ * messages at 64 characters and keeps nothing of a truncated file.
+ *
+ * A file whose image data ends early keeps what was decoded, as a
+ * truncated JPEG does: rows never decoded are the mid-grey libjpeg gives
+ * missing JPEG data, so the damage shows and the thumbnail keeps its
+ * shape; an interlaced file keeps its earlier passes (libpng's "display"
+ * rows replicate each pass's pixels over the pixels later passes would
+ * have filled), a coarser but whole picture, as a cut progressive JPEG.
+ *
+ * libpng's error function must not return: ours longjmps back into
+ * guarded_decode(), the only function that calls setjmp. */
+#include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <png.h>
-#include <zlib.h>
 
 #include "internal.h"
+#include "png_chunks.h"
 
-/* The natural 8-bit layout for the file: its colour and alpha flags, with
- * colour-map and 16-bit flags dropped. */
-static png_uint_32 output_format(png_uint_32 file_format)
-{
-    return file_format & (PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA);
-}
+typedef struct png_run {
+    tf_ctx *ctx;
+    png_structp png;
+    png_infop info;
+    const unsigned char *src;
+    size_t len, pos;
+    int ran_out; /* the read function reached the end of src */
+    int in_rows; /* the header was read; rows are being decoded */
+    int interlaced, passes;
+    unsigned long calls; /* png_read_row calls done, all passes together */
+    int warnings;        /* damage seen, harmless warnings not counted */
+    char error[TF_MSG_MAX];
+} png_run;
 
-/* libpng's message, lowercased like every core message. */
-static tf_status png_error_status(tf_ctx *ctx, png_image *img, const char *step)
-{
-    tf_status st = tf_fail(ctx, TF_E_DECODE, "%s: %s", step, img->message);
-    if (ctx->msg[0] >= 'A' && ctx->msg[0] <= 'Z')
-        ctx->msg[0] = (char)(ctx->msg[0] - 'A' + 'a');
-    png_image_free(img);
-    return st;
-}
+/* libpng warnings that are not damage: they go to the verbose note and
+ * --strict passes the file. Matched at the end of the message, after the
+ * chunk name (the profile's name, in between, is the file's own text). */
+static const struct {
+    const char *chunk, *reason;
+} k_harmless[] = {
+    /* The ICC header's PCS illuminant must be D50; Photoshop and other
+     * writers store it rounded differently. LittleCMS converts through D50
+     * whatever the header says, so the colours are the profile's. */
+    {"iCCP", "PCS illuminant is not D50"},
+    /* Early HP/Microsoft sRGB profiles with a D65 media white point: the
+     * relative intent thumbify converts with never reads it (LittleCMS
+     * takes D50 for a v2 display profile), so they convert as sRGB. */
+    {"iCCP", "known incorrect sRGB profile"},
+    /* A genuine sRGB profile from before profiles carried an MD5 ID. */
+    {"iCCP", "out-of-date sRGB profile with no signature"},
+    /* libpng will not take an altered sRGB profile for sRGB; LittleCMS
+     * converts with it as it is. */
+    {"iCCP", "Not recognizing known sRGB profile that has been edited"},
+};
 
-static unsigned long be32(const unsigned char *p)
+static int harmless(const char *text)
 {
-    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
-}
-
-/* Inflates an iCCP chunk's profile (after its name and method byte) into
- * ctx->profile; a profile that does not inflate cleanly is dropped. */
-static tf_status inflate_profile(tf_ctx *ctx, const unsigned char *z, size_t zlen)
-{
-    enum { MAX_PROFILE = 4 << 20 }; /* real profiles are far smaller */
-    z_stream zs = {0};
-    if (inflateInit(&zs) != Z_OK)
-        return tf_fail(ctx, TF_E_NOMEM, "out of memory for the ICC profile");
-    zs.next_in = (unsigned char *)z;
-    zs.avail_in = (uInt)zlen;
-    int rc = Z_OK;
-    tf_status st = TF_OK;
-    while (rc == Z_OK && st == TF_OK) {
-        size_t cap = ctx->profile.cap ? ctx->profile.cap * 2 : 65536;
-        if (ctx->profile.len == ctx->profile.cap &&
-            (cap > MAX_PROFILE || (st = tf_bytes_reserve(ctx, &ctx->profile, cap)) != TF_OK))
-            break;
-        zs.next_out = ctx->profile.data + ctx->profile.len;
-        zs.avail_out = (uInt)(ctx->profile.cap - ctx->profile.len);
-        rc = inflate(&zs, Z_NO_FLUSH);
-        ctx->profile.len = ctx->profile.cap - zs.avail_out;
+    size_t n = strlen(text);
+    for (size_t i = 0; i < sizeof k_harmless / sizeof k_harmless[0]; i++) {
+        size_t r = strlen(k_harmless[i].reason);
+        if (strncmp(text, k_harmless[i].chunk, 4) == 0 && text[4] == ':' && n >= r &&
+            strcmp(text + n - r, k_harmless[i].reason) == 0)
+            return 1;
     }
-    inflateEnd(&zs);
-    if (rc != Z_STREAM_END) {
-        ctx->profile.len = 0;
-        tf_note(ctx, "ICC profile dropped: it does not inflate");
-    }
-    return st;
+    return 0;
 }
 
-/* The iCCP chunk, if any, before the image data. libpng's simplified API
- * does not expose it, and the chunks are easy to walk. */
-static tf_status read_iccp(tf_ctx *ctx, const unsigned char *s, size_t len)
+/* libpng's text, lowercased like every core message except where it
+ * starts with an acronym or a chunk name ("IDAT: CRC error", "iCCP: ..."). */
+static void lowered(char *buf, size_t cap, const char *text)
 {
-    for (size_t p = 8; p + 12 <= len;) {
-        unsigned long n = be32(s + p);
-        if (n > len - p - 12 || memcmp(s + p + 4, "IDAT", 4) == 0)
-            break;
-        if (memcmp(s + p + 4, "iCCP", 4) == 0) {
-            const unsigned char *d = s + p + 8;
-            const unsigned char *nul = memchr(d, 0, n < 80 ? n : 80);
-            if (nul && (size_t)(nul - d) + 2 <= n && nul[1] == 0)
-                return inflate_profile(ctx, nul + 2, n - (size_t)(nul - d) - 2);
-            tf_note(ctx, "ICC profile dropped: malformed iCCP chunk");
-            break;
-        }
-        p += 12 + n;
+    snprintf(buf, cap, "%s", text);
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+static void on_warning(png_structp png, png_const_charp text)
+{
+    png_run *run = png_get_error_ptr(png);
+    char msg[TF_MSG_MAX];
+    lowered(msg, sizeof msg, text);
+    if (harmless(text))
+        tf_note(run->ctx, "%s", msg);
+    else if (run->warnings++ == 0)
+        tf_fail(run->ctx, TF_OK, "%s", msg); /* the first warning is kept */
+}
+
+static void on_error(png_structp png, png_const_charp text)
+{
+    png_run *run = png_get_error_ptr(png);
+    lowered(run->error, sizeof run->error, text);
+    png_longjmp(png, 1);
+}
+
+static void on_read(png_structp png, png_bytep out, size_t n)
+{
+    png_run *run = png_get_io_ptr(png);
+    if (n > run->len - run->pos) {
+        run->ran_out = 1;
+        png_error(png, "premature end of PNG file");
     }
+    memcpy(out, run->src + run->pos, n);
+    run->pos += n;
+}
+
+/* As libpng's simplified reader: only the chunks that change the pixels
+ * are parsed (PLTE and tRNS always are). Others are stepped over, their
+ * CRC still checked; iCCP and eXIf are read by png_chunks.c as well. */
+static void skip_unused_chunks(png_structp png)
+{
+    static const png_byte keep[] = "bKGD\0cHRM\0gAMA\0iCCP\0sBIT\0sRGB";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, -1);
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_AS_DEFAULT, keep, (int)sizeof keep / 5);
+}
+
+/* 8-bit grey or RGB, alpha kept, sRGB-encoded: the simplified reader's
+ * transforms for those formats, with 16-bit files taken as sRGB-encoded
+ * when they say nothing (as every viewer shows them; libpng's simplified
+ * reader would take them as linear). Returns the channels. */
+static int set_transforms(png_run *run)
+{
+    png_set_expand(run->png);
+    png_set_alpha_mode_fixed(run->png, PNG_ALPHA_PNG, PNG_DEFAULT_sRGB); /* the file's default */
+    png_set_scale_16(run->png);
+    png_set_alpha_mode_fixed(run->png, PNG_ALPHA_PNG, PNG_DEFAULT_sRGB); /* the output */
+    run->passes = png_set_interlace_handling(run->png);
+    run->interlaced = png_get_interlace_type(run->png, run->info) != PNG_INTERLACE_NONE;
+    png_read_update_info(run->png, run->info);
+    return png_get_channels(run->png, run->info);
+}
+
+/* Every row of every pass, into the "display" argument: each pass's
+ * pixels also cover the ones later passes replace, so a pass that never
+ * comes leaves the earlier ones' coarser picture, not holes. */
+static void read_rows(png_run *run, tf_image *img)
+{
+    size_t stride = (size_t)img->w * (size_t)img->channels;
+    for (int pass = 0; pass < run->passes; pass++)
+        for (int y = 0; y < img->h; y++, run->calls++)
+            png_read_row(run->png, NULL, img->px + stride * (size_t)y);
+}
+
+/* Everything between setjmp and the last row; a libpng error longjmps out
+ * of here to guarded_decode(). */
+__attribute__((noinline)) static tf_status decode_body(png_run *run, const tf_params *params,
+                                                       tf_result *res)
+{
+    tf_ctx *ctx = run->ctx;
+    png_set_read_fn(run->png, run, on_read);
+    skip_unused_chunks(run->png);
+    png_read_info(run->png, run->info);
+    png_uint_32 w = png_get_image_width(run->png, run->info);
+    png_uint_32 h = png_get_image_height(run->png, run->info);
+    if (w > 0x7fffffff || h > 0x7fffffff)
+        return tf_fail(ctx, TF_E_LIMIT, "image is %ux%u pixels", w, h);
+    res->src_w = (int)w;
+    res->src_h = (int)h;
+    res->scale_denom = 1;
+    int rs_w, rs_h;
+    tf_status st = tf_plan(ctx, params, res, &rs_w, &rs_h);
+    if (st != TF_OK)
+        return st;
+    int channels = set_transforms(run);
+    if ((st = tf_image_reserve(ctx, &ctx->decoded, res->src_w, res->src_h, channels)) != TF_OK)
+        return st;
+    run->in_rows = 1;
+    read_rows(run, &ctx->decoded);
     return TF_OK;
+}
+
+/* Rows from y down: mid-grey, opaque. */
+static void fill_grey(tf_image *img, int y)
+{
+    size_t stride = (size_t)img->w * (size_t)img->channels;
+    unsigned char *p = img->px + stride * (size_t)y;
+    memset(p, 128, stride * (size_t)(img->h - y));
+    if (img->channels == 2 || img->channels == 4)
+        for (unsigned char *a = p + img->channels - 1; a < img->px + stride * (size_t)img->h;
+             a += img->channels)
+            *a = 255;
+}
+
+/* Whether libpng got past the last row before the data ended: it was
+ * reading the end of the compressed stream. */
+static int past_last_row(const png_run *run, int h)
+{
+    return run->interlaced ? png_get_current_pass_number(run->png) >= 7
+                           : png_get_current_row_number(run->png) >= (png_uint_32)h;
+}
+
+/* The image data ended early (the file is cut, or its IDAT chunks stop
+ * short): keep what was decoded, with a warning. Rows hold decoded pixels
+ * from the top down to the cut, all of them once past the first pass.
+ * Nothing decoded fails. */
+static tf_status keep_decoded(png_run *run)
+{
+    tf_image *img = &run->ctx->decoded;
+    int whole = past_last_row(run, img->h);
+    int rows = whole || run->calls >= (unsigned long)img->h ? img->h : (int)run->calls;
+    int pass = (int)(run->calls / (unsigned long)img->h) + 1;
+    char what[TF_MSG_MAX];
+    if (rows == 0)
+        return tf_fail(run->ctx, TF_E_DECODE, "cannot decode the PNG: %s before any row",
+                       run->error);
+    if (whole)
+        snprintf(what, sizeof what, "after every row was decoded");
+    else if (rows < img->h)
+        snprintf(what, sizeof what, "%d of %d rows decoded%s, the rest is grey", rows, img->h,
+                 run->interlaced ? " (Adam7 pass 1, at 1/8 detail)" : "");
+    else
+        snprintf(what, sizeof what, "Adam7 pass %d of 7 cut short, the earlier passes fill in",
+                 pass);
+    if (rows < img->h)
+        fill_grey(img, rows);
+    if (run->warnings++ == 0)
+        tf_fail(run->ctx, TF_OK, "%s: %s", run->error, what);
+    return TF_OK;
+}
+
+/* The one setjmp. Only run's fields (in memory, not registers) are read
+ * after a longjmp. */
+__attribute__((noinline)) static tf_status guarded_decode(png_run *run, const tf_params *params,
+                                                          tf_result *res)
+{
+    if (setjmp(png_jmpbuf(run->png))) {
+        /* libpng's own words for IDAT chunks that stop short */
+        if (run->in_rows && (run->ran_out || strcmp(run->error, "not enough image data") == 0))
+            return keep_decoded(run);
+        return tf_fail(run->ctx, TF_E_DECODE, "cannot %s the PNG: %s",
+                       run->in_rows ? "decode" : "read", run->error);
+    }
+    return decode_body(run, params, res);
 }
 
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res)
 {
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    ctx->profile.len = 0;
-    if (!png_image_begin_read_from_memory(&img, src, len))
-        return png_error_status(ctx, &img, "cannot read the PNG header");
-    /* 16-bit files without gAMA/sRGB are sRGB-encoded in practice, as every
-     * viewer shows them; libpng would otherwise take them as linear. */
-    img.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
-    res->src_w = (int)img.width;
-    res->src_h = (int)img.height;
-    res->orientation = 1;
-    res->scale_denom = 1;
-    int rs_w, rs_h;
-    if (img.width > 0x7fffffff || img.height > 0x7fffffff) {
-        png_image_free(&img);
-        return tf_fail(ctx, TF_E_LIMIT, "image is %ux%u pixels", img.width, img.height);
-    }
-    tf_status st = tf_plan(ctx, params, res, &rs_w, &rs_h);
-    img.format = output_format(img.format);
-    if (st == TF_OK)
-        st = tf_image_reserve(ctx, &ctx->decoded, res->src_w, res->src_h,
-                              (int)PNG_IMAGE_SAMPLE_CHANNELS(img.format));
-    if (st != TF_OK) {
-        png_image_free(&img);
+    png_run run = {.ctx = ctx, .src = src, .len = len};
+    tf_png_facts facts;
+    tf_status st = tf_png_chunks(ctx, src, len, &facts);
+    if (st != TF_OK)
         return st;
+    res->orientation = facts.orientation;
+    run.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &run, on_error, on_warning);
+    run.info = run.png ? png_create_info_struct(run.png) : NULL;
+    if (!run.info) {
+        png_destroy_read_struct(&run.png, NULL, NULL);
+        return tf_fail(ctx, TF_E_NOMEM, "out of memory for the PNG decoder");
     }
-    if (!png_image_finish_read(&img, NULL, ctx->decoded.px, 0, NULL))
-        return png_error_status(ctx, &img, "cannot decode the PNG");
-    if ((st = read_iccp(ctx, src, len)) != TF_OK)
-        return st;
-    if (img.warning_or_error & PNG_IMAGE_WARNING) {
-        res->warnings = 1;
-        tf_fail(ctx, TF_OK, "%s", img.message);
-    }
-    png_image_free(&img);
-    return TF_OK;
+    /* libpng reads IDAT data in pieces of this size (8 KiB by default)
+     * and a piece the file cannot fill is lost whole: in a file cut inside
+     * an IDAT chunk, make the piece end where the file does. */
+    if (facts.idat_cut > 0 && facts.idat_cut <= PNG_UINT_31_MAX)
+        png_set_compression_buffer_size(run.png, facts.idat_cut);
+    st = guarded_decode(&run, params, res);
+    png_destroy_read_struct(&run.png, &run.info, NULL);
+    res->warnings = run.warnings;
+    return st;
 }

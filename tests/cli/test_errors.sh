@@ -108,6 +108,15 @@ check "-o the source's own directory: exit 1" [ "$rc" -eq 1 ]
 check "-o the source's own directory: the source is untouched" \
     [ "$(sha256sum <"$WORK/self/gradient_640x480.jpg")" = "$sum" ]
 check "-o the source's own directory: said why" grep -q "is the source itself" "$WORK/err"
+# The same in a directory whose path is over 1000 characters: the line
+# names it whole and still says why (no message buffer cuts it).
+deep="$WORK/deep"
+for c in a b c d e; do deep="$deep/$(printf "$c%.0s" $(seq 1 200))"; done
+mkdir -p "$deep"
+cp "$TESTDATA/gradient_640x480.jpg" "$deep/g.jpg"
+run -o "$deep" "$deep/g.jpg"
+check "a ${#deep}-character path: the whole line, path and reason" \
+    grep -qxF "thumbify: $deep/g.jpg: output $deep/g.jpg is the source itself; not written" "$WORK/err"
 
 # Two sources with one output name under -o: the second is refused.
 mkdir -p "$WORK/dupa" "$WORK/dupb"

@@ -2,7 +2,9 @@
 # PNG input: the whole PngSuite (every colour type, bit depth, tRNS,
 # Adam7; x*.png deliberately corrupt) and the real-world PNGs of png/real/
 # (see png/PNG.md). PNG in gives PNG out (-F same) of the right size with
-# alpha kept; -F jpeg composites alpha over white.
+# alpha kept; -F jpeg composites alpha over white. 16-bit Adam7 files give
+# their plain twins' thumbnails; libpng's harmless ICC-header warnings pass
+# --strict; a PNG cut short gives a thumbnail and a warning.
 . "$(dirname "$0")/../lib.sh"
 corpus # sets CORPUS, or skips (77) when THUMBIFY_CORPUS is unset
 png="$CORPUS/png"
@@ -14,15 +16,6 @@ done
 
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 is_jpeg() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' \n')" = ffd8ff ]; }
-# near "R G B" "R G B" TOL: each sample within TOL.
-near() {
-    local a b i tol=$3
-    read -ra a <<<"$1"; read -ra b <<<"$2"
-    [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
-    for i in "${!a[@]}"; do
-        local d=$((a[i] - b[i])); [ "${d#-}" -le "$tol" ] || return 1
-    done
-}
 
 
 mkdir -p "$WORK/suite"
@@ -69,6 +62,15 @@ check "grey PNGs give grey PNG thumbnails ($seen seen)$none${grey:+ (not:$grey)}
     [ -z "$grey$none" ]
 for f in "${bad[@]}"; do
     check "$(basename "$f") (corrupt) is named in the batch's errors" grep -qF "thumbify: $f: " "$WORK/err"
+done
+
+# 16-bit Adam7: each basi*16 file is the same picture as its basn*16 twin,
+# so their thumbnails are the same, sample for sample (tftool's PSNR is
+# capped at 99 dB for identical images).
+for p in 0g16 2c16 4a16 6a16; do
+    a="$WORK/suite_out/basn$p.png" b="$WORK/suite_out/basi$p.png"
+    line=$("$TFTOOL" psnr "$a" "$b" 2>&1)
+    check "basi$p.png (16-bit Adam7) gives basn$p.png's thumbnail ($line)" same_pixels "$a" "$b"
 done
 
 # Each corrupt file alone: exit 1, one line naming it, no thumbnail, no
@@ -154,5 +156,33 @@ for f in "$WORK/real"/*.png; do
             check "$n: decodes to a PNG fitting 75x75 (exit $rc, ${sw}x${sh} -> ${tw:-?}x${th:-?}x${tc:-?})" [ "$fit" = yes ] ;;
     esac
 done
+# Wide-gamut profiles whose header gives another PCS illuminant than D50,
+# and an old HP/Microsoft sRGB profile libpng calls "known incorrect":
+# libpng warns, harmlessly (the profile converts as it should), so
+# --strict passes them.
+for n in icc_p3_rgba_1000x1000.png icc_rgb_to_gbr_1000x1000.png icc_profile_rgba_57x57.png; do
+    f="$WORK/real/$n"
+    run --strict -o "$WORK/strict_icc" "$f"
+    check "$n passes --strict (exit $rc: $(head -n 1 "$WORK/err"))" \
+        bash -c "[ $rc -eq 0 ] && [ -s '$WORK/strict_icc/$n' ] && ! grep -q warning '$WORK/err'"
+done
+# Orientation 3 in ImageMagick's "Raw profile type exif" text chunk (PNG.md
+# calls it an eXIf chunk): turned as Pillow and libvips turn it.
+f="$WORK/real/rgb8_exif_chunk_orientation_512x512.png"
+run -o "$WORK/raw" "$f"
+line=$("$TFTOOL" psnr --orient 3 "$f" "$WORK/raw/rgb8_exif_chunk_orientation_512x512.png" 40)
+check "rgb8_exif_chunk_orientation_512x512.png is turned by its EXIF orientation 3: $line, at least 40 dB" \
+    [ $? -eq 0 ]
+# A PNG cut short in its image data fares as a cut JPEG: a thumbnail and
+# a warning, a failure under --strict.
+f="$WORK/real/corrupt_truncated_image.png"
+run -o "$WORK/trunc" "$f"
+check "corrupt_truncated_image.png: a thumbnail (exit $rc)" \
+    bash -c "[ $rc -eq 0 ] && [ -s '$WORK/trunc/corrupt_truncated_image.png' ]"
+check "corrupt_truncated_image.png: the warning says what was kept ($(head -n 1 "$WORK/err"))" \
+    grep -qE "^thumbify: $f: warning: premature end of PNG file: [0-9]+ of 480 rows decoded, the rest is grey$" "$WORK/err"
+run --strict -o "$WORK/trunc_strict" "$f"
+check "corrupt_truncated_image.png --strict: exit 1 (got $rc), nothing written" \
+    bash -c "[ $rc -eq 1 ] && [ -z \"\$(find '$WORK/trunc_strict' -type f 2>/dev/null)\" ]"
 check "no temp files left" no_temp_files "$WORK"
 finish

@@ -10,8 +10,13 @@ from the shared corpus, and is deterministic.
   tRNS, iCCP (the Adobe RGB profile gen_testdata wrote into
   testdata/icc_adobergb_400x300.jpg) in RGB, RGBA and grey images, an iCCP
   that is not zlib, a tEXt chunk with a bad CRC (a libpng warning) and an
-  interlaced header over non-interlaced data. One byte after IEND picks
+  interlaced header over non-interlaced data, the EXIF orientation in an
+  eXIf chunk and in ImageMagick's "Raw profile type exif" zTXt chunk, and
+  a file cut inside its IDAT data. One byte after IEND picks
   fuzz_thumbnail's parameter variant N: (last byte ^ size) % 8.
+- jpeg_second_soi_v<N>.jpg, jpeg_bogus_marker_v<N>.jpg:
+  testdata/small_50x40.jpg with another JPEG, or an unknown marker, where
+  its EOI was: libjpeg's error after the last row.
 - oom-embedded-exif-thumbnail-declares-60000x60000.jpg: the finding of
   issue "fuzz": testdata/small_50x40.jpg with an EXIF APP1 whose IFD1
   thumbnail (testdata/embedded/exif_thumb_640x480.jpg's, 160x120) has its
@@ -90,6 +95,17 @@ def pngs(out):
         'png_text_bad_crc_warning': png(w, h, 8, 2, rgb, chunk(b'tEXt', b'Comment\0x', True)),
         'png_iccp_not_zlib': png(w, h, 8, 2, rgb, chunk(b'iCCP', b'x\0\0notzlib')),
     }
+    # The orientation in an eXIf chunk (a bare TIFF block) and in
+    # ImageMagick's zTXt raw profile; a file cut inside its IDAT data.
+    tiff = b'MM\0*' + struct.pack('>IHHHIHHI', 8, 1, 0x0112, 3, 1, 6, 0, 0)
+    raw = b'\nexif\n%8d\n' % (6 + len(tiff)) + (b'Exif\0\0' + tiff).hex().encode() + b'\n'
+    ztxt = b'Raw profile type exif\0\0' + zlib.compress(raw)
+    whole = png(w, h, 8, 2, rgb)
+    files.update({
+        'png_exif_orient6': png(w, h, 8, 2, rgb, chunk(b'eXIf', tiff)),
+        'png_raw_profile_orient6': png(w, h, 8, 2, rgb, chunk(b'zTXt', ztxt)),
+        'png_cut_in_idat': whole[:len(whole) - 12 - 4 - 40],
+    })
     for name, data in files.items():
         for v in (0, 1, 2, 5):
             with open(os.path.join(out, f'{name}_v{v}.png'), 'wb') as f:
@@ -119,8 +135,19 @@ def embedded_bomb(out):
         f.write(data)
 
 
+def jpeg_tails(out):
+    """testdata/small_50x40.jpg with a second SOI where its EOI was (another
+    JPEG appended to one cut short) and with an unknown marker there."""
+    d = open(os.path.join(TESTDATA, 'small_50x40.jpg'), 'rb').read()
+    for name, tail in (('jpeg_second_soi', d), ('jpeg_bogus_marker', b'\xff\x02\x00\x04ab')):
+        for v in (0, 1):
+            with open(os.path.join(out, f'{name}_v{v}.jpg'), 'wb') as f:
+                f.write(variant_byte(d[:-2] + tail, v))
+
+
 if __name__ == '__main__':
     out = sys.argv[1] if len(sys.argv) > 1 else 'tests/fuzz/corpus/thumbnail'
     os.makedirs(out, exist_ok=True)
     pngs(out)
     embedded_bomb(out)
+    jpeg_tails(out)

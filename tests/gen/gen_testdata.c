@@ -13,7 +13,7 @@
  *
  * Build:
  *   gcc -std=c17 -Wall -Wextra -Werror -O2 tests/gen/gen_testdata.c \
- *       -ljpeg -lpng -llcms2 -lm -o /tmp/gen
+ *       -ljpeg -lpng -lz -llcms2 -lm -o /tmp/gen
  *
  * Any library error or I/O failure prints a message and exits with 1.
  */
@@ -34,6 +34,7 @@
 #include <jpeglib.h> /* must follow stdio.h/stddef.h */
 #include <lcms2.h>
 #include <png.h>
+#include <zlib.h>
 
 #define PI 3.14159265358979323846 /* M_PI is not ISO C */
 
@@ -390,19 +391,30 @@ static void png_set_header(png_structp p, png_infop info, const PngSpec *s)
         png_set_tRNS(p, info, s->trns, s->ntrns, NULL);
 }
 
-static void write_png(const char *rel, const PngSpec *s)
+static void png_to_buf(png_structp p, png_bytep data, size_t n)
 {
-    char path[4096];
-    make_path(path, sizeof path, rel);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        die("open %s: %s", path, strerror(errno));
+    Buf *b = png_get_io_ptr(p);
+    b->data = realloc(b->data, b->len + n);
+    if (!b->data)
+        die("out of memory");
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+}
+
+static void png_flush_none(png_structp p)
+{
+    (void)p;
+}
+
+static Buf encode_png(const PngSpec *s)
+{
+    Buf b = {NULL, 0};
     png_structp p =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_die, png_warn);
     png_infop info = p ? png_create_info_struct(p) : NULL;
     if (!info)
         die("libpng: cannot create write struct");
-    png_init_io(p, f);
+    png_set_write_fn(p, &b, png_to_buf, png_flush_none);
     png_set_header(p, info, s);
     png_write_info(p, info);
     png_bytep *rows = xmalloc(sizeof *rows * (size_t)s->h);
@@ -412,11 +424,33 @@ static void write_png(const char *rel, const PngSpec *s)
     png_write_end(p, info);
     png_destroy_write_struct(&p, &info);
     free(rows);
-    long size = ftell(f);
-    if (size < 0 || fclose(f) != 0)
-        die("write %s: %s", path, strerror(errno));
-    g_files++;
-    g_bytes += (size_t)size;
+    return b;
+}
+
+static void write_png(const char *rel, const PngSpec *s)
+{
+    Buf b = encode_png(s);
+    write_out(rel, b.data, b.len);
+    free(b.data);
+}
+
+/* Inserts a chunk (length, type, data, CRC) into the PNG in *b at byte
+ * at: 33 is right after IHDR, b->len - 12 right before IEND. Chunks
+ * libpng would check or refuse on writing go in this way. */
+static void splice_chunk(Buf *b, size_t at, const char type[4], const void *data, size_t n)
+{
+    unsigned char *out = xmalloc(b->len + 12 + n);
+    memcpy(out, b->data, at);
+    unsigned char *c = out + at;
+    put32(c, (uint32_t)n, true);
+    memcpy(c + 4, type, 4);
+    if (n)
+        memcpy(c + 8, data, n);
+    put32(c + 8 + n, (uint32_t)crc32(0, c + 4, (uInt)(4 + n)), true);
+    memcpy(c + 12 + n, b->data + at, b->len - at);
+    free(b->data);
+    b->data = out;
+    b->len += 12 + n;
 }
 
 static void save_png_rgb(const char *rel, const Image *im, bool interlace)
@@ -646,17 +680,26 @@ static void patches_to_profile(const Buf *icc, unsigned char out[8][3])
     cmsCloseProfile(srgb);
 }
 
-/* q95 4:4:4 keeps the solid patches within ~1 unit after decoding. */
-static void save_icc_jpeg(const char *rel, bool tabulated, int chunks)
+/* The 4x2 grid of 100x150 patches, stored in the Adobe-compatible
+ * profile, which *icc gets (the caller frees both). */
+static Image img_icc_patches(bool tabulated, Buf *icc)
 {
     cmsHPROFILE p = build_adobe_profile(tabulated);
-    Buf icc = serialize_profile(p);
+    *icc = serialize_profile(p);
     cmsCloseProfile(p);
     unsigned char patch[8][3];
-    patches_to_profile(&icc, patch);
+    patches_to_profile(icc, patch);
     Image im = img_new(400, 300, 3);
     for (int i = 0; i < 8; i++)
         fill_rect(&im, (i % 4) * 100, (i / 4) * 150, 100, 150, patch[i]);
+    return im;
+}
+
+/* q95 4:4:4 keeps the solid patches within ~1 unit after decoding. */
+static void save_icc_jpeg(const char *rel, bool tabulated, int chunks)
+{
+    Buf icc;
+    Image im = img_icc_patches(tabulated, &icc);
     JpegOpts o = {.quality = 95, .h_samp = 1, .v_samp = 1, .icc = icc.data,
                   .icc_len = icc.len, .icc_chunks = chunks};
     save_jpeg(rel, &im, &o);
@@ -741,7 +784,8 @@ static size_t make_exif(int n, bool be, unsigned char out[32])
     return 32;
 }
 
-static void gen_orient_one(int n)
+/* The upright reference as stored for EXIF orientation n. */
+static Image img_stored(int n)
 {
     bool swap = n >= 5;
     Image im = img_new(swap ? UP_H : UP_W, swap ? UP_W : UP_H, 3);
@@ -751,6 +795,12 @@ static void gen_orient_one(int n)
             stored_to_upright(n, sx, sy, &x, &y);
             upright_pixel(x, y, img_at(&im, sx, sy));
         }
+    return im;
+}
+
+static void gen_orient_one(int n)
+{
+    Image im = img_stored(n);
     unsigned char exif[32];
     char name[64];
     /* Odd n big-endian, even n little-endian: both byte orders tested.
@@ -858,6 +908,132 @@ static void gen_png_gray_alpha(void)
     free(px);
 }
 
+/* 16-bit RGB with real 16-bit precision, plain and Adam7: twins that must
+ * give the same thumbnail. */
+static void gen_png_rgb16(void)
+{
+    int w = 200, h = 150;
+    unsigned char *px = xmalloc((size_t)w * h * 6);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            double c[3];
+            pattern_rgb(x, y, w, h, c);
+            for (int i = 0; i < 3; i++)
+                put16(px + ((size_t)y * w + x) * 6 + 2 * i,
+                      (unsigned)floor(clamp01(c[i]) * 65535.0 + 0.5), true);
+        }
+    PngSpec s = {w, h, PNG_COLOR_TYPE_RGB, 16, false, px, NULL, 0, NULL, 0};
+    write_png("png/rgb16_200x150.png", &s);
+    s.interlace = true;
+    write_png("png/rgb16_interlaced_200x150.png", &s);
+    free(px);
+}
+
+/*
+ * The orientation reference stored for EXIF orientation n, with the
+ * orientation in an eXIf chunk: make_exif's TIFF block without "Exif\0\0"
+ * (the PNG extension's layout), right after IHDR or, as some writers put
+ * it, after the image data.
+ */
+static void save_exif_png(const char *rel, int n, bool be, bool after_idat)
+{
+    Image im = img_stored(n);
+    unsigned char exif[32];
+    size_t len = make_exif(n, be, exif);
+    PngSpec s = {im.w, im.h, PNG_COLOR_TYPE_RGB, 8, false, im.px, NULL, 0, NULL, 0};
+    Buf b = encode_png(&s);
+    splice_chunk(&b, after_idat ? b.len - 12 : 33, "eXIf", exif + 6, len - 6);
+    write_out(rel, b.data, b.len);
+    free(b.data);
+    free(im.px);
+}
+
+/*
+ * The same with the orientation where ImageMagick put EXIF before PNG had
+ * eXIf: a zTXt chunk "Raw profile type exif" whose text is "\nexif\n", the
+ * APP1 payload's length in 8 columns, "\n", and the payload ("Exif\0\0"
+ * and the TIFF block) in hex, 72 digits a line.
+ */
+static void save_raw_profile_png(const char *rel, int n, bool be)
+{
+    static const char key[] = "Raw profile type exif";
+    Image im = img_stored(n);
+    unsigned char exif[32];
+    size_t len = make_exif(n, be, exif);
+    char text[256];
+    int at = snprintf(text, sizeof text, "\nexif\n%8zu\n", len);
+    for (size_t i = 0; i < len; i++)
+        at += snprintf(text + at, sizeof text - (size_t)at, "%02x%s", exif[i],
+                       i + 1 == len || (i + 1) % 36 == 0 ? "\n" : "");
+    uLongf zlen = compressBound((uLong)at);
+    unsigned char *d = xmalloc(sizeof key + 1 + zlen);
+    memcpy(d, key, sizeof key); /* with its NUL */
+    d[sizeof key] = 0;          /* method: deflate */
+    if (compress2(d + sizeof key + 1, &zlen, (const Bytef *)text, (uLong)at, 9) != Z_OK)
+        die("zlib: cannot compress the text");
+    PngSpec s = {im.w, im.h, PNG_COLOR_TYPE_RGB, 8, false, im.px, NULL, 0, NULL, 0};
+    Buf b = encode_png(&s);
+    splice_chunk(&b, 33, "zTXt", d, sizeof key + 1 + zlen);
+    write_out(rel, b.data, b.len);
+    free(b.data);
+    free(d);
+    free(im.px);
+}
+
+/* An iCCP chunk after IHDR: name, NUL, method 0, the deflated profile. */
+static void splice_iccp(Buf *png, const char *name, const Buf *icc)
+{
+    uLongf zlen = compressBound((uLong)icc->len);
+    size_t n = strlen(name);
+    unsigned char *d = xmalloc(n + 2 + zlen);
+    memcpy(d, name, n + 1);
+    d[n + 1] = 0;
+    if (compress2(d + n + 2, &zlen, icc->data, (uLong)icc->len, 9) != Z_OK)
+        die("zlib: cannot compress the profile");
+    splice_chunk(png, 33, "iCCP", d, n + 2 + zlen);
+    free(d);
+}
+
+/* The longest profile name a PNG allows (79 bytes): libpng's messages
+ * quote it, so they run long. */
+static const char k_long_profile_name[] =
+    "thumbify test profile with a name as long as an iCCP chunk allows, 79 bytes....";
+
+/*
+ * icc_adobergb_400x300.jpg's patches in a PNG whose profile header gives
+ * D65 as the PCS illuminant (0.9505, 1, 1.0891) where ICC wants D50, as
+ * many wide-gamut profiles' rounded headers do: libpng warns "PCS
+ * illuminant is not D50", and the profile still converts the patches back
+ * to the sRGB colours listed above.  And the grey pattern tagged with that
+ * RGB profile, which libpng refuses with a long message quoting the name.
+ */
+static void gen_png_icc(void)
+{
+    Buf icc;
+    Image im = img_icc_patches(false, &icc);
+    PngSpec s = {im.w, im.h, PNG_COLOR_TYPE_RGB, 8, false, im.px, NULL, 0, NULL, 0};
+    Buf b = encode_png(&s);
+    Buf d65 = {xmalloc(icc.len), icc.len};
+    memcpy(d65.data, icc.data, icc.len);
+    put32(d65.data + 68, 62292, true); /* s15Fixed16: 0.9505 */
+    put32(d65.data + 72, 65536, true); /* 1.0 */
+    put32(d65.data + 76, 71375, true); /* 1.0891 */
+    splice_iccp(&b, k_long_profile_name, &d65);
+    write_out("png/icc_pcs_d65_400x300.png", b.data, b.len);
+    free(b.data);
+    free(im.px);
+    free(d65.data);
+
+    Image grey = img_pattern_gray(200, 150);
+    PngSpec g = {grey.w, grey.h, PNG_COLOR_TYPE_GRAY, 8, false, grey.px, NULL, 0, NULL, 0};
+    b = encode_png(&g);
+    splice_iccp(&b, k_long_profile_name, &icc);
+    write_out("png/gray_rgb_icc_200x150.png", b.data, b.len);
+    free(b.data);
+    free(grey.px);
+    free(icc.data);
+}
+
 static void gen_pngs(void)
 {
     Image im = img_pattern(320, 240);
@@ -872,6 +1048,11 @@ static void gen_pngs(void)
     memcpy(tiny.px, (unsigned char[3]){200, 100, 50}, 3);
     save_png_rgb("png/tiny_1x1.png", &tiny, false);
     free(tiny.px);
+    gen_png_rgb16();
+    save_exif_png("orientation/exif_orient6.png", 6, true, false);
+    save_exif_png("orientation/exif_orient8_after_idat.png", 8, false, true);
+    save_raw_profile_png("orientation/raw_profile_orient5.png", 5, true);
+    gen_png_icc();
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,4 +1,5 @@
-/* test_exif.c - tf_exif_parse on synthetic APP1 payloads in both byte
+/* test_exif.c - tf_exif_parse on synthetic APP1 payloads (and
+ * tf_exif_tiff_orientation on their TIFF block alone) in both byte
  * orders: every orientation, invalid values and headers, bad offsets and
  * counts, IFD loops, the IFD1 thumbnail, every truncation of a valid
  * payload, and a fixed-seed random mutation run. Buffers handed to the
@@ -17,12 +18,12 @@
  * stores; the payload adds the 6 bytes of "Exif\0\0" in front. */
 enum {
     EXIF_HDR = 6,
-    T_IFD0 = 8,           /* 3 entries: Make, Orientation, XResolution */
+    T_IFD0 = 8,                 /* 3 entries: Make, Orientation, XResolution */
     T_ORIENT = T_IFD0 + 2 + 12, /* the orientation entry */
     T_IFD0_NEXT = T_IFD0 + 2 + 3 * 12,
-    T_MAKE = T_IFD0_NEXT + 4,   /* "Canon\0" */
-    T_XRES = T_MAKE + 6,        /* RATIONAL 72/1 */
-    T_IFD1 = T_XRES + 8,        /* 3 entries: Compression, offset, length */
+    T_MAKE = T_IFD0_NEXT + 4, /* "Canon\0" */
+    T_XRES = T_MAKE + 6,      /* RATIONAL 72/1 */
+    T_IFD1 = T_XRES + 8,      /* 3 entries: Compression, offset, length */
     T_THUMB_OFF_ENTRY = T_IFD1 + 2 + 12,
     T_THUMB_LEN_ENTRY = T_IFD1 + 2 + 24,
     T_IFD1_NEXT = T_IFD1 + 2 + 3 * 12,
@@ -54,8 +55,8 @@ static void put32(payload *p, size_t t, uint32_t v)
         d[p->be ? i : 3 - i] = (unsigned char)(v >> (24 - 8 * i));
 }
 
-static void put_entry(payload *p, size_t t, unsigned tag, unsigned type,
-                      uint32_t count, uint32_t value)
+static void put_entry(payload *p, size_t t, unsigned tag, unsigned type, uint32_t count,
+                      uint32_t value)
 {
     put16(p, t, tag);
     put16(p, t + 2, type);
@@ -116,11 +117,20 @@ static tf_exif parse_n(const payload *p, size_t len)
     return e;
 }
 
-static tf_exif parse(const payload *p) { return parse_n(p, p->len); }
+static tf_exif parse(const payload *p)
+{
+    return parse_n(p, p->len);
+}
 
-static const char *order(int be) { return be ? "MM" : "II"; }
+static const char *order(int be)
+{
+    return be ? "MM" : "II";
+}
 
-static int no_thumb(const tf_exif *e) { return e->thumb_offset == 0 && e->thumb_len == 0; }
+static int no_thumb(const tf_exif *e)
+{
+    return e->thumb_offset == 0 && e->thumb_len == 0;
+}
 
 static int good_thumb(const tf_exif *e)
 {
@@ -134,8 +144,8 @@ static void orientations(void)
             payload p;
             build(&p, be, v);
             tf_exif e = parse(&p);
-            CHECK(e.orientation == (int)v && good_thumb(&e),
-                  "%s orientation %u read (got %d)", order(be), v, e.orientation);
+            CHECK(e.orientation == (int)v && good_thumb(&e), "%s orientation %u read (got %d)",
+                  order(be), v, e.orientation);
         }
     }
 }
@@ -204,8 +214,7 @@ static void bad_headers(void)
             if (t[i].at == 8 && be) /* magic 43 in the file's own order */
                 memcpy(p.b + 8, "\x00\x2B", 2);
             e = parse(&p);
-            CHECK(e.orientation == 1 && no_thumb(&e), "%s %s -> defaults",
-                  order(be), t[i].why);
+            CHECK(e.orientation == 1 && no_thumb(&e), "%s %s -> defaults", order(be), t[i].why);
         }
     }
 }
@@ -222,30 +231,29 @@ static void truncations(void)
         size_t first_bad = 0;
         for (size_t n = 0; n <= p.len; n++) {
             tf_exif e = parse_n(&p, n);
-            int orient_ok = n >= EXIF_HDR + T_IFD0 + 2 + 3 * 12
-                                ? e.orientation == 7
-                                : e.orientation == 1;
+            int orient_ok =
+                n >= EXIF_HDR + T_IFD0 + 2 + 3 * 12 ? e.orientation == 7 : e.orientation == 1;
             int thumb_ok = n == p.len ? good_thumb(&e) : no_thumb(&e);
             if (!(orient_ok && thumb_ok) && bad++ == 0)
                 first_bad = n;
         }
-        CHECK(bad == 0, "%s truncated at each length 0..%zu (%d bad, first at %zu)",
-              order(be), p.len, bad, first_bad);
+        CHECK(bad == 0, "%s truncated at each length 0..%zu (%d bad, first at %zu)", order(be),
+              p.len, bad, first_bad);
     }
 }
 
 static void bad_ifd0(void)
 {
-    static const uint32_t offs[] = {0, 4, 7, T_END - 1, T_END, T_END + 1,
-                                    0x7FFFFFFF, 0xFFFFFFF0, 0xFFFFFFFF};
+    static const uint32_t offs[] = {0,         4,          7,          T_END - 1, T_END,
+                                    T_END + 1, 0x7FFFFFFF, 0xFFFFFFF0, 0xFFFFFFFF};
     for (int be = 0; be < 2; be++) {
         for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
             payload p;
             build(&p, be, 6);
             put32(&p, 4, offs[i]);
             tf_exif e = parse(&p);
-            CHECK(e.orientation == 1 && no_thumb(&e), "%s IFD0 offset 0x%X -> defaults",
-                  order(be), (unsigned)offs[i]);
+            CHECK(e.orientation == 1 && no_thumb(&e), "%s IFD0 offset 0x%X -> defaults", order(be),
+                  (unsigned)offs[i]);
         }
         /* Entries that would run past the end by one byte or by far. */
         static const unsigned counts[] = {(T_END - T_IFD0 - 2) / 12 + 1, 0x7FFF, 0xFFFF};
@@ -276,8 +284,8 @@ static void thumbnails(void)
         tf_exif e = parse(&p);
         CHECK(good_thumb(&e) && p.b[e.thumb_offset] == 0xFF && p.b[e.thumb_offset + 1] == 0xD8 &&
                   p.b[e.thumb_offset + e.thumb_len - 1] == 0xD9,
-              "%s thumbnail at %zu, %zu bytes, relative to data", order(be),
-              e.thumb_offset, e.thumb_len);
+              "%s thumbnail at %zu, %zu bytes, relative to data", order(be), e.thumb_offset,
+              e.thumb_len);
 
         static const struct {
             uint32_t off, len;
@@ -343,8 +351,7 @@ static void ifd_loops(void)
         build(&p, be, 5);
         put32(&p, T_IFD0_NEXT, T_IFD0);
         tf_exif e = parse(&p);
-        CHECK(e.orientation == 5 && no_thumb(&e), "%s IFD1 pointing back at IFD0 ends",
-              order(be));
+        CHECK(e.orientation == 5 && no_thumb(&e), "%s IFD1 pointing back at IFD0 ends", order(be));
 
         /* The loop must not make IFD0 count as IFD1, even when IFD0 holds
          * thumbnail tags that would be valid there. */
@@ -359,8 +366,7 @@ static void ifd_loops(void)
         build(&p, be, 5);
         put32(&p, T_IFD1_NEXT, T_IFD1);
         e = parse(&p);
-        CHECK(e.orientation == 5 && good_thumb(&e), "%s IFD1 pointing at itself ends",
-              order(be));
+        CHECK(e.orientation == 5 && good_thumb(&e), "%s IFD1 pointing at itself ends", order(be));
 
         build(&p, be, 5);
         put32(&p, T_IFD1_NEXT, T_IFD0);
@@ -398,8 +404,8 @@ static uint64_t next_rand(uint64_t *s) /* xorshift64*: fixed seed, repeatable */
  * value, mostly in the header and IFDs where the offsets live. */
 static void mutate(payload *p, uint64_t *s)
 {
-    static const uint32_t words[] = {0, 1, 8, T_IFD0, T_IFD1, T_END, 0x7FFFFFFF,
-                                     0xFFFFFFF0, 0xFFFFFFFF, 0xFFFF};
+    static const uint32_t words[] = {0,     1,          8,          T_IFD0,     T_IFD1,
+                                     T_END, 0x7FFFFFFF, 0xFFFFFFF0, 0xFFFFFFFF, 0xFFFF};
     int k = 1 + (int)(next_rand(s) % 4);
     for (int i = 0; i < k; i++) {
         uint64_t r = next_rand(s);
@@ -454,8 +460,50 @@ static void mutations(void)
         bad += !ok;
         free(copy);
     }
-    CHECK(bad == 0, "%d random mutations keep the contract (%d bad; %d kept an orientation, "
-          "%d a thumbnail)", RUNS, bad, rotated, thumbs);
+    CHECK(bad == 0,
+          "%d random mutations keep the contract (%d bad; %d kept an orientation, "
+          "%d a thumbnail)",
+          RUNS, bad, rotated, thumbs);
+}
+
+/* tf_exif_tiff_orientation on the TIFF block alone (a PNG eXIf chunk's
+ * layout), from exact-size copies: every orientation in both orders, and
+ * every truncation gives the value or 1, never a read past the end; the
+ * APP1 payload itself ("Exif\0\0" first) is not a TIFF block. */
+static int tiff_orientation_n(const payload *p, size_t len)
+{
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, p->b + EXIF_HDR, len);
+    int o = tf_exif_tiff_orientation(copy, len);
+    free(copy);
+    return o;
+}
+
+static void bare_tiff(void)
+{
+    for (int be = 0; be < 2; be++) {
+        int wrong = 0, cut_bad = 0;
+        for (unsigned v = 1; v <= 8; v++) {
+            payload p;
+            build(&p, be, v);
+            wrong += tiff_orientation_n(&p, p.len - EXIF_HDR) != (int)v;
+        }
+        payload p;
+        build(&p, be, 6);
+        for (size_t n = 0; n < p.len - EXIF_HDR; n++) {
+            int o = tiff_orientation_n(&p, n);
+            /* the entry's value ends at T_ORIENT + 10 */
+            cut_bad += n >= T_ORIENT + 10 ? o != 6 && o != 1 : o != 1;
+        }
+        CHECK(wrong == 0, "%s bare TIFF block: orientations 1-8 read (%d wrong)", order(be), wrong);
+        CHECK(cut_bad == 0, "%s bare TIFF block: every truncation gives 6 or 1 (%d bad)", order(be),
+              cut_bad);
+        CHECK(tf_exif_tiff_orientation(p.b, p.len) == 1,
+              "%s: an APP1 payload is not a bare TIFF block", order(be));
+    }
+    CHECK(tf_exif_tiff_orientation(NULL, 0) == 1, "bare TIFF block: NULL, 0 gives 1");
 }
 
 int main(void)
@@ -468,6 +516,7 @@ int main(void)
     thumbnails();
     ifd_loops();
     mutations();
+    bare_tiff();
     int rc = check_done();
     printf("%d passed, %d failed\n", check_total_ - check_failed_, check_failed_);
     return rc;
