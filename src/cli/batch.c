@@ -8,6 +8,7 @@
 #include "cpus.h"
 #include "jobs.h"
 #include "msg.h"
+#include "plan.h"
 #include "pool.h"
 #include "report.h"
 #include "stamp.h"
@@ -29,15 +30,18 @@ static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *u
         const job *j = &jobs->v[i];
         struct stat sb;
         char stamp[STAMP_MAX];
-        int fresh = 0;
-        if (stat(j->src, &sb) == 0) {
+        int there = STAMP_NONE;
+        if (stat(j->src, &sb) == 0 && !o->force) {
             stamp_make(stamp, sizeof stamp, o, &sb);
-            fresh = !o->force && stamp_up_to_date(o, j, stamp) >= 0;
+            there = stamp_check(j->out, stamp);
         }
+        int fresh = there == STAMP_CURRENT;
         if (uptodate)
             uptodate[i] = (unsigned char)fresh;
         if (listing && fresh)
             printf("up to date: %s\n", j->src);
+        else if (listing && there == STAMP_FOREIGN)
+            printf("would not replace: %s -> %s (not made by thumbify)\n", j->src, j->out);
         else if (listing)
             printf("would make: %s -> %s\n", j->src, j->out);
         st->uptodate += (size_t)fresh;
@@ -67,7 +71,12 @@ int batch_run(const cli_options *o, batch_result *res)
     }
     if (!o->dry_run)
         jobs_make_dirs(&jobs);
-    jobs_finalize(&jobs);
+    if (plan_outputs(&jobs) != 0) {
+        msg_line("thumbify: out of memory while planning the outputs");
+        jobs_free(&jobs);
+        return -1;
+    }
+    jobs_order(&jobs);
     res->inputs = jobs.n;
     pool_shared *sh = NULL;
     unsigned char *uptodate = NULL;
