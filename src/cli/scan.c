@@ -149,10 +149,12 @@ static int descend(scanner *s, const char *dir, const char *name, size_t root_le
     char *sub = outname_join(dir, name), *sub_out = outname_join(out, name);
     struct stat st;
     int rc = sub && sub_out ? 0 : -1;
-    if (rc == 0 && lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (rc != 0 || lstat(sub, &st) != 0) {
+        ; /* out of memory, or gone since readdir */
+    } else if (S_ISLNK(st.st_mode)) {
         rc = queue_link(s, sub, sub_out, root_len, trusted);
         sub = sub_out = NULL;
-    } else if (rc == 0 && stat(sub, &st) == 0) {
+    } else if (S_ISDIR(st.st_mode)) {
         rc = enter(s, sub, &st, root_len, sub_out, trusted);
     }
     free(sub);

@@ -182,7 +182,6 @@ static void record(result_slot *rs, const tf_result *r)
 {
     rs->warned = r->warnings > 0;
     rs->path = (unsigned char)r->path;
-    rs->format = (unsigned char)r->format;
     rs->src_w = r->src_w;
     rs->src_h = r->src_h;
     rs->out_w = r->out_w;
