@@ -19,6 +19,8 @@ is_jpeg() { [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' \n')" = ffd8 ]; }
 # 30 dB of tftool's area average of SRC (a thumbnail of another image is
 # far below).
 good_thumb() { complete_image "$2" && "$TFTOOL" psnr "$1" "$2" 30 >/dev/null; }
+# run_in DIR ARGS...: run, from DIR (relative operands), stdin passed on.
+run_in() { local d=$1; shift; (cd "$d" && { run "$@"; exit "$rc"; }); rc=$?; }
 
 # ----------------------------------------------- -F png -o DIR: foreign file
 # d/a.jpg's thumbnail is d/a.png, which is an unrelated file: refused
@@ -135,8 +137,7 @@ mkdir -p "$D/x"
 cp "$GRAD" "$D/x/a.jpg"
 cp "$RGB" "$D/x/a.png"
 before=$(src_state "$D")
-(cd "$D" && "$THUMBIFY" -F png x/a.jpg ./x/a.png >"$WORK/out" 2>"$WORK/err")
-rc=$?
+run_in "$D" -F png x/a.jpg ./x/a.png
 check "-F png x/a.jpg ./x/a.png: the clash on x/thumbs/a.png is caught, exit 1 (got $rc)" [ "$rc" -eq 1 ]
 check "x/a.jpg's message names ./x/a.png" \
     grep -qx "thumbify: x/a.jpg: output x/thumbs/a.png would also be written from ./x/a.png; neither is written" "$WORK/err"
@@ -147,16 +148,14 @@ check "the clash: sources byte-identical" untouched "$D" "$before"
 
 # --files-from with mixed ./ prefixes: the same clash, and the same source
 # twice is done once.
-printf '%s\n' x/a.jpg ./x/a.png | (cd "$D" && "$THUMBIFY" -F png --files-from - >"$WORK/out" 2>"$WORK/err")
-rc=$?
+run_in "$D" -F png --files-from - < <(printf '%s\n' x/a.jpg ./x/a.png)
 check "--files-from x/a.jpg ./x/a.png -F png: exit 1 (got $rc), both named" \
     bash -c "[ $rc -eq 1 ] && [ \$(grep -c 'neither is written' '$WORK/err') -eq 2 ]"
-printf '%s\n' x/a.jpg ./x/a.jpg .//x/a.jpg | (cd "$D" && "$THUMBIFY" -f --files-from - >"$WORK/out" 2>"$WORK/err")
-rc=$?
+run_in "$D" -f --files-from - < <(printf '%s\n' x/a.jpg ./x/a.jpg .//x/a.jpg)
 check "--files-from x/a.jpg ./x/a.jpg .//x/a.jpg: done once (exit $rc)" \
     bash -c "[ $rc -eq 0 ] && grep -q '^1 thumbnail, 0 failed' '$WORK/err'"
 check "the one thumbnail is x/a.jpg's" good_thumb "$GRAD" "$D/x/thumbs/a.jpg"
-(cd "$D" && "$THUMBIFY" -f x/a.jpg ./x/a.jpg "$D/x/a.jpg" >"$WORK/out" 2>"$WORK/err")
+run_in "$D" -f x/a.jpg ./x/a.jpg "$D/x/a.jpg"
 check "x/a.jpg ./x/a.jpg and its absolute path as operands: done once" \
     summary_is '^1 thumbnail, 0 failed'
 
