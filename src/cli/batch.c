@@ -69,6 +69,8 @@ int batch_run(const cli_options *o, batch_result *res)
         jobs_free(&jobs);
         return -1;
     }
+    /* said before the work, and before clashing jobs leave the list */
+    int bad_report = o->report && plan_report_is_input(&jobs, o->report);
     if (!o->dry_run)
         jobs_make_dirs(&jobs);
     if (plan_outputs(&jobs) != 0) {
@@ -90,7 +92,8 @@ int batch_run(const cli_options *o, batch_result *res)
     }
     res->megapixels = sh ? megapixels(sh) : 0;
     res->seconds = (double)(pool_now_ns() - t0) / 1e9;
-    if (o->report && rc == 0 && report_write(o, &jobs, sh, uptodate, &res->st, res->seconds))
+    if (o->report && rc == 0 &&
+        (bad_report || report_write(o, &jobs, sh, uptodate, &res->st, res->seconds)))
         res->st.failed++;
     res->st.failed += (size_t)jobs.failed;
     pool_unmap(sh);

@@ -274,3 +274,17 @@ out:
     free(order);
     return rc;
 }
+
+int plan_report_is_input(const job_list *l, const char *report)
+{
+    struct stat st;
+    if (strcmp(report, "-") == 0 || stat(report, &st) != 0)
+        return 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].dev == st.st_dev && l->v[i].ino == st.st_ino) {
+            msg_error(report, "is an input of this run (%s); the report is not written",
+                      l->v[i].src);
+            return 1;
+        }
+    return 0;
+}

@@ -28,4 +28,9 @@
  * runs out. */
 int plan_outputs(job_list *list);
 
+/* Whether the report's path (--report; "-" is not a path) names a file
+ * that is one of the jobs' sources: then it is said on stderr, and the
+ * report must not be written there. */
+int plan_report_is_input(const job_list *list, const char *report);
+
 #endif

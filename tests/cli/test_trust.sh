@@ -93,6 +93,20 @@ check "the input's message names the writer" \
 check "the input e/thumbs/b.png is byte-identical" untouched "$O/e/thumbs" "$before"
 check "nothing written for it either" [ ! -e "$O/e/thumbs/thumbs/b.png" ]
 
+# --report naming an input: refused before the work, the input unchanged,
+# the thumbnails still made.
+D=$WORK/report
+mkdir -p "$D"
+cp "$GRAD" "$D/a.jpg"
+cp "$T/gray_300x200.jpg" "$D/b.jpg"
+before=$(src_state "$D")
+run --report "$D/./b.jpg" "$D"
+check "--report naming an input: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "--report naming an input: said, with the input" \
+    grep -qx "thumbify: $D/./b.jpg: is an input of this run ($D/b.jpg); the report is not written" "$WORK/err"
+check "--report naming an input: every source byte-identical" untouched "$D" "$before"
+check "--report naming an input: the thumbnails are made" good_thumb "$T/gray_300x200.jpg" "$D/thumbs/b.jpg"
+
 # -o d d/x.jpg where x.jpg holds PNG bytes: its output is its own name, so
 # the source itself (refused), never d/x.png (an unrelated file).
 D=$WORK/pngin
