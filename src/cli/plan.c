@@ -100,8 +100,6 @@ static int by_output(const key *x, const key *y)
         return x->exists ? -1 : 1;
     if (!x->exists)
         return strcmp(x->canon, y->canon);
-    if (x->dev != y->dev)
-        return x->dev < y->dev ? -1 : 1;
     return identity_cmp(x->dev, x->ino, y->dev, y->ino);
 }
 
@@ -216,7 +214,7 @@ static void source_clashes(planner *p, size_t *order)
 
 /* Says why job i is not done (one line naming the other file) and drops
  * it; a repeat is dropped silently. */
-static void report(planner *p, size_t i)
+static void explain(planner *p, size_t i)
 {
     const key *k = &p->k[i];
     job *j = &p->l->v[i];
@@ -258,7 +256,7 @@ int plan_outputs(job_list *l)
     output_clashes(&p, order);
     source_clashes(&p, order);
     for (size_t i = 0; i < n; i++)
-        report(&p, i);
+        explain(&p, i);
     for (size_t i = 0; i < n; i++)
         if (p.k[i].why != CLASH_NONE)
             jobs_drop(&l->v[i]);
