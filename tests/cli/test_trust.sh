@@ -10,7 +10,6 @@ GRAD=$T/gradient_640x480.jpg # 640x480 JPEG
 RGB=$T/png/rgb_320x240.png   # 320x240 PNG
 PNGJ=$T/bad/png_named.jpg    # 64x48 PNG bytes named .jpg
 
-sha() { sha256sum <"$1" | cut -d' ' -f1; }
 nlines() { grep -c -- "$1" "$WORK/err"; }
 summary_is() { grep -qE "$1" "$WORK/err"; }
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
