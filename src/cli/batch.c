@@ -8,6 +8,7 @@
 #include "cpus.h"
 #include "jobs.h"
 #include "msg.h"
+#include "plan.h"
 #include "pool.h"
 #include "report.h"
 #include "stamp.h"
@@ -29,17 +30,21 @@ static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *u
         const job *j = &jobs->v[i];
         struct stat sb;
         char stamp[STAMP_MAX];
-        int fresh = 0;
-        if (stat(j->src, &sb) == 0) {
+        int there = STAMP_NONE;
+        if (stat(j->src, &sb) == 0 && !o->force) {
             stamp_make(stamp, sizeof stamp, o, &sb);
-            fresh = !o->force && stamp_up_to_date(o, j, stamp) >= 0;
+            there = stamp_check(j->out, stamp);
         }
+        int fresh = there == STAMP_CURRENT;
         if (uptodate)
             uptodate[i] = (unsigned char)fresh;
         /* one line per file whatever its name: escaped as on stderr */
         char src[4 * 4096 + 1], out[sizeof src];
         if (listing && fresh)
             printf("up to date: %s\n", msg_escape(src, sizeof src, j->src));
+        else if (listing && there == STAMP_FOREIGN)
+            printf("would not replace: %s -> %s (not made by thumbify)\n",
+                   msg_escape(src, sizeof src, j->src), msg_escape(out, sizeof out, j->out));
         else if (listing)
             printf("would make: %s -> %s\n", msg_escape(src, sizeof src, j->src),
                    msg_escape(out, sizeof out, j->out));
@@ -68,9 +73,16 @@ int batch_run(const cli_options *o, batch_result *res)
         jobs_free(&jobs);
         return -1;
     }
+    /* said before the work, and before clashing jobs leave the list */
+    int bad_report = o->report && plan_report_is_input(&jobs, o->report);
     if (!o->dry_run)
         jobs_make_dirs(&jobs);
-    jobs_finalize(&jobs);
+    if (plan_outputs(&jobs) != 0) {
+        msg_line("thumbify: out of memory while planning the outputs");
+        jobs_free(&jobs);
+        return -1;
+    }
+    jobs_order(&jobs);
     res->inputs = jobs.n;
     pool_shared *sh = NULL;
     unsigned char *uptodate = NULL;
@@ -84,7 +96,8 @@ int batch_run(const cli_options *o, batch_result *res)
     }
     res->megapixels = sh ? megapixels(sh) : 0;
     res->seconds = (double)(pool_now_ns() - t0) / 1e9;
-    if (o->report && rc == 0 && report_write(o, &jobs, sh, uptodate, &res->st, res->seconds))
+    if (o->report && rc == 0 &&
+        (bad_report || report_write(o, &jobs, sh, uptodate, &res->st, res->seconds)))
         res->st.failed++;
     res->st.failed += (size_t)jobs.failed;
     pool_unmap(sh);

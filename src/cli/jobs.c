@@ -65,23 +65,9 @@ int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, co
         free(out);
         return -1;
     }
-    l->v[l->n++] = (job){src, out, rel, dir, st->st_size, st->st_dev, st->st_ino};
+    l->v[l->n++] =
+        (job){src, out, outname_format(out, fmt), rel, dir, st->st_size, st->st_dev, st->st_ino};
     return 0;
-}
-
-/* By output path, then identity, then source: the same file named twice
- * for the same output ends up adjacent. */
-static int by_output(const void *a, const void *b)
-{
-    const job *x = a, *y = b;
-    int c = strcmp(x->out, y->out);
-    if (c)
-        return c;
-    if (x->dev != y->dev)
-        return x->dev < y->dev ? -1 : 1;
-    if (x->ino != y->ino)
-        return x->ino < y->ino ? -1 : 1;
-    return strcmp(x->src, y->src);
 }
 
 static int by_size_desc(const void *a, const void *b)
@@ -92,15 +78,14 @@ static int by_size_desc(const void *a, const void *b)
     return strcmp(x->src, y->src);
 }
 
-static void drop(job *j)
+void jobs_drop(job *j)
 {
     free(j->src);
     free(j->out);
     j->src = j->out = NULL;
 }
 
-/* Removes dropped jobs (src == NULL), keeping the order of the rest. */
-static void compact(job_list *l)
+void jobs_compact(job_list *l)
 {
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++)
@@ -109,27 +94,10 @@ static void compact(job_list *l)
     l->n = k;
 }
 
-void jobs_finalize(job_list *l)
+void jobs_order(job_list *l)
 {
-    if (l->n < 2)
-        return; /* nothing to compare (and qsort wants a base) */
-    qsort(l->v, l->n, sizeof *l->v, by_output);
-    for (size_t i = 1, first = 0; i < l->n; i++) {
-        const job *f = &l->v[first], *j = &l->v[i];
-        if (strcmp(j->out, f->out) != 0) {
-            first = i;
-            continue;
-        }
-        /* The same file for the same output is done once, silently (a
-         * hard link or a symlink elsewhere gets its own thumbnail). */
-        if (j->dev != f->dev || j->ino != f->ino) {
-            msg_error(j->src, "output %s would also be written from %s; skipped", j->out, f->src);
-            l->failed++;
-        }
-        drop(&l->v[i]);
-    }
-    compact(l);
-    qsort(l->v, l->n, sizeof *l->v, by_size_desc);
+    if (l->n > 1) /* qsort wants a base */
+        qsort(l->v, l->n, sizeof *l->v, by_size_desc);
 }
 
 /* One component of an output path: made if missing, then it must be a
@@ -190,17 +158,17 @@ void jobs_make_dirs(job_list *l)
                 outfile_remove_stale(l->dirs[dir].path);
         }
         if (!ok) {
-            drop(j);
+            jobs_drop(j);
             l->failed++;
         }
     }
-    compact(l);
+    jobs_compact(l);
 }
 
 void jobs_free(job_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        drop(&l->v[i]);
+        jobs_drop(&l->v[i]);
     for (size_t i = 0; i < l->ndirs; i++)
         free(l->dirs[i].path);
     free(l->v);

@@ -11,14 +11,15 @@
 #include "options.h"
 
 typedef struct job {
-    char *src;    /* as given, or ROOT/sub/name */
-    char *out;    /* OUTDIR/name, extension per -F; the worker
-                     fixes it when the content decides */
-    size_t rel;   /* src + rel: the path below its input root
-                     (what --shard hashes) */
-    unsigned dir; /* index of the output directory */
-    off_t size;   /* for largest-first ordering */
-    dev_t dev;    /* identity, to drop the same file twice */
+    char *src;     /* as given, or ROOT/sub/name */
+    char *out;     /* OUTDIR/name, extension per -F: final */
+    tf_format fmt; /* what to encode: -F, or what out's name says
+                      (outname_format) */
+    size_t rel;    /* src + rel: the path below its input root
+                      (what --shard hashes) */
+    unsigned dir;  /* index of the output directory */
+    off_t size;    /* for largest-first ordering */
+    dev_t dev;     /* identity, to drop the same file twice */
     ino_t ino;
 } job;
 
@@ -51,10 +52,14 @@ int jobs_scan(const cli_options *opts, job_list *list);
  * straight after jobs_scan(), while jobs are in scan order. */
 void jobs_make_dirs(job_list *list);
 
-/* Drops a file listed twice for the same output, fails a job whose output
- * another file already takes, then orders the rest largest first (ties by
- * path). */
-void jobs_finalize(job_list *list);
+/* Orders the jobs largest first (ties by path). Call it after
+ * plan_outputs(). */
+void jobs_order(job_list *list);
+
+/* Frees job j's paths and marks it dropped (src NULL); jobs_compact()
+ * then removes the dropped jobs, keeping the order of the rest. */
+void jobs_drop(job *j);
+void jobs_compact(job_list *list);
 
 void jobs_free(job_list *list);
 

@@ -41,11 +41,16 @@ int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt)
     return n >= 0 && (size_t)n < cap ? 0 : -1;
 }
 
-int outname_final(char *buf, size_t cap, const char *planned, tf_format asked, tf_format made)
+/* Why the name and not the bytes: sniffing each file's magic number while
+ * planning would read every source in the parent, serially, before any
+ * worker starts (a cold or network file system pays a round trip per
+ * file), and the bytes could change before the worker reads them. The
+ * name costs nothing, and the same name always gives the same output:
+ * PNG bytes in x.jpg make a JPEG x.jpg, never an x.png that another
+ * source may also claim. */
+tf_format outname_format(const char *out, tf_format asked)
 {
-    if (asked == TF_FORMAT_SAME && outname_kind(planned) == TF_FORMAT_SAME)
-        made = TF_FORMAT_SAME;
-    return outname_fix(buf, cap, planned, made);
+    return asked != TF_FORMAT_SAME ? asked : outname_kind(out);
 }
 
 char *outname_join(const char *a, const char *b)

@@ -17,11 +17,12 @@ tf_format outname_kind(const char *name);
  * TF_FORMAT_SAME copies path as it is. Returns 0, or -1 if buf is short. */
 int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt);
 
-/* The final name of a thumbnail planned as `planned` for requested format
- * `asked` (-F) once the core has chosen `made`: the extension follows what
- * was made, except that a name that promised no image format keeps its
- * name under -F same. Returns 0, or -1 if buf is short. */
-int outname_final(char *buf, size_t cap, const char *planned, tf_format asked, tf_format made);
+/* The format a thumbnail named `out` is encoded in under -F `asked`: asked,
+ * or under -F same the format its name says; TF_FORMAT_SAME (the decoder's
+ * choice) only for a name that promises no image format, which keeps its
+ * name whatever is made. The name, not the content, decides, so that every
+ * output path is known before any file is read (see plan.h). */
+tf_format outname_format(const char *out, tf_format asked);
 
 /* a "/" b, with no doubled slash when a ends in one; malloc'd, NULL when
  * memory runs out. */

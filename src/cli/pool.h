@@ -23,8 +23,7 @@ enum {
 
 typedef struct result_slot {
     atomic_int state; /* RESULT_*; stored last by the worker */
-    unsigned char warned, path, format;
-    unsigned char named; /* format says which name the output has */
+    unsigned char warned, path;
     int src_w, src_h, out_w, out_h, scale_denom;
     float ms; /* time spent on the job */
 } result_slot;

@@ -10,7 +10,6 @@
 
 #include "msg.h"
 #include "outfile.h"
-#include "outname.h"
 #include "report.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0. */
@@ -65,18 +64,13 @@ static const char *status_name(int state)
     return "skipped";
 }
 
-static void record(FILE *f, const cli_options *o, const job *j, const result_slot *r,
-                   const char *msg, int state)
+static void record(FILE *f, const job *j, const result_slot *r, const char *msg, int state)
 {
-    char out[PATH_MAX];
     int made = r && r->src_w;
-    if (!r || !r->named ||
-        outname_final(out, sizeof out, j->out, o->params.format, (tf_format)r->format) != 0)
-        snprintf(out, sizeof out, "%s", j->out);
     fputs("    {\"source\": ", f);
     json_string(f, j->src);
     fputs(", \"output\": ", f);
-    json_string(f, out);
+    json_string(f, j->out);
     fprintf(f, ", \"status\": \"%s\", \"message\": ", status_name(state));
     json_string(f, msg && *msg ? msg : NULL);
     if (made)
@@ -98,7 +92,7 @@ static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool
         int state = r                         ? atomic_load(&r->state)
                     : uptodate && uptodate[i] ? RESULT_UPTODATE
                                               : RESULT_PENDING;
-        record(f, o, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
+        record(f, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
         fputs(i + 1 < jobs->n ? ",\n" : "\n", f);
     }
     fprintf(f,

@@ -9,14 +9,17 @@
 #include <sys/stat.h>
 
 #include "array.h"
+#include "identset.h"
 #include "jobs.h"
 #include "msg.h"
 #include "outname.h"
 
-typedef struct ident {
-    dev_t dev;
-    ino_t ino;
-} ident;
+/* A symlink to a directory, met with -r: followed after every real tree
+ * is scanned. Where it is, and what scan_dir needs to go on from it. */
+typedef struct dir_link {
+    char *path, *out;
+    size_t root_len, trusted;
+} dir_link;
 
 typedef struct scanner {
     const cli_options *o;
@@ -25,6 +28,10 @@ typedef struct scanner {
     size_t nouts, outs_cap;
     ident *path; /* directories from the root down: loops */
     size_t depth, cap;
+    identset seen;   /* every directory scanned */
+    dir_link *links; /* symlinked directories to follow, in the order met */
+    size_t nlinks, links_cap, next_link;
+    int via_link; /* scanning below a followed symlink */
 } scanner;
 
 static int same(ident a, const struct stat *st)
@@ -98,25 +105,107 @@ static int on_path(const scanner *s, const struct stat *st)
  * of one directory stay together; then subdirectories, with -r. */
 static int scan_dir(scanner *s, const char *dir, size_t root_len, const char *out, size_t trusted);
 
-/* Descends into dir/name with -r, unless it is an output root or a loop. */
+/* Scans directory dir (status *st) unless it is an output root, a loop,
+ * or, below a followed symlink, a directory already scanned. A real
+ * subdirectory of an operand is always scanned: its place in the tree
+ * names its thumbnails. */
+static int enter(scanner *s, const char *dir, const struct stat *st, size_t root_len,
+                 const char *out, size_t trusted)
+{
+    if (is_output_root(s, st))
+        return 0; /* our own output: never input */
+    if (on_path(s, st)) {
+        msg_warning(dir, "directory loop (it leads back to a parent); not descended");
+        return 0;
+    }
+    int fresh = identset_add(&s->seen, st);
+    if (fresh < 0)
+        return -1;
+    if (!fresh && s->via_link)
+        return 0;
+    if (push(s, st) != 0)
+        return -1;
+    int rc = scan_dir(s, dir, root_len, out, trusted);
+    s->depth--;
+    return rc;
+}
+
+/* Keeps a symlinked directory for follow_links (taking path and out). */
+static int queue_link(scanner *s, char *path, char *out, size_t root_len, size_t trusted)
+{
+    if (ARRAY_GROW(s->links, s->nlinks, s->links_cap, 16) != 0) {
+        free(path);
+        free(out);
+        return -1;
+    }
+    s->links[s->nlinks++] = (dir_link){path, out, root_len, trusted};
+    return 0;
+}
+
+/* Descends into dir/name with -r; a symlink waits for follow_links. */
 static int descend(scanner *s, const char *dir, const char *name, size_t root_len, const char *out,
                    size_t trusted)
 {
     char *sub = outname_join(dir, name), *sub_out = outname_join(out, name);
     struct stat st;
     int rc = sub && sub_out ? 0 : -1;
-    if (rc == 0 && stat(sub, &st) == 0) {
-        if (is_output_root(s, &st))
-            ; /* our own output: never input */
-        else if (on_path(s, &st))
-            msg_warning(sub, "directory loop (it leads back to a parent); not descended");
-        else if ((rc = push(s, &st)) == 0) {
-            rc = scan_dir(s, sub, root_len, sub_out, trusted);
-            s->depth--;
-        }
+    if (rc != 0 || lstat(sub, &st) != 0) {
+        ; /* out of memory, or gone since readdir */
+    } else if (S_ISLNK(st.st_mode)) {
+        rc = queue_link(s, sub, sub_out, root_len, trusted);
+        sub = sub_out = NULL;
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = enter(s, sub, &st, root_len, sub_out, trusted);
     }
     free(sub);
     free(sub_out);
+    return rc;
+}
+
+/* Whether directory *st is one that path passes through, from its
+ * operand (the first root_len bytes) down: a link back up, a loop. */
+static int leads_back(const char *path, size_t root_len, const struct stat *st)
+{
+    char *p = strdup(path), *slash;
+    int found = 0;
+    while (p && !found && (slash = strrchr(p, '/'))) {
+        size_t len = (size_t)(slash - p);
+        p[len ? len : 1] = '\0'; /* "/a" -> "/" */
+        struct stat up;
+        found = stat(p, &up) == 0 && up.st_dev == st->st_dev && up.st_ino == st->st_ino;
+        if (len < root_len || len == 0)
+            break;
+    }
+    free(p);
+    return found;
+}
+
+/* One symlinked directory: followed when no path has scanned the
+ * directory it leads to yet (so a tree of links that branch and meet
+ * again is scanned once, not once per path through it). */
+static int follow(scanner *s, const dir_link *k)
+{
+    struct stat st;
+    if (stat(k->path, &st) != 0 || is_output_root(s, &st))
+        return 0; /* dangling, or our own output */
+    if (identset_has(&s->seen, &st)) {
+        if (leads_back(k->path, k->root_len, &st))
+            msg_warning(k->path, "directory loop (it leads back to a parent); not descended");
+        return 0;
+    }
+    s->depth = 0;
+    s->via_link = 1;
+    return enter(s, k->path, &st, k->root_len, k->out, k->trusted);
+}
+
+/* The symlinked directories, after every operand's real tree: a directory
+ * is named by its real place when it has one, else by the first link met
+ * (breadth first). Links found below a followed one join the queue. */
+static int follow_links(scanner *s)
+{
+    int rc = 0;
+    for (; rc == 0 && s->next_link < s->nlinks; s->next_link++)
+        rc = follow(s, &s->links[s->next_link]);
     return rc;
 }
 
@@ -203,7 +292,10 @@ static int scan_root(scanner *s, const char *dir, const struct stat *st)
     }
     const cli_options *o = s->o;
     char *out = out_root(o, dir);
-    int rc = out && push(s, st) == 0 && add_output_root(s, out) == 0 ? 0 : -1;
+    int rc =
+        out && push(s, st) == 0 && add_output_root(s, out) == 0 && identset_add(&s->seen, st) >= 0
+            ? 0
+            : -1;
     if (rc == 0)
         rc = scan_dir(s, dir, strlen(dir), out, o->out_dir ? strlen(out) : strlen(dir));
     s->depth = 0;
@@ -287,6 +379,14 @@ int jobs_scan(const cli_options *o, job_list *l)
         rc = scan_operand(&s, o->paths[i]);
     if (rc == 0 && o->files_from)
         rc = scan_list(&s);
+    if (rc == 0)
+        rc = follow_links(&s);
+    for (size_t i = 0; i < s.nlinks; i++) {
+        free(s.links[i].path);
+        free(s.links[i].out);
+    }
+    free(s.links);
+    identset_free(&s.seen);
     free(s.outs);
     free(s.path);
     return rc;

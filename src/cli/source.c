@@ -86,22 +86,24 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
     s->data = NULL;
     s->len = 0;
     *what = "open";
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO or device swapped in for the file since the scan
+     * must not hold the worker in open() until --timeout; what was opened
+     * is then judged by its own status, not the path's. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return -1;
-    if (fstat(fd, st) != 0) {
-        int e = errno;
+    int bad = fstat(fd, st) != 0 ? errno : S_ISREG(st->st_mode) ? 0 : EINVAL;
+    if (bad) {
+        *what = bad == EINVAL ? "type" : "open";
         close(fd);
-        errno = e;
+        errno = bad;
         return -1;
     }
     size_t size = (size_t)st->st_size, want = size < limit ? size : limit;
     /* All of a file is read: populated up front. Of a prefix (--embedded's
      * first look) only the headers are, as they are touched. */
     int populate = want == size ? MAP_POPULATE : 0;
-    void *m = S_ISREG(st->st_mode) && want > 0
-                  ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | populate, fd, 0)
-                  : MAP_FAILED;
+    void *m = want > 0 ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | populate, fd, 0) : MAP_FAILED;
     int rc = 0;
     s->fd = fd;
     s->st = *st;
@@ -129,12 +131,11 @@ int source_changed(const source *s)
     struct stat now;
     if (s->map && guard_hit)
         return 1;
-    return s->fd >= 0 &&
-           (fstat(s->fd, &now) != 0 || now.st_size != s->st.st_size ||
-            now.st_mtim.tv_sec != s->st.st_mtim.tv_sec ||
-            now.st_mtim.tv_nsec != s->st.st_mtim.tv_nsec ||
-            now.st_ctim.tv_sec != s->st.st_ctim.tv_sec ||
-            now.st_ctim.tv_nsec != s->st.st_ctim.tv_nsec);
+    return s->fd >= 0 && (fstat(s->fd, &now) != 0 || now.st_size != s->st.st_size ||
+                          now.st_mtim.tv_sec != s->st.st_mtim.tv_sec ||
+                          now.st_mtim.tv_nsec != s->st.st_mtim.tv_nsec ||
+                          now.st_ctim.tv_sec != s->st.st_ctim.tv_sec ||
+                          now.st_ctim.tv_nsec != s->st.st_ctim.tv_nsec);
 }
 
 void source_close(source *s)

@@ -22,20 +22,26 @@ typedef struct source {
     size_t cap;
     void *map; /* the mapping, if mapped */
     size_t map_len;
-    int fd;        /* open until source_close; -1 when none */
+    int fd;         /* open until source_close; -1 when none */
     struct stat st; /* as opened */
 } source;
 
 /* An empty source: no file, no buffer. */
-#define SOURCE_INIT {.fd = -1}
+#define SOURCE_INIT                                                                                \
+    {                                                                                              \
+        .fd = -1                                                                                   \
+    }
 
 /* Installs the SIGBUS handler that turns a shrunk mapping into zeros.
  * Call once in the process before source_open. */
 void source_install_guard(void);
 
-/* Opens path read-only and takes its first limit bytes (SIZE_MAX: all of
- * it, as large as it is when read); *st is the open file's status. Returns
- * 0, or -1 with errno set and *what ("open", "read", "memory"). */
+/* Opens path read-only and non-blocking, and takes its first limit bytes
+ * (SIZE_MAX: all of it, as large as it is when read); *st is the open
+ * file's status. Only a regular file is read: anything else (a FIFO or
+ * device put in its place since the scan) is closed at once. Returns 0,
+ * or -1 with errno set and *what ("open", "type": not a regular file,
+ * "read", "memory"). */
 int source_open(source *s, const char *path, size_t limit, struct stat *st, const char **what);
 
 /* Whether the file changed since source_open (it shrank under the

@@ -1,44 +1,40 @@
 /* stamp.c - the up-to-date check: a stamp string in the thumbnail. */
+#include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "outname.h"
 #include "stamp.h"
 
 /* Bump when a change to thumbify changes its output for the same options. */
 #define STAMP_VERSION 1
 
+/* Every stamp starts so: a file that has it is a thumbnail. */
+#define STAMP_PREFIX "thumbify-stamp "
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    snprintf(buf, cap, "thumbify-stamp %d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
+    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
              STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
              st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
 }
 
-static int has_stamp(const char *path, const char *stamp)
+stamp_state stamp_check(const char *path, const char *stamp)
 {
     char head[512];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, head, sizeof head);
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) /* no such name (the write will say why it cannot be made), or not ours */
+        return errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? STAMP_NONE
+                                                                            : STAMP_FOREIGN;
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
     close(fd);
-    return n > 0 && memmem(head, (size_t)n, stamp, strlen(stamp)) != NULL;
-}
-
-int stamp_up_to_date(const cli_options *o, const job *j, const char *stamp)
-{
-    if (has_stamp(j->out, stamp))
-        return (int)outname_kind(j->out);
-    if (o->params.format != TF_FORMAT_SAME)
-        return -1;
-    /* the content may have decided the other format (PNG bytes in a .jpg) */
-    char other[PATH_MAX];
-    tf_format fmt = outname_kind(j->out) == TF_FORMAT_PNG ? TF_FORMAT_JPEG : TF_FORMAT_PNG;
-    return outname_fix(other, sizeof other, j->out, fmt) == 0 && has_stamp(other, stamp) ? (int)fmt
-                                                                                         : -1;
+    if (n == 0)
+        return STAMP_STALE; /* an empty file (a crash before its data reached the disk): nothing
+                               to lose */
+    if (n < 0 || !memmem(head, (size_t)n, STAMP_PREFIX, sizeof STAMP_PREFIX - 1))
+        return STAMP_FOREIGN;
+    return memmem(head, (size_t)n, stamp, strlen(stamp)) ? STAMP_CURRENT : STAMP_STALE;
 }

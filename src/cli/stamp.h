@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "jobs.h"
 #include "options.h"
 
 #define STAMP_MAX 160
@@ -17,10 +16,20 @@
 /* The stamp for a source with status *st under options o. */
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
 
-/* Whether job j's thumbnail exists under its planned name (or, for -F
- * same, under the other format's name) and carries exactly this stamp:
- * -1 when not, else the format to give outname_final() for the name that
- * matched. Reads at most the first 512 bytes of the thumbnail. */
-int stamp_up_to_date(const cli_options *o, const job *j, const char *stamp);
+/* What is at an output path now. */
+typedef enum stamp_state {
+    STAMP_NONE,    /* nothing: the thumbnail is new */
+    STAMP_FOREIGN, /* something thumbify did not make: not a regular file
+                      (a symlink, a FIFO...), unreadable, or with no stamp
+                      in its first bytes; not to be replaced without -f */
+    STAMP_STALE,   /* a thumbnail with another stamp, or an empty file:
+                      to be remade */
+    STAMP_CURRENT  /* a thumbnail with exactly this stamp: up to date */
+} stamp_state;
+
+/* Looks at the file at path (not following a symlink; a FIFO or device is
+ * opened non-blocking and never read) and compares its first 512 bytes
+ * with stamp. */
+stamp_state stamp_check(const char *path, const char *stamp);
 
 #endif

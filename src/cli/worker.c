@@ -16,7 +16,6 @@
 
 #include "msg.h"
 #include "outfile.h"
-#include "outname.h"
 #include "source.h"
 #include "stamp.h"
 #include "worker.h"
@@ -96,6 +95,8 @@ static int take_source(worker *w, struct stat *st, size_t limit)
     }
     if (strcmp(what, "memory") == 0)
         say(w, 0, "out of memory reading %lld bytes", (long long)st->st_size);
+    else if (strcmp(what, "type") == 0)
+        say(w, 0, "not a regular file (any more); not read");
     else
         say(w, 0, "cannot %s: %s", what, strerror(errno));
     return -1;
@@ -116,16 +117,6 @@ static int run_core(worker *w, const tf_params *params, tf_result *r, int quiet)
     if (st != TF_OK && !quiet)
         say(w, 0, "%s", tf_message(w->ctx));
     return st == TF_OK ? 0 : 1;
-}
-
-/* Where this thumbnail goes (see outname_final): PNG bytes in a .jpg make
- * a .png. */
-static int final_path(worker *w, tf_format fmt, char *buf, size_t cap)
-{
-    if (outname_final(buf, cap, w->j->out, w->o->params.format, fmt) == 0)
-        return 0;
-    say(w, 0, "output path for %s is too long", w->j->out);
-    return -1;
 }
 
 /* Reports damage; under --strict it fails the file. */
@@ -191,8 +182,6 @@ static void record(result_slot *rs, const tf_result *r)
 {
     rs->warned = r->warnings > 0;
     rs->path = (unsigned char)r->path;
-    rs->format = (unsigned char)r->format;
-    rs->named = 1;
     rs->src_w = r->src_w;
     rs->src_h = r->src_h;
     rs->out_w = r->out_w;
@@ -224,7 +213,8 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
 static int make_one(worker *w)
 {
     struct stat st;
-    char stamp[STAMP_MAX], out[PATH_MAX];
+    char stamp[STAMP_MAX];
+    const char *out = w->j->out;
     inject_faults(w->j->src);
     if (atomic_load(&w->sh->dir_broken[w->j->dir])) {
         /* said once on stderr, for the whole directory; the report still
@@ -238,13 +228,17 @@ static int make_one(worker *w)
         return RESULT_FAILED;
     }
     stamp_make(stamp, sizeof stamp, w->o, &st);
-    int fresh = w->o->force ? -1 : stamp_up_to_date(w->o, w->j, stamp);
-    if (fresh >= 0) {
-        w->rs->format = (unsigned char)fresh;
-        w->rs->named = 1;
+    int there = w->o->force ? STAMP_NONE : stamp_check(out, stamp);
+    if (there == STAMP_CURRENT)
         return RESULT_UPTODATE;
+    if (there == STAMP_FOREIGN) {
+        say(w, 0,
+            "%s exists and is not a thumbnail made by thumbify; not replaced (-f replaces it)",
+            out);
+        return RESULT_FAILED;
     }
     tf_params params = w->o->params;
+    params.format = w->j->fmt;
     params.comment = stamp;
     tf_result r;
     int got = embedded_from_start(w, &st, &params, stamp, &r);
@@ -258,7 +252,7 @@ static int make_one(worker *w)
             return RESULT_FAILED;
     }
     record(w->rs, &r);
-    if (judge_warnings(w, &r) != 0 || final_path(w, r.format, out, sizeof out) != 0)
+    if (judge_warnings(w, &r) != 0)
         return RESULT_FAILED;
     if (would_replace_source(out, &st)) {
         say(w, 0, "output %s is the source itself; not written", out);

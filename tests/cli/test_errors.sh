@@ -16,10 +16,12 @@ check "truncated file: a warning naming it" \
 check "non-JPEG named .jpg fails cleanly, named, with the reason" \
     grep -qx "thumbify: $WORK/in/not_a_jpeg.jpg: not a JPEG or PNG file (starts with 0x74 0x68)" "$WORK/err"
 check "empty file fails cleanly" grep -qx "thumbify: $WORK/in/zero_bytes.jpg: empty file" "$WORK/err"
-check "PNG bytes named .jpg are decoded by content, into a .png" [ -s "$WORK/in/thumbs/png_named.png" ]
+# the content decides how a file is decoded, its name what is written
+check "PNG bytes named .jpg are decoded by content, into thumbs/png_named.jpg, a JPEG" \
+    [ "$(head -c 2 "$WORK/in/thumbs/png_named.jpg" | od -An -tx1 | tr -d ' \n')" = ffd8 ]
 check "garbage inside the scan fails cleanly" \
     grep -q "^thumbify: $WORK/in/garbage_after_header.jpg: " "$WORK/err"
-for f in not_a_jpeg.jpg zero_bytes.jpg png_named.jpg png_named.png.tmp garbage_after_header.jpg; do
+for f in not_a_jpeg.jpg zero_bytes.jpg png_named.png garbage_after_header.jpg; do
     check "no thumbnail for $f" [ ! -e "$WORK/in/thumbs/$f" ]
 done
 check "summary counts 5 thumbnails and 3 failures" grep -qE "^5 thumbnails, 3 failed, " "$WORK/err"
