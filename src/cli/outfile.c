@@ -120,7 +120,8 @@ static int link_fd(int fd, int dirfd, const char *name)
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
     if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) != 0)
         return -1;
-    empty_path_refused = 1; /* (ENOENT above: the directory is there) */
+    if (!refused)
+        empty_path_refused = 1; /* ENOENT above, and the directory is there */
     return 0;
 }
 

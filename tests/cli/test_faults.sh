@@ -19,14 +19,6 @@ PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 
 # ---------------------------------------------------------------- cleanup
 MOUNTS=()
-# Our processes are found by $WORK in their command line; each is killed by
-# its own pid.
-kill_ours() {
-    local p
-    for p in $(pgrep -f -- "$WORK" 2>/dev/null); do
-        [ "$p" != "$$" ] && kill -9 "$p" 2>/dev/null
-    done
-}
 cleanup() {
     local m
     kill_ours

@@ -24,12 +24,6 @@ signal.signal(signal.SIGINT, signal.SIG_DFL)
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])'
 
-kill_ours() {
-    local p
-    for p in $(pgrep -f -- "$WORK" 2>/dev/null); do
-        [ "$p" != "$$" ] && kill -CONT "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-    done
-}
 cleanup() { kill_ours; rm -rf "$WORK"; }
 trap cleanup EXIT
 

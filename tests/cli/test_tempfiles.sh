@@ -24,13 +24,6 @@
 TESTING=${THUMBIFY_TESTING:-0}
 T=$TESTDATA
 
-# Processes this test started are found by $WORK in their command line.
-kill_ours() {
-    local p
-    for p in $(pgrep -f -- "$WORK" 2>/dev/null); do
-        [ "$p" != "$$" ] && kill -CONT "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-    done
-}
 cleanup() { kill_ours; rm -rf "$WORK"; }
 trap cleanup EXIT
 
