@@ -142,6 +142,7 @@ static int name_unnamed(const target *t, int fd)
     char tmp[64];
     if (new_tmp_name(t, tmp, sizeof tmp) != 0)
         return failed(t, "create");
+    flock(fd, LOCK_EX); /* the temp name is locked until it is final */
     if (link_fd(fd, t->dirfd, tmp) != 0) {
         t->slot[0] = '\0';
         return failed(t, "create");
@@ -173,7 +174,6 @@ static int via_unnamed(const target *t, const void *data, size_t len, int sync)
         return no_tmpfile(errno) ? 1 : failed(t, "create");
     int rc = fill(t, fd, data, len, sync);
     if (rc == 0) {
-        flock(fd, LOCK_EX); /* a temp name it gets is locked until it is final */
         testhook_stop("THUMBIFY_TEST_STOP_WRITTEN", t->path);
         rc = name_unnamed(t, fd);
     }

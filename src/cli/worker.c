@@ -177,7 +177,8 @@ static int open_out_dir(worker *w, const char *out)
     testhook_stop("THUMBIFY_TEST_STOP_DIR", out);
     int fd = outdir_open(d->path, d->trusted, 0, why, sizeof why);
     if (fd < 0) {
-        dir_unusable(w, why);
+        if (dir_level(errno) || errno == ELOOP)
+            dir_unusable(w, why);
         say(w, 0, "cannot write %s: %s: %s", out, d->path, why);
     }
     return fd;
