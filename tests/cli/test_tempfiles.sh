@@ -3,10 +3,11 @@
 # tree, on the real binary:
 #  1. three shards at once, each in its own PID namespace (unshare --pid:
 #     every shard's workers have the same PIDs, as in containers), into one
-#     output tree, 20 times: every exit 0, the output byte-identical to one
-#     single run (cmp of every file), no temp file left. With the test-only
-#     hooks (THUMBIFY_TESTING=1) every other round takes the named temp
-#     file path that file systems without O_TMPFILE (NFS) get.
+#     output tree, 20 times (3 under valgrind): every exit 0, the output
+#     byte-identical to one single run (cmp of every file), no temp file
+#     left. With the test-only hooks (THUMBIFY_TESTING=1) every other round
+#     takes the named temp file path that file systems without O_TMPFILE
+#     (NFS) get.
 #  2. a directory of the output tree swapped for a symlink while a run is
 #     stopped (test-only hook) between two thumbnails: nothing is written
 #     through the link, the symlink is named in the messages, the thumbnail
@@ -69,6 +70,7 @@ if [ ${#NS[@]} -gt 0 ]; then
     "$THUMBIFY" -q -p 2 -o "$S/ref" "$S/src"; rc=$?
     check "shards: the single reference run exits 0 (got $rc)" [ "$rc" -eq 0 ]
     bad_rc=0 bad_tree=0 bad_temp=0 rounds=20
+    [ "$SLOW" -ge 20 ] && rounds=3 # under valgrind
     for ((r = 0; r < rounds; r++)); do
         rm -rf "$S/out"
         way=unnamed
@@ -106,7 +108,7 @@ if [ "$TESTING" = 1 ]; then
     THUMBIFY_TEST_STOP_DIR=deep/b.jpg "$THUMBIFY" -p 1 -r -o "$D/out" "$D/src" \
         >"$WORK/out" 2>"$WORK/err" &
     pid=$!
-    w=$(stopped_child "$pid" 20)
+    w=$(stopped_child "$pid" $((20 * SLOW)))
     check "swap: the worker stopped before writing b.jpg" [ -n "$w" ]
     check "swap: a.jpg was written first" complete_image "$D/out/sub/deep/a.jpg"
     mv "$D/out/sub" "$D/out/sub.moved"
@@ -164,7 +166,7 @@ if [ "$TESTING" = 1 ]; then
     THUMBIFY_TEST_TMPFILE=named THUMBIFY_TEST_STOP_WRITTEN=live.jpg \
         "$THUMBIFY" -p 1 -o "$D/out" "$D/src/live.jpg" >"$WORK/out-a" 2>"$WORK/err-a" &
     pid=$!
-    w=$(stopped_child "$pid" 20)
+    w=$(stopped_child "$pid" $((20 * SLOW)))
     check "clean-up: run A stopped with its temp file written" [ -n "$w" ]
     tmp=$(find "$D/out" -name '.thumbify-*.tmp')
     check "clean-up: run A's temp file has a random name (${tmp##*/})" \
