@@ -40,7 +40,7 @@ none_left() {
 # alive PID: running and not a zombie.
 alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 # gone PID... SECS: waits until no such process exists at all (a zombie
-# still counts: the next run's stale-file check sees it as alive).
+# still counts).
 gone() {
     local secs=${*: -1} pids=("${@:1:$#-1}") i p left
     for ((i = 0; i <= secs * 20; i++)); do
