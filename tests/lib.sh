@@ -115,6 +115,16 @@ src_state() {
 }
 untouched() { [ "$(src_state "$1")" = "$2" ]; }
 
+# kill_ours: kills (SIGCONT, then SIGKILL, each by its own pid) every
+# process whose command line names $WORK: what a test started and left
+# running or stopped.
+kill_ours() {
+    local p
+    for p in $(pgrep -f -- "$WORK" 2>/dev/null); do
+        [ "$p" != "$$" ] && kill -CONT "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
+    done
+}
+
 # dead_pid: a pid that surely does not exist (not in /proc, kill -0 fails).
 dead_pid() {
     local p

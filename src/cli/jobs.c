@@ -1,15 +1,17 @@
 /* jobs.c - the job list: adding, ordering, output directories. */
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "array.h"
 #include "jobs.h"
 #include "msg.h"
-#include "outfile.h"
+#include "outdir.h"
 #include "outname.h"
+#include "outstale.h"
 
 uint64_t jobs_hash(const char *path)
 {
@@ -100,46 +102,20 @@ void jobs_order(job_list *l)
         qsort(l->v, l->n, sizeof *l->v, by_size_desc);
 }
 
-/* One component of an output path: made if missing, then it must be a
- * directory; refuse_link: and not a symlink. */
-static int make_component(const char *p, int refuse_link)
-{
-    struct stat st;
-    if (mkdir(p, 0777) != 0 && errno != EEXIST)
-        return -1;
-    if (refuse_link && lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
-        errno = ELOOP;
-        return -1;
-    }
-    if (stat(p, &st) != 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
-
-/* mkdir -p. Components below d->trusted must be real directories, not
- * symlinks: a thumbs/ that links elsewhere must not redirect our writes. */
+/* Creates (mkdir -p) and opens the output directory: below the part the
+ * user named, components must be real directories, not symlinks (see
+ * outdir.h); then removes the temp files dead runs left there. */
 static int make_dir(const out_dir *d)
 {
-    char *p = strdup(d->path);
-    if (!p)
+    char why[PATH_MAX + 64];
+    int fd = outdir_open(d->path, d->trusted, 1, why, sizeof why);
+    if (fd < 0) {
+        msg_error(d->path, "cannot create output directory: %s", why);
         return -1;
-    int rc = 0;
-    for (size_t i = 1; rc == 0; i++) {
-        char c = p[i];
-        if (c != '/' && c != '\0')
-            continue;
-        p[i] = '\0';
-        rc = make_component(p, i > d->trusted);
-        p[i] = c;
-        if (c == '\0')
-            break;
     }
-    free(p);
-    return rc;
+    outstale_remove(fd);
+    close(fd);
+    return 0;
 }
 
 void jobs_make_dirs(job_list *l)
@@ -151,11 +127,6 @@ void jobs_make_dirs(job_list *l)
         if (j->dir != dir) { /* jobs of one directory are consecutive */
             dir = j->dir;
             ok = make_dir(&l->dirs[dir]) == 0;
-            if (!ok)
-                msg_error(l->dirs[dir].path, "cannot create output directory: %s",
-                          errno == ELOOP ? "it is a symlink (refused)" : strerror(errno));
-            else
-                outfile_remove_stale(l->dirs[dir].path);
         }
         if (!ok) {
             jobs_drop(j);

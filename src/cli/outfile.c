@@ -1,28 +1,87 @@
-/* outfile.c - temp file plus rename. */
-#include <dirent.h>
+/* outfile.c - a file written whole, then given its name (see outfile.h). */
 #include <errno.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outfile.h"
+#include "testhook.h"
 
-/* TMP path for path's directory: DIR/.thumbify-PID-N.tmp */
-static int tmp_name(const char *path, char *buf, size_t cap)
+/* Process-wide facts, learnt once. linkat(fd, "", AT_EMPTY_PATH) needs
+ * CAP_DAC_READ_SEARCH; without it an unnamed file is linked through
+ * /proc/self/fd, and without a /proc it cannot be linked at all. */
+static int empty_path_refused, tmpfile_unlinkable;
+
+typedef struct target {
+    int dirfd;
+    const char *path; /* for tmp_slot: path[0..dirlen) is the directory */
+    size_t dirlen;
+    const char *name; /* the final name in dirfd */
+    char *slot;
+    size_t cap;
+    const char **what;
+} target;
+
+/* Records the failed step, keeping errno; returns -1. */
+static int failed(const target *t, const char *step)
 {
-    static unsigned long counter;
-    const char *slash = strrchr(path, '/');
-    int dirlen = slash ? (int)(slash - path + 1) : 0;
-    int n = snprintf(buf, cap, "%.*s" OUTFILE_TMP_PREFIX "%ld-%lu" OUTFILE_TMP_SUFFIX, dirlen, path,
-                     (long)getpid(), counter++);
-    if (n < 0 || (size_t)n >= cap) {
+    *t->what = step;
+    return -1;
+}
+
+static void close_keeping_errno(int fd)
+{
+    int e = errno;
+    close(fd);
+    errno = e;
+}
+
+/* 64 bits that no other process, here or on another host, draws: from
+ * getrandom(), or, should it fail, the time, the pid and a counter
+ * mixed (splitmix64). */
+static uint64_t random64(void)
+{
+    uint64_t r;
+    if (getrandom(&r, sizeof r, 0) == (ssize_t)sizeof r)
+        return r;
+    static uint64_t counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    r = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    r ^= (uint64_t)getpid() << 40 ^ ++counter * 0x9e3779b97f4a7c15ULL;
+    r = (r ^ r >> 30) * 0xbf58476d1ce4e5b9ULL;
+    r = (r ^ r >> 27) * 0x94d049bb133111ebULL;
+    return r ^ r >> 31;
+}
+
+/* A new temp name in name (cap >= 32), its path published in the slot
+ * before the file exists. */
+static int new_tmp_name(const target *t, char *name, size_t cap)
+{
+    snprintf(name, cap, OUTFILE_TMP_PREFIX "%016llx" OUTFILE_TMP_SUFFIX,
+             (unsigned long long)random64());
+    int n = snprintf(t->slot, t->cap, "%.*s%s", (int)t->dirlen, t->path, name);
+    if (n < 0 || (size_t)n >= t->cap) {
+        t->slot[0] = '\0';
         errno = ENAMETOOLONG;
         return -1;
     }
     return 0;
+}
+
+/* Removes the temp name and clears the slot, keeping errno. */
+static void drop_tmp(const target *t, const char *tmp)
+{
+    int e = errno;
+    unlinkat(t->dirfd, tmp, 0);
+    t->slot[0] = '\0';
+    errno = e;
 }
 
 int outfile_write_all(int fd, const void *data, size_t len)
@@ -40,90 +99,161 @@ int outfile_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* Unlinks the temp file and clears the slot, keeping errno. */
-static int discard(char *tmp_slot, const char **what, const char *step)
+static int fill(const target *t, int fd, const void *data, size_t len, int sync)
 {
-    int e = errno;
-    unlink(tmp_slot);
-    tmp_slot[0] = '\0';
-    *what = step;
-    errno = e;
-    return -1;
-}
-
-int outfile_write(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
-                  size_t tmp_cap, const char **what)
-{
-    *what = "create";
-    if (tmp_name(path, tmp_slot, tmp_cap) != 0)
-        return -1;
-    /* 0666: the user's umask decides, as for any file a tool creates */
-    int fd = open(tmp_slot, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-    if (fd < 0) {
-        tmp_slot[0] = '\0';
-        return -1;
-    }
-    if (outfile_write_all(fd, data, len) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return discard(tmp_slot, what, "write");
-    }
-    if (sync && fsync(fd) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return discard(tmp_slot, what, "sync");
-    }
-    if (close(fd) != 0)
-        return discard(tmp_slot, what, "close");
-    if (rename(tmp_slot, path) != 0)
-        return discard(tmp_slot, what, "rename");
-    tmp_slot[0] = '\0';
+    if (outfile_write_all(fd, data, len) != 0)
+        return failed(t, "write");
+    if (sync && fsync(fd) != 0)
+        return failed(t, "sync");
     return 0;
 }
 
-/* The PID in ".thumbify-PID-N.tmp", or 0 when name is not ours. */
-static long tmp_owner(const char *name)
+/* Links the unnamed file fd into dirfd as name. */
+static int link_fd(int fd, int dirfd, const char *name)
 {
-    size_t pre = sizeof OUTFILE_TMP_PREFIX - 1, suf = sizeof OUTFILE_TMP_SUFFIX - 1;
-    size_t len = strlen(name);
-    if (len <= pre + suf || strncmp(name, OUTFILE_TMP_PREFIX, pre) != 0 ||
-        strcmp(name + len - suf, OUTFILE_TMP_SUFFIX) != 0)
+    int refused = empty_path_refused || testhook_is("THUMBIFY_TEST_TMPFILE", "proc");
+    if (!refused && linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
         return 0;
-    char *end;
-    long pid = strtol(name + pre, &end, 10);
-    return *end == '-' && pid > 0 ? pid : 0;
+    if (!refused && errno != ENOENT)
+        return -1;
+    char proc[48];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) != 0)
+        return -1;
+    if (!refused)
+        empty_path_refused = 1; /* ENOENT above, and the directory is there */
+    return 0;
 }
 
-/* Whether pid is gone: no such process, or a zombie (dead, not yet reaped:
- * right after a kill -9 of a run, its orphaned workers are that). */
-static int process_gone(long pid)
+/* The unnamed file fd, complete, gets its final name: linked straight to
+ * it when there is none yet, else linked to a temp name that is renamed
+ * over it. Returns 0, -1 (failed), or 1 when it cannot be linked at all
+ * (no /proc): nothing was named then. */
+static int name_unnamed(const target *t, int fd)
 {
-    if (kill((pid_t)pid, 0) != 0)
-        return errno == ESRCH;
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
+    if (link_fd(fd, t->dirfd, t->name) == 0)
         return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *paren = strrchr(buf, ')'); /* "PID (comm) STATE ..." */
-    return paren && paren[1] == ' ' && paren[2] == 'Z';
-}
-
-void outfile_remove_stale(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        long pid = tmp_owner(e->d_name);
-        if (pid && process_gone(pid))
-            unlinkat(dirfd(d), e->d_name, 0);
+    if (errno == ENOENT && faccessat(AT_FDCWD, "/proc/self/fd", F_OK, 0) != 0) {
+        tmpfile_unlinkable = 1;
+        return 1;
     }
-    closedir(d);
+    if (errno != EEXIST)
+        return failed(t, "create");
+    char tmp[64];
+    if (new_tmp_name(t, tmp, sizeof tmp) != 0)
+        return failed(t, "create");
+    flock(fd, LOCK_EX); /* the temp name is locked until it is final */
+    if (link_fd(fd, t->dirfd, tmp) != 0) {
+        t->slot[0] = '\0';
+        return failed(t, "create");
+    }
+    if (renameat(t->dirfd, tmp, t->dirfd, t->name) != 0) {
+        drop_tmp(t, tmp);
+        return failed(t, "rename");
+    }
+    t->slot[0] = '\0';
+    return 0;
+}
+
+/* Whether open(O_TMPFILE) failed because the file system (or the kernel,
+ * before 3.11) has no unnamed files. */
+static int no_tmpfile(int e)
+{
+    return e == EOPNOTSUPP || e == EISDIR || e == EINVAL;
+}
+
+/* The unnamed-file way. Returns 0, -1 (failed), or 1 when this file
+ * system or process cannot do it: nothing was written then. */
+static int via_unnamed(const target *t, const void *data, size_t len, int sync)
+{
+    if (tmpfile_unlinkable || testhook_is("THUMBIFY_TEST_TMPFILE", "named"))
+        return 1;
+    /* 0666: the user's umask decides, as for any file a tool creates */
+    int fd = openat(t->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return no_tmpfile(errno) ? 1 : failed(t, "create");
+    int rc = fill(t, fd, data, len, sync);
+    if (rc == 0) {
+        testhook_stop("THUMBIFY_TEST_STOP_WRITTEN", t->path);
+        rc = name_unnamed(t, fd);
+    }
+    close_keeping_errno(fd);
+    return rc;
+}
+
+/* Creates a new temp file under a fresh random name (in tmp). */
+static int create_named(const target *t, char *tmp, size_t cap)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        if (new_tmp_name(t, tmp, cap) != 0)
+            return -1;
+        int fd = openat(t->dirfd, tmp,
+                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+        if (fd >= 0 || errno != EEXIST) {
+            if (fd < 0)
+                t->slot[0] = '\0';
+            return fd;
+        }
+    }
+    t->slot[0] = '\0';
+    return -1;
+}
+
+/* The named-temp-file way: written, closed (where NFS reports a failed
+ * write), renamed over the final name. A duplicate of the descriptor keeps
+ * the flock through the close until the name is final. */
+static int via_named(const target *t, const void *data, size_t len, int sync)
+{
+    char tmp[64];
+    int fd = create_named(t, tmp, sizeof tmp);
+    if (fd < 0)
+        return failed(t, "create");
+    int lock = dup(fd);
+    if (lock >= 0)
+        flock(lock, LOCK_EX);
+    int rc = fill(t, fd, data, len, sync);
+    testhook_stop("THUMBIFY_TEST_STOP_WRITTEN", t->path);
+    if (rc != 0)
+        close_keeping_errno(fd);
+    else if (close(fd) != 0)
+        rc = failed(t, "close");
+    if (rc == 0 && renameat(t->dirfd, tmp, t->dirfd, t->name) != 0)
+        rc = failed(t, "rename");
+    if (rc != 0)
+        drop_tmp(t, tmp);
+    t->slot[0] = '\0';
+    if (lock >= 0)
+        close_keeping_errno(lock);
+    return rc;
+}
+
+int outfile_write(int dirfd, const char *path, const void *data, size_t len, int sync,
+                  char *tmp_slot, size_t tmp_cap, const char **what)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+    target t = {dirfd, path, dirlen, path + dirlen, tmp_slot, tmp_cap, what};
+    tmp_slot[0] = '\0';
+    int rc = via_unnamed(&t, data, len, sync);
+    return rc <= 0 ? rc : via_named(&t, data, len, sync);
+}
+
+int outfile_write_path(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
+                       size_t tmp_cap, const char **what)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    int n = !slash          ? snprintf(dir, sizeof dir, ".")
+            : slash == path ? snprintf(dir, sizeof dir, "/")
+                            : snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    int dirfd = n > 0 && (size_t)n < sizeof dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (dirfd < 0) {
+        if (n <= 0 || (size_t)n >= sizeof dir)
+            errno = ENAMETOOLONG;
+        *what = "create";
+        return -1;
+    }
+    int rc = outfile_write(dirfd, path, data, len, sync, tmp_slot, tmp_cap, what);
+    close_keeping_errno(dirfd);
+    return rc;
 }

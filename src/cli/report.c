@@ -139,7 +139,7 @@ static int save(const char *path, const char *text, size_t len)
     int exists = stat(path, &st) == 0;
     if ((exists && S_ISREG(st.st_mode)) || (!exists && lstat(path, &lst) != 0)) {
         const char *target = exists && realpath(path, real) ? real : path;
-        return outfile_write(target, text, len, 0, tmp, sizeof tmp, &what);
+        return outfile_write_path(target, text, len, 0, tmp, sizeof tmp, &what);
     }
     /* a device or FIFO; or a link to nothing yet, whose target is made */
     int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (exists ? 0 : O_CREAT | O_TRUNC);

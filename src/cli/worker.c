@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "outdir.h"
 #include "outfile.h"
 #include "source.h"
 #include "stamp.h"
+#include "testhook.h"
 #include "worker.h"
 
 typedef struct worker {
@@ -133,11 +135,12 @@ static int judge_warnings(worker *w, const tf_result *r)
 }
 
 /* Refuses to replace the source itself (-o pointing at the source's own
- * directory, or a hard link): rename would destroy it. */
-static int would_replace_source(const char *out, const struct stat *src)
+ * directory, or a hard link): the rename would destroy it. */
+static int would_replace_source(int dirfd, const char *name, const struct stat *src)
 {
     struct stat st;
-    return stat(out, &st) == 0 && st.st_dev == src->st_dev && st.st_ino == src->st_ino;
+    return fstatat(dirfd, name, &st, 0) == 0 && st.st_dev == src->st_dev &&
+           st.st_ino == src->st_ino;
 }
 
 /* Errors that will hit every file in that directory: say so once, and
@@ -148,19 +151,41 @@ static int dir_level(int e)
            e == EPERM;
 }
 
-static int write_thumbnail(worker *w, const tf_result *r, const char *out)
+static void dir_unusable(worker *w, const char *why)
+{
+    if (atomic_exchange(&w->sh->dir_broken[w->j->dir], 1) == 0)
+        msg_error(w->jobs->dirs[w->j->dir].path,
+                  "output directory unusable: %s; its remaining images are skipped", why);
+}
+
+/* The job's output directory, opened anew for each thumbnail so that a
+ * symlink swapped in for one of its components since is refused (see
+ * outdir.h); says why not, once for the whole directory. */
+static int open_out_dir(worker *w, const char *out)
+{
+    const out_dir *d = &w->jobs->dirs[w->j->dir];
+    char why[PATH_MAX + 64];
+    testhook_stop("THUMBIFY_TEST_STOP_DIR", out);
+    int fd = outdir_open(d->path, d->trusted, 0, why, sizeof why);
+    if (fd < 0) {
+        if (dir_level(errno) || errno == ELOOP)
+            dir_unusable(w, why);
+        say(w, 0, "cannot write %s: %s: %s", out, d->path, why);
+    }
+    return fd;
+}
+
+static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char *out)
 {
     const char *what;
     worker_slot *ws = &w->sh->workers[w->k];
-    if (outfile_write(out, r->data, r->size, w->o->sync, ws->tmp, sizeof ws->tmp, &what) == 0)
+    if (outfile_write(dirfd, out, r->data, r->size, w->o->sync, ws->tmp, sizeof ws->tmp, &what) ==
+        0)
         return 0;
     int e = errno;
     /* a full disk or quota shows up when writing, not when creating */
     if (dir_level(e) && (strcmp(what, "create") == 0 || e == ENOSPC || e == EDQUOT)) {
-        if (atomic_exchange(&w->sh->dir_broken[w->j->dir], 1) == 0)
-            msg_error(w->jobs->dirs[w->j->dir].path,
-                      "output directory unusable: %s; its remaining images are skipped",
-                      strerror(e));
+        dir_unusable(w, strerror(e));
         say(w, 0, "cannot write %s: %s", out, strerror(e));
         return -1;
     }
@@ -210,6 +235,30 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
     return rc < 0 ? -1 : rc == 0;
 }
 
+/* Writes the thumbnail to out through its directory's descriptor. */
+static int deliver(worker *w, const tf_result *r, const char *out, const struct stat *src)
+{
+    int dirfd = open_out_dir(w, out);
+    if (dirfd < 0)
+        return RESULT_FAILED;
+    const char *slash = strrchr(out, '/');
+    int state = RESULT_FAILED;
+    if (would_replace_source(dirfd, slash ? slash + 1 : out, src)) {
+        say(w, 0, "output %s is the source itself; not written", out);
+    } else {
+        /* A stop (SIGTERM from the parent) waits until this thumbnail is
+         * both written and counted: worker_run unblocks it after
+         * pool_finish. */
+        sigprocmask(SIG_BLOCK, &w->term, NULL);
+        if (write_thumbnail(w, r, dirfd, out) == 0)
+            state = RESULT_OK;
+    }
+    close(dirfd);
+    if (state == RESULT_OK && w->o->verbose)
+        verbose_line(w, r, out);
+    return state;
+}
+
 static int make_one(worker *w)
 {
     struct stat st;
@@ -254,18 +303,7 @@ static int make_one(worker *w)
     record(w->rs, &r);
     if (judge_warnings(w, &r) != 0)
         return RESULT_FAILED;
-    if (would_replace_source(out, &st)) {
-        say(w, 0, "output %s is the source itself; not written", out);
-        return RESULT_FAILED;
-    }
-    /* A stop (SIGTERM from the parent) waits until this thumbnail is both
-     * written and counted: worker_run unblocks it after pool_finish. */
-    sigprocmask(SIG_BLOCK, &w->term, NULL);
-    if (write_thumbnail(w, &r, out) != 0)
-        return RESULT_FAILED;
-    if (w->o->verbose)
-        verbose_line(w, &r, out);
-    return RESULT_OK;
+    return deliver(w, &r, out, &st);
 }
 
 /* A worker decodes image after image of similar size. glibc would serve

@@ -22,14 +22,6 @@ PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 
 # ---------------------------------------------------------------- cleanup
 MOUNTS=()
-# Our processes are found by $WORK in their command line; each is killed by
-# its own pid.
-kill_ours() {
-    local p
-    for p in $(pgrep -f -- "$WORK" 2>/dev/null); do
-        [ "$p" != "$$" ] && kill -9 "$p" 2>/dev/null
-    done
-}
 cleanup() {
     local m
     kill_ours
@@ -468,14 +460,20 @@ check "symlink loop with -r: the loop is named" grep -q "directory loop" "$WORK/
 D=$WORK/stale
 copies 3 "$T/small_50x40.jpg" "$D" s
 mkdir -p "$D/thumbs"
+# dead: lock free and an hour old; another run's may be live: written
+# just now (the rules, and locks held, are in test_tempfiles.sh)
 dp=$(dead_pid)
 echo junk >"$D/thumbs/.thumbify-$dp-0.tmp"
+echo junk >"$D/thumbs/.thumbify-0123456789abcdef.tmp"
 echo junk >"$D/thumbs/.thumbify-$$-0.tmp"
 echo junk >"$D/thumbs/.thumbify-notapid.tmp"
+touch -d '-1 hour' "$D/thumbs/.thumbify-"{$dp-0,0123456789abcdef,notapid}.tmp
 trun 30 "$D"
 check "stale temp: the run is fine (rc $rc)" [ "$rc" -eq 0 ]
-check "stale temp: .thumbify-$dp-0.tmp (no such process) is removed" [ ! -e "$D/thumbs/.thumbify-$dp-0.tmp" ]
-check "stale temp: .thumbify-$$-0.tmp (a live process) is kept" [ -e "$D/thumbs/.thumbify-$$-0.tmp" ]
+check "stale temp: .thumbify-$dp-0.tmp (an hour old, lock free) is removed" [ ! -e "$D/thumbs/.thumbify-$dp-0.tmp" ]
+check "stale temp: .thumbify-0123456789abcdef.tmp (an hour old, lock free) is removed" \
+    [ ! -e "$D/thumbs/.thumbify-0123456789abcdef.tmp" ]
+check "stale temp: .thumbify-$$-0.tmp (written just now) is kept" [ -e "$D/thumbs/.thumbify-$$-0.tmp" ]
 check "stale temp: a name that is not ours is kept" [ -e "$D/thumbs/.thumbify-notapid.tmp" ]
 rm -f "$D"/thumbs/.thumbify-*
 

@@ -6,8 +6,8 @@
 # behind, and death by the same signal (bash sees 128+N). A second SIGINT
 # ends workers that do not end (one held with SIGSTOP). SIGHUP ignored on
 # entry (nohup) stays ignored. kill -9 of the parent: orphaned workers
-# finish or die, and the next run removes the stale temp files of dead
-# processes and keeps those of live ones.
+# finish or die, and the next run removes dead temp files and keeps one a
+# live writer holds.
 #
 # A run is kept in progress with THUMBIFY_TEST_HANG when the fault injection
 # is built (THUMBIFY_TESTING=1); without it the run is interrupted early in
@@ -27,12 +27,6 @@ signal.signal(signal.SIGINT, signal.SIG_DFL)
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])'
 
-kill_ours() {
-    local p
-    for p in $(pgrep -f -- "$WORK" 2>/dev/null); do
-        [ "$p" != "$$" ] && kill -CONT "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-    done
-}
 cleanup() { kill_ours; rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -49,7 +43,7 @@ none_left() {
 # alive PID: running and not a zombie.
 alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 # gone PID... SECS: waits until no such process exists at all (a zombie
-# still counts: the next run's stale-file check sees it as alive).
+# still counts).
 gone() {
     local secs=${*: -1} pids=("${@:1:$#-1}") i p left
     for ((i = 0; i <= secs * 20; i++)); do
@@ -266,22 +260,27 @@ check "kill -9 parent: the orphaned workers ($workers) finish or die" none_left 
 gone $workers 10 || echo "note: the orphans ($workers) were not reaped within 10 s"
 check "kill -9 parent: every thumbnail present is complete" every_thumb_complete "$D/thumbs"
 mkdir -p "$D/thumbs"
+# what a run killed earlier leaves (lock free, an hour old), and a temp
+# file a live writer holds locked (this shell, through flock(1))
 dp=$(dead_pid)
 echo partial >"$D/thumbs/.thumbify-$dp-0.tmp"
-echo partial >"$D/thumbs/.thumbify-$dp-17.tmp"
-sleep 300 & live=$!
-echo partial >"$D/thumbs/.thumbify-$live-0.tmp"
+echo partial >"$D/thumbs/.thumbify-0123456789abcdef.tmp"
+echo partial >"$D/thumbs/.thumbify-fedcba9876543210.tmp"
+touch -d '-1 hour' "$D/thumbs/.thumbify-"{$dp-0,0123456789abcdef,fedcba9876543210}.tmp
+exec {held}<"$D/thumbs/.thumbify-fedcba9876543210.tmp"
+flock -x "$held"
 "$THUMBIFY" -p 2 "$D" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "next run: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "next run: all $NFILES thumbnails present and complete" \
     eval '[ "$(nthumbs "$D/thumbs")" -eq $NFILES ] && every_thumb_complete "$D/thumbs"'
-check "next run: temp files of a dead pid ($dp) are removed" \
-    eval '[ ! -e "$D/thumbs/.thumbify-$dp-0.tmp" ] && [ ! -e "$D/thumbs/.thumbify-$dp-17.tmp" ]'
-check "next run: the temp file of a live pid ($live) is kept" [ -e "$D/thumbs/.thumbify-$live-0.tmp" ]
+check "next run: dead temp files are removed" \
+    eval '[ ! -e "$D/thumbs/.thumbify-$dp-0.tmp" ] && [ ! -e "$D/thumbs/.thumbify-0123456789abcdef.tmp" ]'
+check "next run: the temp file of a live writer (its lock held) is kept" \
+    [ -e "$D/thumbs/.thumbify-fedcba9876543210.tmp" ]
 check "next run: no other temp file left" \
     eval '[ "$(find "$D/thumbs" -name ".thumbify-*" | wc -l)" -eq 1 ]'
-kill "$live"; wait "$live" 2>/dev/null
-rm -f "$D/thumbs/.thumbify-$live-0.tmp"
+exec {held}<&-
+rm -f "$D/thumbs/.thumbify-fedcba9876543210.tmp"
 check "kill -9 parent: sources untouched" untouched "$D" "$before"
 
 # ================== kill -9 of the parent while a worker hangs: the orphan

@@ -1,0 +1,39 @@
+/* testhook.h - test-only hooks, compiled only with -DTHUMBIFY_TESTING=ON;
+ * in any other build they do nothing and read no environment. They let
+ * the tests stop a process at a chosen point, to act on the file system
+ * while it waits, and choose a code path the machine would not. */
+#ifndef THUMBIFY_TESTHOOK_H
+#define THUMBIFY_TESTHOOK_H
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Stops this process (SIGSTOP, until a SIGCONT) when $var is set and path
+ * contains it. */
+static inline void testhook_stop(const char *var, const char *path)
+{
+#ifdef THUMBIFY_TESTING
+    const char *pattern = getenv(var);
+    if (pattern && *pattern && strstr(path, pattern))
+        raise(SIGSTOP);
+#else
+    (void)var;
+    (void)path;
+#endif
+}
+
+/* Whether $var is set to value. */
+static inline int testhook_is(const char *var, const char *value)
+{
+#ifdef THUMBIFY_TESTING
+    const char *v = getenv(var);
+    return v && strcmp(v, value) == 0;
+#else
+    (void)var;
+    (void)value;
+    return 0;
+#endif
+}
+
+#endif
