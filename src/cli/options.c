@@ -288,15 +288,27 @@ static int shard_from_index(const char *spec, int n, cli_options *o, char *err, 
     return 0;
 }
 
-/* "I/N" with 0 <= I < N, "auto" or "auto/N". */
+/* The --shard that won, when it was auto or auto/N: read from the
+ * environment once parsing is done, so that a later --shard replaces an
+ * earlier one before its variables are looked at. */
+static int shard_from_env(cli_options *o, char *err, size_t errlen)
+{
+    if (strcmp(o->shard_auto, "auto") == 0)
+        return getenv(SLURM_ID) ? shard_from_slurm(o, err, errlen) : shard_no_slurm(err, errlen);
+    return shard_from_index(o->shard_auto, atoi(o->shard_auto + 5), o, err, errlen);
+}
+
+/* "I/N" with 0 <= I < N; "auto" or "auto/N" kept for shard_from_env. */
 static int parse_shard(const char *s, cli_options *o, char *err, size_t errlen)
 {
     int a, b;
     const char *rest;
-    if (strcmp(s, "auto") == 0)
-        return getenv(SLURM_ID) ? shard_from_slurm(o, err, errlen) : shard_no_slurm(err, errlen);
-    if (strncmp(s, "auto/", 5) == 0 && parse_int(s + 5, 1, INT_MAX, &b, NULL) == 0)
-        return shard_from_index(s, b, o, err, errlen);
+    o->shard_auto = NULL;
+    if (strcmp(s, "auto") == 0 ||
+        (strncmp(s, "auto/", 5) == 0 && parse_int(s + 5, 1, INT_MAX, &b, NULL) == 0)) {
+        o->shard_auto = s;
+        return 0;
+    }
     if (parse_int(s, 0, INT_MAX, &a, &rest) != 0 || *rest != '/' ||
         parse_int(rest + 1, 1, INT_MAX, &b, NULL) != 0 || a >= b)
         return fail(err, errlen,
@@ -410,6 +422,16 @@ static int check_combination(const cli_options *o, char *err, size_t errlen)
     return OPTIONS_OK;
 }
 
+/* What needs every option first: the combinations, then --shard auto
+ * (not for --help or --version, which run nothing). */
+static int finish_parse(cli_options *o, char *err, size_t errlen)
+{
+    int rc = check_combination(o, err, errlen);
+    if (rc == OPTIONS_OK && o->shard_auto && !o->help && !o->version)
+        rc = shard_from_env(o, err, errlen);
+    return rc;
+}
+
 int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     *o = (cli_options){0};
@@ -427,5 +449,5 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
     }
     o->paths = argv + optind;
     o->npaths = argc - optind;
-    return check_combination(o, err, errlen);
+    return finish_parse(o, err, errlen);
 }

@@ -17,6 +17,8 @@ typedef struct cli_options {
     const char *files_from;        /* --files-from FILE, "-" = stdin */
     int null_sep;                  /* -0: NUL-separated --files-from */
     unsigned shard_i, shard_n;     /* --shard I/N; shard_n 0 = all files */
+    const char *shard_auto;        /* --shard auto or auto/N, as given;
+                                      shard_i/_n then from the environment */
     int procs;                     /* -p; 0 = the usable cores */
     int timeout_s;                 /* --timeout, per image */
     unsigned long long max_memory; /* --max-memory per worker, bytes */

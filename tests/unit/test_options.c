@@ -320,6 +320,15 @@ static const char *const shard_vars[] = {"SLURM_ARRAY_TASK_ID",   "SLURM_ARRAY_T
                                          "SLURM_ARRAY_TASK_MIN",  "SLURM_ARRAY_TASK_MAX",
                                          "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX"};
 #define NVARS (sizeof shard_vars / sizeof shard_vars[0])
+static const char *const shard_unset[NVARS] = {NULL};
+
+/* Sets the variables of shard_vars to vals (NULL: unset). */
+static void shard_setenv(const char *const vals[NVARS])
+{
+    for (size_t v = 0; v < NVARS; v++)
+        if (vals[v] ? setenv(shard_vars[v], vals[v], 1) : unsetenv(shard_vars[v]))
+            CHECK(0, "setting %s", shard_vars[v]);
+}
 
 /* --shard auto and auto/N: each environment, what it gives or the message. */
 static void shard_env(void)
@@ -377,13 +386,11 @@ static void shard_env(void)
     for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) {
         char *argv[MAXARGS], err[256], env[160] = "";
         cli_options o;
-        for (size_t v = 0; v < NVARS; v++) {
-            const char *val = t[k].env[v];
-            if (val ? setenv(shard_vars[v], val, 1) : unsetenv(shard_vars[v]))
-                CHECK(0, "setting %s", shard_vars[v]);
-            if (val)
-                snprintf(env + strlen(env), sizeof env - strlen(env), "%s=%s ", shard_vars[v], val);
-        }
+        shard_setenv(t[k].env);
+        for (size_t v = 0; v < NVARS; v++)
+            if (t[k].env[v])
+                snprintf(env + strlen(env), sizeof env - strlen(env), "%s=%s ", shard_vars[v],
+                         t[k].env[v]);
         int rc = parse(ARGS("a", "--shard", t[k].arg), &o, err, sizeof err, argv);
         if (t[k].n)
             CHECK(rc == OPTIONS_OK && o.shard_i == t[k].i && o.shard_n == t[k].n,
@@ -394,8 +401,50 @@ static void shard_env(void)
                   "%s--shard %s -> usage error with \"%s\"; got rc %d \"%s\"", env, t[k].arg,
                   t[k].needle, rc, err);
     }
-    for (size_t v = 0; v < NVARS; v++)
-        unsetenv(shard_vars[v]);
+    shard_setenv(shard_unset);
+}
+
+/* The last --shard wins, and only its variables are read: an earlier auto
+ * that this environment would refuse does not count; --help and --version
+ * read none. */
+static void shard_last_wins(void)
+{
+    static const char *const list[NVARS] = {"2", "2", "0", "2", "1"}; /* --array=0,2 */
+    char *argv[MAXARGS], err[256];
+    cli_options o;
+    shard_setenv(shard_unset);
+    int rc = parse(ARGS("--shard", "auto", "--shard", "1/4", "a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_i == 1 && o.shard_n == 4,
+          "no variables set: --shard auto --shard 1/4 -> shard 1 of 4; got rc %d, %u of %u %s", rc,
+          o.shard_i, o.shard_n, err);
+    rc = parse(ARGS("--shard", "auto", "--help"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.help, "no variables set: --shard auto --help -> help; got rc %d %s",
+          rc, err);
+    rc = parse(ARGS("--shard", "auto/2", "-V"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.version,
+          "no variables set: --shard auto/2 -V -> version; got rc %d %s", rc, err);
+    rc = parse(ARGS("--shard", "auto"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_USAGE && strstr(err, "no input path"),
+          "--shard auto and no operand: 'no input path' first; got rc %d %s", rc, err);
+    shard_setenv(list);
+    rc = parse(ARGS("a", "--shard", "auto", "--shard", "auto/3"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_i == 2 && o.shard_n == 3,
+          "task 2 of --array=0,2: --shard auto --shard auto/3 -> shard 2 of 3; got rc %d, "
+          "%u of %u %s",
+          rc, o.shard_i, o.shard_n, err);
+    rc = parse(ARGS("a", "--shard", "0/3", "--shard", "auto"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_USAGE && strstr(err, "not a range"),
+          "task 2 of --array=0,2: --shard 0/3 --shard auto -> the auto is read and refused; "
+          "got rc %d %s",
+          rc, err);
+    rc = parse(ARGS("a", "--shard", "auto/3", "--shard", "2/5"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_i == 2 && o.shard_n == 5,
+          "--shard auto/3 --shard 2/5 -> shard 2 of 5; got rc %d, %u of %u %s", rc, o.shard_i,
+          o.shard_n, err);
+    rc = parse(ARGS("a", "--shard", "auto", "--shard", "x"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_USAGE && strstr(err, "'x' for --shard"),
+          "--shard auto --shard x -> x is refused; got rc %d %s", rc, err);
+    shard_setenv(shard_unset);
 }
 
 /* The message is cut to errlen, always terminated. */
@@ -453,6 +502,7 @@ int main(void)
     invalid_cases();
     shard_given();
     shard_env();
+    shard_last_wins();
     short_err_buffer();
     repeated_calls();
     usage_texts();
