@@ -1,4 +1,5 @@
-/* options.c - getopt_long parsing and value validation. */
+/* options.c - getopt_long parsing and value validation; --shard auto's
+ * index and count from a job array's environment. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -295,7 +296,7 @@ static int shard_from_env(cli_options *o, char *err, size_t errlen)
 {
     if (strcmp(o->shard_auto, "auto") == 0)
         return getenv(SLURM_ID) ? shard_from_slurm(o, err, errlen) : shard_no_slurm(err, errlen);
-    return shard_from_index(o->shard_auto, atoi(o->shard_auto + 5), o, err, errlen);
+    return shard_from_index(o->shard_auto, atoi(o->shard_auto + 5), o, err, errlen); /* auto/N */
 }
 
 /* "I/N" with 0 <= I < N; "auto" or "auto/N" kept for shard_from_env. */
