@@ -13,9 +13,10 @@
 #   With OWNER, a PID (the test's), a watchdog stops the cluster when that
 #   process is gone, however it ended: a test killed by ctest's timeout
 #   (SIGKILL, no trap runs) leaves no daemons behind.
-# stop: cancels the cluster's jobs, stops the three daemons (TERM, then
-#   KILL after 10 s) and removes DIR. Safe to call twice, or after a start
-#   that failed half-way: it only kills the PIDs recorded in DIR.
+# stop: cancels the cluster's jobs, stops the daemons (TERM, then KILL
+#   after 10 s) and removes DIR. Safe to call twice, or after a start that
+#   failed half-way: it only kills the PIDs recorded in DIR, and only
+#   removes a DIR that start marked as its own.
 #
 # Needs: slurm-wlm (slurmctld, slurmd, client commands), munge, python3.
 set -euo pipefail
