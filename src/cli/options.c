@@ -1,4 +1,5 @@
-/* options.c - getopt_long parsing and value validation. */
+/* options.c - getopt_long parsing and value validation; --shard auto's
+ * index and count from a job array's environment. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -23,6 +24,8 @@ const char options_help[] =
     "  -0, --null             paths in --files-from are NUL-separated\n"
     "      --shard I/N        only the files whose relative path hashes to shard I\n"
     "                         of N (0 <= I < N; FNV-1a 64, stable across machines)\n"
+    "      --shard auto       I and N from a Slurm job array task's environment\n"
+    "      --shard auto/N     I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX\n"
     "      --strict           damaged-but-decodable files count as failures\n"
     "      --max-pixels N     refuse images larger than N pixels (default 268435456)\n"
     "      --embedded         use the EXIF thumbnail when it is large enough and\n"
@@ -178,19 +181,6 @@ static int parse_size(const char *s, int *w, int *h)
     return parse_int(rest + 1, 1, 65535, h, NULL);
 }
 
-/* "I/N" with 0 <= I < N. */
-static int parse_shard(const char *s, unsigned *i, unsigned *n)
-{
-    int a, b;
-    const char *rest;
-    if (parse_int(s, 0, INT_MAX, &a, &rest) != 0 || *rest != '/' ||
-        parse_int(rest + 1, 1, INT_MAX, &b, NULL) != 0 || a >= b)
-        return -1;
-    *i = (unsigned)a;
-    *n = (unsigned)b;
-    return 0;
-}
-
 static int parse_format(const char *s, tf_format *f)
 {
     if (strcmp(s, "jpeg") == 0 || strcmp(s, "jpg") == 0)
@@ -225,6 +215,123 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, 
     return OPTIONS_USAGE;
 }
 
+/* --shard auto reads the index (and count) that a Slurm job array or a
+ * Kubernetes Indexed Job puts in each task's environment, so that one
+ * command line serves every task. */
+#define SLURM_ID "SLURM_ARRAY_TASK_ID"
+#define K8S_INDEX "JOB_COMPLETION_INDEX"
+
+/* The environment variable name as a whole number >= lo; a usage error
+ * naming spec (the value of --shard) when it is unset or not a number. */
+static int env_number(const char *spec, const char *name, int lo, int *out, char *err,
+                      size_t errlen)
+{
+    const char *v = getenv(name);
+    if (!v)
+        return fail(err, errlen, "--shard %s: %s is not set", spec, name);
+    if (parse_int(v, lo, INT_MAX, out, NULL) != 0)
+        return fail(err, errlen, "--shard %s: %s is '%s', not a whole number%s", spec, name, v,
+                    lo ? " from 1" : "");
+    return 0;
+}
+
+/* "auto" in a Slurm job array: the task's place in the range A-B:S. Slurm
+ * numbers the tasks as the user wrote them, so MIN and STEP are needed too,
+ * and MAX shows whether the indices are that range: a list like 1,3,7 has
+ * MIN 1, STEP 1 and COUNT 3, but MAX 7, and is refused, not guessed at. */
+static int shard_from_slurm(cli_options *o, char *err, size_t errlen)
+{
+    int id, count, min, max, step;
+    if (env_number("auto", SLURM_ID, 0, &id, err, errlen) ||
+        env_number("auto", "SLURM_ARRAY_TASK_COUNT", 1, &count, err, errlen) ||
+        env_number("auto", "SLURM_ARRAY_TASK_MIN", 0, &min, err, errlen) ||
+        env_number("auto", "SLURM_ARRAY_TASK_MAX", 0, &max, err, errlen) ||
+        env_number("auto", "SLURM_ARRAY_TASK_STEP", 1, &step, err, errlen))
+        return OPTIONS_USAGE;
+    if (id < min || id > max || (id - min) % step != 0 ||
+        min + (long long)(count - 1) * step != max)
+        return fail(err, errlen,
+                    "--shard auto: the Slurm array is not a range A-B or A-B:S (%s=%d, "
+                    "SLURM_ARRAY_TASK_MIN=%d, _MAX=%d, _STEP=%d, _COUNT=%d): "
+                    "give the number of shards, --shard auto/N",
+                    SLURM_ID, id, min, max, step, count);
+    o->shard_i = (unsigned)((id - min) / step);
+    o->shard_n = (unsigned)count;
+    return 0;
+}
+
+/* "auto" outside a Slurm job array: says what is missing. */
+static int shard_no_slurm(char *err, size_t errlen)
+{
+    if (getenv(K8S_INDEX))
+        return fail(err, errlen,
+                    "--shard auto: %s gives this task's index but not the number of "
+                    "shards: give --shard auto/N (N = the Job's completions)",
+                    K8S_INDEX);
+    return fail(err, errlen,
+                "--shard auto: %s is not set (not a task of a Slurm job array); "
+                "elsewhere give --shard I/N or auto/N",
+                SLURM_ID);
+}
+
+/* "auto/N": the task's own index as it is, from whichever kind of job
+ * array this is (so that --array=1,3 redoes shards 1 and 3 of N). */
+static int shard_from_index(const char *spec, int n, cli_options *o, char *err, size_t errlen)
+{
+    const char *name = getenv(SLURM_ID) ? SLURM_ID : K8S_INDEX;
+    int id;
+    if (getenv(SLURM_ID) && getenv(K8S_INDEX))
+        return fail(err, errlen,
+                    "--shard %s: both %s and %s are set, so this task's index is not "
+                    "clear: give --shard I/N",
+                    spec, SLURM_ID, K8S_INDEX);
+    if (!getenv(name))
+        return fail(err, errlen,
+                    "--shard %s: neither %s (a Slurm job array) nor %s (a Kubernetes "
+                    "Indexed Job) is set",
+                    spec, SLURM_ID, K8S_INDEX);
+    if (env_number(spec, name, 0, &id, err, errlen) != 0)
+        return OPTIONS_USAGE;
+    if (id >= n)
+        return fail(err, errlen, "--shard %s: %s is %d, not below the %d shards", spec, name, id,
+                    n);
+    o->shard_i = (unsigned)id;
+    o->shard_n = (unsigned)n;
+    return 0;
+}
+
+/* The --shard that won, when it was auto or auto/N: read from the
+ * environment once parsing is done, so that a later --shard replaces an
+ * earlier one before its variables are looked at. */
+static int shard_from_env(cli_options *o, char *err, size_t errlen)
+{
+    if (strcmp(o->shard_auto, "auto") == 0)
+        return getenv(SLURM_ID) ? shard_from_slurm(o, err, errlen) : shard_no_slurm(err, errlen);
+    return shard_from_index(o->shard_auto, atoi(o->shard_auto + 5), o, err, errlen); /* auto/N */
+}
+
+/* "I/N" with 0 <= I < N; "auto" or "auto/N" kept for shard_from_env. */
+static int parse_shard(const char *s, cli_options *o, char *err, size_t errlen)
+{
+    int a, b;
+    const char *rest;
+    o->shard_auto = NULL;
+    if (strcmp(s, "auto") == 0 ||
+        (strncmp(s, "auto/", 5) == 0 && parse_int(s + 5, 1, INT_MAX, &b, NULL) == 0)) {
+        o->shard_auto = s;
+        return 0;
+    }
+    if (parse_int(s, 0, INT_MAX, &a, &rest) != 0 || *rest != '/' ||
+        parse_int(rest + 1, 1, INT_MAX, &b, NULL) != 0 || a >= b)
+        return fail(err, errlen,
+                    "invalid value '%s' for --shard: expected I/N with 0 <= I < N, auto "
+                    "or auto/N",
+                    s);
+    o->shard_i = (unsigned)a;
+    o->shard_n = (unsigned)b;
+    return 0;
+}
+
 /* Options that take a value: each value is checked here, and a bad one is
  * reported with the option's names and what was expected. */
 static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t errlen)
@@ -252,9 +359,7 @@ static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t
                                                     : 0;
     case OPT_FILES_FROM:
         return *arg ? (o->files_from = arg, 0) : BAD("--files-from", "a file name or -");
-    case OPT_SHARD:
-        return parse_shard(arg, &o->shard_i, &o->shard_n) ? BAD("--shard", "I/N with 0 <= I < N")
-                                                          : 0;
+    case OPT_SHARD: return parse_shard(arg, o, err, errlen);
     case OPT_REPORT: return *arg ? (o->report = arg, 0) : BAD("--report", "a file name or -");
     case OPT_TIMEOUT:
         return parse_int(arg, 1, 86400, &o->timeout_s, NULL)
@@ -342,6 +447,16 @@ static int check_combination(const cli_options *o, char *err, size_t errlen)
     return OPTIONS_OK;
 }
 
+/* What needs every option first: the combinations, then --shard auto
+ * (not for --help or --version, which run nothing). */
+static int finish_parse(cli_options *o, char *err, size_t errlen)
+{
+    int rc = check_combination(o, err, errlen);
+    if (rc == OPTIONS_OK && o->shard_auto && !o->help && !o->version)
+        rc = shard_from_env(o, err, errlen);
+    return rc;
+}
+
 int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     *o = (cli_options){0};
@@ -359,5 +474,5 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
     }
     o->paths = argv + optind;
     o->npaths = argc - optind;
-    return check_combination(o, err, errlen);
+    return finish_parse(o, err, errlen);
 }

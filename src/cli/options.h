@@ -17,6 +17,8 @@ typedef struct cli_options {
     const char *files_from;        /* --files-from FILE, "-" = stdin */
     int null_sep;                  /* -0: NUL-separated --files-from */
     unsigned shard_i, shard_n;     /* --shard I/N; shard_n 0 = all files */
+    const char *shard_auto;        /* --shard auto or auto/N, as given;
+                                      shard_i/_n then from the environment */
     int procs;                     /* -p; 0 = the usable cores */
     int timeout_s;                 /* --timeout, per image */
     unsigned long long max_memory; /* --max-memory per worker, bytes */
@@ -41,7 +43,9 @@ enum {
 
 /* Parses argv (getopt_long; options and operands may be mixed). Returns
  * OPTIONS_OK or OPTIONS_USAGE with a message in err. Resets getopt's state,
- * so it may be called more than once per process. */
+ * so it may be called more than once per process. Reads the environment
+ * only for --shard auto or auto/N (SLURM_ARRAY_TASK_* or
+ * JOB_COMPLETION_INDEX; see the man page), after all the options. */
 int options_parse(int argc, char **argv, cli_options *opts, char *err, size_t errlen);
 
 /* "123", "64K", "512M", "2G" (binary units) into *out; 0 or -1. */

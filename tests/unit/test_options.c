@@ -1,5 +1,7 @@
 /* test_options.c - options_parse on argv arrays: values, defaults, errors and
- * their messages, and repeated calls in one process. */
+ * their messages, and repeated calls in one process; --shard, as given and
+ * from a job array's environment. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -277,6 +279,176 @@ static void invalid_cases(void)
     }
 }
 
+/* --shard I/N: the values kept, and what is refused. */
+static void shard_given(void)
+{
+    static const struct {
+        const char *arg;
+        unsigned i, n; /* n 0: a usage error naming --shard */
+    } t[] = {
+        {"0/1", 0, 1},     {"3/4", 3, 4},
+        {"06/7", 6, 7},    {"2147483646/2147483647", 2147483646, 2147483647},
+        {"4/4", 0, 0},     {"1/0", 0, 0},
+        {"-1/4", 0, 0},    {"1", 0, 0},
+        {"1/", 0, 0},      {"/4", 0, 0},
+        {"a/4", 0, 0},     {"1/4x", 0, 0},
+        {"1 /4", 0, 0},    {"1/+4", 0, 0},
+        {"", 0, 0},        {"auto/0", 0, 0},
+        {"auto/", 0, 0},   {"autox", 0, 0},
+        {"AUTO", 0, 0},    {"auto/-2", 0, 0},
+        {"auto/4/", 0, 0}, {"1/2147483648", 0, 0},
+    };
+    for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) {
+        char *argv[MAXARGS], err[256];
+        cli_options o;
+        int rc = parse(ARGS("--shard", t[k].arg, "a"), &o, err, sizeof err, argv);
+        if (t[k].n)
+            CHECK(rc == OPTIONS_OK && o.shard_i == t[k].i && o.shard_n == t[k].n,
+                  "--shard %s -> shard %u of %u; got rc %d, %u of %u %s", t[k].arg, t[k].i, t[k].n,
+                  rc, o.shard_i, o.shard_n, err);
+        else
+            CHECK(rc == OPTIONS_USAGE && strstr(err, "--shard") && strstr(err, "I/N"),
+                  "--shard '%s' is a usage error naming --shard and I/N; got rc %d \"%s\"",
+                  t[k].arg, rc, err);
+    }
+    char *argv[MAXARGS], err[256];
+    cli_options o;
+    int rc = parse(ARGS("a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_n == 0, "no --shard: shard_n 0, every file");
+}
+
+/* The variables --shard auto reads, in the order of shard_env's columns. */
+static const char *const shard_vars[] = {"SLURM_ARRAY_TASK_ID",   "SLURM_ARRAY_TASK_COUNT",
+                                         "SLURM_ARRAY_TASK_MIN",  "SLURM_ARRAY_TASK_MAX",
+                                         "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX"};
+#define NVARS (sizeof shard_vars / sizeof shard_vars[0])
+static const char *const shard_unset[NVARS] = {NULL};
+
+/* Sets the variables of shard_vars to vals (NULL: unset). */
+static void shard_setenv(const char *const vals[NVARS])
+{
+    for (size_t v = 0; v < NVARS; v++)
+        if (vals[v] ? setenv(shard_vars[v], vals[v], 1) : unsetenv(shard_vars[v]))
+            CHECK(0, "setting %s", shard_vars[v]);
+}
+
+/* --shard auto and auto/N: each environment, what it gives or the message. */
+static void shard_env(void)
+{
+    static const struct {
+        const char *arg;
+        const char *env[NVARS]; /* ID, COUNT, MIN, MAX, STEP, JOB_COMPLETION_INDEX; NULL unset */
+        unsigned i, n;          /* n 0: a usage error containing needle */
+        const char *needle;
+    } t[] = {
+        /* sbatch --array=0-3, 1-16, 0-30:2, 2-10:4, 0-3%2 */
+        {"auto", {"2", "4", "0", "3", "1"}, 2, 4, NULL},
+        {"auto", {"0", "4", "0", "3", "1"}, 0, 4, NULL},
+        {"auto", {"1", "16", "1", "16", "1"}, 0, 16, NULL},
+        {"auto", {"16", "16", "1", "16", "1"}, 15, 16, NULL},
+        {"auto", {"30", "16", "0", "30", "2"}, 15, 16, NULL},
+        {"auto", {"6", "3", "2", "10", "4"}, 1, 3, NULL},
+        {"auto", {"5", "1", "5", "5", "1"}, 0, 1, NULL},
+        /* a list (--array=1,3,7), and indices off the range */
+        {"auto", {"3", "3", "1", "7", "1"}, 0, 0, "not a range"},
+        {"auto", {"3", "3", "1", "7", "1"}, 0, 0, "auto/N"},
+        {"auto", {"3", "4", "0", "6", "2"}, 0, 0, "not a range"},
+        {"auto", {"9", "4", "0", "3", "1"}, 0, 0, "not a range"},
+        {"auto", {"0", "4", "1", "4", "1"}, 0, 0, "not a range"},
+        /* missing and malformed variables are named */
+        {"auto", {NULL}, 0, 0, "SLURM_ARRAY_TASK_ID is not set"},
+        {"auto", {NULL, NULL, NULL, NULL, NULL, "1"}, 0, 0, "JOB_COMPLETION_INDEX"},
+        {"auto", {NULL, NULL, NULL, NULL, NULL, "1"}, 0, 0, "auto/N"},
+        {"auto", {"1", NULL, "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_COUNT is not set"},
+        {"auto", {"1", "4", NULL, "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_MIN is not set"},
+        {"auto", {"1", "4", "0", NULL, "1"}, 0, 0, "SLURM_ARRAY_TASK_MAX is not set"},
+        {"auto", {"1", "4", "0", "3", NULL}, 0, 0, "SLURM_ARRAY_TASK_STEP is not set"},
+        {"auto", {"x", "4", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_ID is 'x'"},
+        {"auto", {"", "4", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_ID is ''"},
+        {"auto", {"-1", "4", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_ID is '-1'"},
+        {"auto", {" 1", "4", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_ID is ' 1'"},
+        {"auto", {"1", "4", "0", "3", "0"}, 0, 0, "SLURM_ARRAY_TASK_STEP is '0'"},
+        {"auto", {"1", "0", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_COUNT is '0'"},
+        {"auto", {"1", "4x", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_COUNT is '4x'"},
+        {"auto", {"99999999999", "4", "0", "3", "1"}, 0, 0, "SLURM_ARRAY_TASK_ID is '9999"},
+        /* auto/N: the index as it is, from Slurm or Kubernetes */
+        {"auto/4", {"3"}, 3, 4, NULL},
+        {"auto/4", {"2", "3", "1", "7", "1"}, 2, 4, NULL}, /* --array=1,2,7: redo shard 2 */
+        {"auto/4", {NULL, NULL, NULL, NULL, NULL, "0"}, 0, 4, NULL},
+        {"auto/4", {NULL, NULL, NULL, NULL, NULL, "3"}, 3, 4, NULL},
+        {"auto/1", {NULL, NULL, NULL, NULL, NULL, "0"}, 0, 1, NULL},
+        {"auto/4", {"4"}, 0, 0, "SLURM_ARRAY_TASK_ID is 4, not below the 4 shards"},
+        {"auto/4", {NULL, NULL, NULL, NULL, NULL, "4"}, 0, 0, "JOB_COMPLETION_INDEX is 4"},
+        {"auto/4", {NULL, NULL, NULL, NULL, NULL, "a"}, 0, 0, "JOB_COMPLETION_INDEX is 'a'"},
+        {"auto/4", {NULL, NULL, NULL, NULL, NULL, ""}, 0, 0, "JOB_COMPLETION_INDEX is ''"},
+        {"auto/4", {"x"}, 0, 0, "SLURM_ARRAY_TASK_ID is 'x'"},
+        {"auto/4", {"1", NULL, NULL, NULL, NULL, "1"}, 0, 0, "both"},
+        {"auto/4", {NULL}, 0, 0, "neither SLURM_ARRAY_TASK_ID"},
+    };
+    for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) {
+        char *argv[MAXARGS], err[256], env[160] = "";
+        cli_options o;
+        shard_setenv(t[k].env);
+        for (size_t v = 0; v < NVARS; v++)
+            if (t[k].env[v])
+                snprintf(env + strlen(env), sizeof env - strlen(env), "%s=%s ", shard_vars[v],
+                         t[k].env[v]);
+        int rc = parse(ARGS("a", "--shard", t[k].arg), &o, err, sizeof err, argv);
+        if (t[k].n)
+            CHECK(rc == OPTIONS_OK && o.shard_i == t[k].i && o.shard_n == t[k].n,
+                  "%s--shard %s -> shard %u of %u; got rc %d, %u of %u %s", env, t[k].arg, t[k].i,
+                  t[k].n, rc, o.shard_i, o.shard_n, err);
+        else
+            CHECK(rc == OPTIONS_USAGE && strstr(err, t[k].needle) && strstr(err, "--shard"),
+                  "%s--shard %s -> usage error with \"%s\"; got rc %d \"%s\"", env, t[k].arg,
+                  t[k].needle, rc, err);
+    }
+    shard_setenv(shard_unset);
+}
+
+/* The last --shard wins, and only its variables are read: an earlier auto
+ * that this environment would refuse does not count; --help and --version
+ * read none. */
+static void shard_last_wins(void)
+{
+    static const char *const list[NVARS] = {"2", "2", "0", "2", "1"}; /* --array=0,2 */
+    char *argv[MAXARGS], err[256];
+    cli_options o;
+    shard_setenv(shard_unset);
+    int rc = parse(ARGS("--shard", "auto", "--shard", "1/4", "a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_i == 1 && o.shard_n == 4,
+          "no variables set: --shard auto --shard 1/4 -> shard 1 of 4; got rc %d, %u of %u %s", rc,
+          o.shard_i, o.shard_n, err);
+    rc = parse(ARGS("--shard", "auto", "--help"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.help, "no variables set: --shard auto --help -> help; got rc %d %s",
+          rc, err);
+    rc = parse(ARGS("--shard", "auto/2", "-V"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.version,
+          "no variables set: --shard auto/2 -V -> version; got rc %d %s", rc, err);
+    rc = parse(ARGS("--shard", "auto"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_USAGE && strstr(err, "no input path"),
+          "--shard auto and no operand: 'no input path' first; got rc %d %s", rc, err);
+    shard_setenv(list);
+    rc = parse(ARGS("a", "--shard", "auto", "--shard", "auto/3"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_i == 2 && o.shard_n == 3,
+          "task 2 of --array=0,2: --shard auto --shard auto/3 -> shard 2 of 3; got rc %d, "
+          "%u of %u %s",
+          rc, o.shard_i, o.shard_n, err);
+    rc = parse(ARGS("a", "--shard", "0/3", "--shard", "auto"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_USAGE && strstr(err, "not a range"),
+          "task 2 of --array=0,2: --shard 0/3 --shard auto -> the auto is read and refused; "
+          "got rc %d %s",
+          rc, err);
+    rc = parse(ARGS("a", "--shard", "auto/3", "--shard", "2/5"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.shard_i == 2 && o.shard_n == 5,
+          "--shard auto/3 --shard 2/5 -> shard 2 of 5; got rc %d, %u of %u %s", rc, o.shard_i,
+          o.shard_n, err);
+    rc = parse(ARGS("a", "--shard", "auto", "--shard", "x"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_USAGE && strstr(err, "'x' for --shard"),
+          "--shard auto --shard x -> x is refused; got rc %d %s", rc, err);
+    shard_setenv(shard_unset);
+}
+
 /* The message is cut to errlen, always terminated. */
 static void short_err_buffer(void)
 {
@@ -321,7 +493,8 @@ static void usage_texts(void)
           strstr(options_help, "--quality") && strstr(options_help, "--quiet") &&
           strstr(options_help, "--verbose") && strstr(options_help, "--help") &&
           strstr(options_help, "--version") && strstr(options_help, "--format") &&
-          strstr(options_help, "--strict") && strstr(options_help, "--max-pixels"),
+          strstr(options_help, "--strict") && strstr(options_help, "--max-pixels") &&
+          strstr(options_help, "--shard I/N") && strstr(options_help, "--shard auto/N"),
           "options_try_help is GNU's line; options_help mentions every long option");
 }
 
@@ -330,6 +503,9 @@ int main(void)
     defaults();
     valid_cases();
     invalid_cases();
+    shard_given();
+    shard_env();
+    shard_last_wins();
     short_err_buffer();
     repeated_calls();
     usage_texts();
