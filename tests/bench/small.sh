@@ -9,7 +9,8 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 usage() {
     cat <<EOF
-usage: ${0##*/} [-n RUNS] [-w WARMUP] [-c COUNT] [-q QUALITY] [-d SET_DIR] [--emptied] [PHOTO_DIR]
+usage: ${0##*/} [-n RUNS] [-w WARMUP] [-c COUNT] [-q QUALITY] [-d SET_DIR] [--emptied]
+       [--against BIN] [PHOTO_DIR]
 
 Makes COUNT (default 1000) web-size JPEGs from the photos in PHOTO_DIR
 (default: the corpus's photos): 500x375 downscales (Lanczos, 2x to 6x) of
@@ -43,13 +44,16 @@ speedup.sh and peers.sh do, to see that cost.
   -q QUALITY  JPEG quality of the set (default 98)
   -d SET_DIR  where the set is made and kept
   --emptied   one output directory per command, emptied before every run
+  --against BIN
+              also time another thumbify binary (say main's, built in a
+              build directory of its own) at -p 2 and -p 1 in the same rounds
 
 Environment: THUMBIFY (binary to time, default <repo>/build/thumbify).
 EOF
 }
 
 runs=15 warmup=1 count=1000 quality=98 set_dir=/var/tmp/thumbify-small.${USER:-$(id -u)}
-photos="" fresh=1
+photos="" fresh=1 against=""
 while (($#)); do
     case $1 in
         -h | --help) usage; exit 0 ;;
@@ -59,6 +63,7 @@ while (($#)); do
         -q) quality=${2:?-q needs a value}; shift 2 ;;
         -d) set_dir=${2:?-d needs a value}; shift 2 ;;
         --emptied) fresh=0; shift ;;
+        --against) against=${2:?--against needs a binary}; shift 2 ;;
         -*) usage >&2; die "unknown option $1" ;;
         *) [[ -z $photos ]] || die "only one PHOTO_DIR"; photos=$1; shift ;;
     esac
@@ -69,6 +74,7 @@ photos=${photos:-$DEFAULT_PHOTOS}
 [[ $warmup =~ ^[0-9]+$ ]] || die "-w: expected a non-negative integer"
 [[ $quality =~ ^[1-9][0-9]?$|^100$ ]] || die "-q: expected 1..100"
 check_thumbify
+[[ -z $against || -x $against ]] || die "--against: not an executable: $against"
 "$PY" -c 'import PIL' 2>/dev/null || die "$PY has no Pillow (apt-get install python3-pil)"
 
 # not_tmpfs DIR WHAT: refuses a directory in memory
@@ -136,6 +142,12 @@ echo
 bench_add "thumbify -p 2" "$tmp/p2" "$PWD" "$THUMBIFY" -q -p 2 -o @OUT@ "$set_dir"
 bench_add "thumbify -p 1" "$tmp/p1" "$PWD" "$THUMBIFY" -q -p 1 -o @OUT@ "$set_dir"
 bench_add "Pillow Pool(2)" "$tmp/pil" "$PWD" "$PY" "$BENCH_DIR/pil_pool.py" -p 2 -Q 85 -o @OUT@ "$set_dir"
+names=("thumbify -p 2" "thumbify -p 1" "Pillow Pool(2)")
+if [[ -n $against ]]; then
+    bench_add "against -p 2" "$tmp/a2" "$PWD" "$against" -q -p 2 -o @OUT@ "$set_dir"
+    bench_add "against -p 1" "$tmp/a1" "$PWD" "$against" -q -p 1 -o @OUT@ "$set_dir"
+    names+=("against -p 2" "against -p 1")
+fi
 bench_run_all "$warmup" "$runs"
 
 for out in "$tmp"/*; do
@@ -146,7 +158,7 @@ done
 busy1=$(check_quiet "after the benchmark")
 
 printf '%-16s %9s %15s %8s %8s %9s\n' command "median s" "spread s" "user s" "sys s" "ms/photo"
-for name in "thumbify -p 2" "thumbify -p 1" "Pillow Pool(2)"; do
+for name in "${names[@]}"; do
     read -r user sys <<<"${BENCH_CPU[$name]}"
     printf '%-16s %9.3f %15s %8.3f %8.3f %9.3f\n' "$name" "${BENCH_MEDIAN[$name]}" \
         "$(bench_spread "$name")" "$user" "$sys" \
@@ -156,4 +168,10 @@ p1=${BENCH_MEDIAN["thumbify -p 1"]} p2=${BENCH_MEDIAN["thumbify -p 2"]} pil=${BE
 echo
 echo "Pillow Pool(2) / thumbify -p 2 = $(ratio "$pil" "$p2")  (target >= 1.8)"
 echo "thumbify -p 1 / -p 2          = $(ratio "$p1" "$p2")  (target >= 1.85)"
+if [[ -n $against ]]; then
+    a2=${BENCH_MEDIAN["against -p 2"]} a1=${BENCH_MEDIAN["against -p 1"]}
+    echo "against: $against"
+    echo "against / thumbify: -p 2 $(ratio "$a2" "$p2"), -p 1 $(ratio "$a1" "$p1");" \
+        "Pillow Pool(2) / against -p 2 = $(ratio "$pil" "$a2"), against -p 1 / -p 2 = $(ratio "$a1" "$a2")"
+fi
 echo "(CPUs busy without us: ${busy0}% before, ${busy1}% after; >10% means noisy numbers)"
