@@ -40,7 +40,7 @@ static inline void eighth_err_init(eighth_err *e)
 }
 
 typedef struct eighth {
-    int error;         /* libjpeg's msg_code that stopped it; 0 none; -2 over max_px */
+    int error; /* libjpeg's msg_code that stopped it; 0 none; -2 over max_px */
     int warnings;
     int w, h, c;
     unsigned char *px; /* w x h x c samples, NULL after an error; free() it */
@@ -55,8 +55,8 @@ typedef int (*eighth_hook)(struct jpeg_decompress_struct *d, int after, void *ar
 /* Decodes buf at 1/8 (block smoothing as asked) into *o; a frame of more
  * than max_px pixels is not decoded (o->error = -2). hook may be NULL. */
 static inline void eighth_decode_hooked(const unsigned char *buf, size_t len, int smoothing,
-                                 unsigned long long max_px, eighth_hook hook, void *arg,
-                                 eighth *o)
+                                        unsigned long long max_px, eighth_hook hook, void *arg,
+                                        eighth *o)
 {
     struct jpeg_decompress_struct d;
     eighth_err e;
@@ -105,7 +105,7 @@ static inline void eighth_decode_hooked(const unsigned char *buf, size_t len, in
 }
 
 static inline void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
-                          unsigned long long max_px, eighth *o)
+                                 unsigned long long max_px, eighth *o)
 {
     eighth_decode_hooked(buf, len, smoothing, max_px, NULL, NULL, o);
 }
