@@ -3,9 +3,10 @@
 # that crashes (SIGSEGV) or is killed from outside (SIGKILL), a hang cut by
 # --timeout, an address-space limit (--max-memory), a file-size limit
 # (ulimit -f: EFBIG), a read-only output directory, a full file system
-# (ENOSPC on a small tmpfs), unreadable and vanishing sources, awkward file
-# names and symlinks, stale temp files, --sync, and the up-to-date skip of
-# an unchanged folder of 1000 photos.
+# (ENOSPC on a small tmpfs), unreadable and vanishing sources, how a source
+# is taken (read or mapped, seen by strace), awkward file names and
+# symlinks, stale temp files, --sync, and the up-to-date skip of an
+# unchanged folder of 1000 photos.
 #
 # After every scenario: no .thumbify-*.tmp is left, every file in thumbs/ is
 # a complete image that fits 75x75, and the sources are byte-identical with
@@ -424,6 +425,33 @@ if [ "$TESTING" = 1 ]; then
     check "truncated while decoded: thumbs/ complete" thumbs_complete "$D/thumbs"
 else
     echo "note: THUMBIFY_TESTING is not 1: truncated-source check not run"
+fi
+
+# ============================== 9c. how a source is taken
+# A web-size photo is read whole with one read() into the buffer the
+# worker keeps (no mapping to set up and tear down per file); a file past
+# 128 KiB is mapped, populated. (Under valgrind the address is not NULL.)
+if command -v strace >/dev/null 2>&1; then
+    D=$WORK/take
+    mkdir -p "$D"
+    cp "$T/gray_300x200.jpg" "$D/small.jpg"
+    padded "$T/gray_300x200.jpg" "$D/big.jpg"
+    small=$(stat -c %s "$D/small.jpg") big=$(stat -c %s "$D/big.jpg")
+    # LeakSanitizer cannot run under ptrace: it would fail the run
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -e trace=mmap,read -o "$WORK/strace" \
+        "$THUMBIFY" -q -p 1 -o "$WORK/take-out" "$D/small.jpg" "$D/big.jpg" 2>"$WORK/err"
+    rc=$?
+    check "sources taken: exit 0 (got $rc), both thumbnails" \
+        bash -c "[ $rc -eq 0 ] && [ -s '$WORK/take-out/small.jpg' ] && [ -s '$WORK/take-out/big.jpg' ]"
+    check "a $small-byte source: all of it in one read()" \
+        grep -qE "read\([0-9]+, .*, $small\) += $small\$" "$WORK/strace"
+    check "a $small-byte source: not mapped" \
+        bash -c "! grep -qE 'mmap\([^,]*, $small, ' '$WORK/strace'"
+    check "a $big-byte source: mapped whole, populated" \
+        grep -qE "mmap\([^,]*, $big, PROT_READ, [^,]*MAP_POPULATE" "$WORK/strace"
+else
+    echo "note: strace not installed: how sources are taken not checked"
 fi
 
 # ======================================================= 10. names, links
