@@ -20,18 +20,18 @@ typedef struct eighth_err {
     int warnings;
 } eighth_err;
 
-static void eighth_on_error(j_common_ptr c)
+static inline void eighth_on_error(j_common_ptr c)
 {
     longjmp(((eighth_err *)c->err)->jump, 1);
 }
 
-static void eighth_count_warning(j_common_ptr c, int level)
+static inline void eighth_count_warning(j_common_ptr c, int level)
 {
     if (level < 0)
         ((eighth_err *)c->err)->warnings++;
 }
 
-static void eighth_err_init(eighth_err *e)
+static inline void eighth_err_init(eighth_err *e)
 {
     jpeg_std_error(&e->pub);
     e->pub.error_exit = eighth_on_error;
@@ -40,7 +40,7 @@ static void eighth_err_init(eighth_err *e)
 }
 
 typedef struct eighth {
-    int error;         /* libjpeg's msg_code that stopped it; 0 none; -2 over max_px */
+    int error; /* libjpeg's msg_code that stopped it; 0 none; -2 over max_px */
     int warnings;
     int w, h, c;
     unsigned char *px; /* w x h x c samples, NULL after an error; free() it */
@@ -54,9 +54,9 @@ typedef int (*eighth_hook)(struct jpeg_decompress_struct *d, int after, void *ar
 
 /* Decodes buf at 1/8 (block smoothing as asked) into *o; a frame of more
  * than max_px pixels is not decoded (o->error = -2). hook may be NULL. */
-static void eighth_decode_hooked(const unsigned char *buf, size_t len, int smoothing,
-                                 unsigned long long max_px, eighth_hook hook, void *arg,
-                                 eighth *o)
+static inline void eighth_decode_hooked(const unsigned char *buf, size_t len, int smoothing,
+                                        unsigned long long max_px, eighth_hook hook, void *arg,
+                                        eighth *o)
 {
     struct jpeg_decompress_struct d;
     eighth_err e;
@@ -104,15 +104,15 @@ static void eighth_decode_hooked(const unsigned char *buf, size_t len, int smoot
     jpeg_destroy_decompress(&d);
 }
 
-static void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
-                          unsigned long long max_px, eighth *o)
+static inline void eighth_decode(const unsigned char *buf, size_t len, int smoothing,
+                                 unsigned long long max_px, eighth *o)
 {
     eighth_decode_hooked(buf, len, smoothing, max_px, NULL, NULL, o);
 }
 
 /* Samples of two successful decodes that differ; -1 when either failed or
  * their sizes differ. */
-static long eighth_differ(const eighth *a, const eighth *b)
+static inline long eighth_differ(const eighth *a, const eighth *b)
 {
     if (a->error || b->error || a->w != b->w || a->h != b->h || a->c != b->c)
         return -1;
@@ -124,7 +124,7 @@ static long eighth_differ(const eighth *a, const eighth *b)
 
 /* Whether two decodes are the same: the same error, or no error, as many
  * warnings and every sample equal. */
-static int eighth_same(const eighth *a, const eighth *b)
+static inline int eighth_same(const eighth *a, const eighth *b)
 {
     if (a->error || b->error)
         return a->error == b->error && a->warnings == b->warnings;

@@ -73,6 +73,12 @@ no_temp_files() { [ -z "$(find "$1" -name '.thumbify-*' -print -quit)" ]; }
 SLOW=1
 case ${THUMBIFY##*/} in *valgrind*) SLOW=20 ;; esac
 if [ "${THUMBIFY_SANITIZE:-0}" = 1 ] && [ "$SLOW" -lt 5 ]; then SLOW=5; fi
+# The fault tests make a worker die by SIGSEGV (THUMBIFY_TEST_CRASH); ASan
+# would catch it, report it and exit 1 instead, and the parent would see no
+# signal.
+if [ "${THUMBIFY_SANITIZE:-0}" = 1 ]; then
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
+fi
 
 # copies N SRC DIR PREFIX: N distinct copies DIR/PREFIX1.jpg ... (one tee,
 # not N processes).

@@ -47,26 +47,14 @@ void source_install_guard(void)
     sigaction(SIGBUS, &sa, NULL);
 }
 
-/* Reads up to upto bytes into the kept buffer (cap >= upto). */
-static int read_into(source *s, int fd, size_t upto)
+/* Reads want bytes into the kept buffer, growing it first if need be. A
+ * short read means the file shrank since its fstat: what was read is taken,
+ * and source_changed() will say so. */
+static int read_source(source *s, int fd, size_t want, const char **what)
 {
-    ssize_t r = 0;
-    s->len = 0;
-    while (s->len < upto && (r = read(fd, s->buf + s->len, upto - s->len)) != 0) {
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        s->len += (size_t)r; /* a file that grew is taken as first seen */
-    }
-    return 0;
-}
-
-static int read_source(source *s, int fd, size_t want, int whole, const char **what)
-{
-    if (want + 1 > s->cap) { /* +1: a read of 0 confirms the end */
+    if (want > s->cap || !s->buf) {
         free(s->buf);
-        s->cap = want + 1;
+        s->cap = want ? want : 1;
         if (!(s->buf = malloc(s->cap))) {
             s->cap = 0;
             *what = "memory";
@@ -75,8 +63,17 @@ static int read_source(source *s, int fd, size_t want, int whole, const char **w
         }
     }
     *what = "read";
-    if (read_into(s, fd, whole ? s->cap : want) != 0)
-        return -1;
+    s->len = 0;
+    while (s->len < want) {
+        ssize_t r = read(fd, s->buf + s->len, want - s->len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        s->len += (size_t)r;
+    }
     s->data = s->buf;
     return 0;
 }
@@ -101,9 +98,11 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
     }
     size_t size = (size_t)st->st_size, want = size < limit ? size : limit;
     /* All of a file is read: populated up front. Of a prefix (--embedded's
-     * first look) only the headers are, as they are touched. */
+     * first look) only the headers are, as they are touched. A small file
+     * is read into the kept buffer instead. */
     int populate = want == size ? MAP_POPULATE : 0;
-    void *m = want > 0 ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | populate, fd, 0) : MAP_FAILED;
+    void *m = want > SOURCE_READ_MAX ? mmap(NULL, want, PROT_READ, MAP_PRIVATE | populate, fd, 0)
+                                     : MAP_FAILED;
     int rc = 0;
     s->fd = fd;
     s->st = *st;
@@ -116,7 +115,7 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
         guard_len = want;
         guard_at = m;
     } else {
-        rc = read_source(s, fd, want, want == size, what);
+        rc = read_source(s, fd, want, what);
     }
     if (rc != 0) {
         int e = errno;

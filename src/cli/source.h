@@ -6,9 +6,12 @@
  * program truncating it), reading past its new end would raise SIGBUS;
  * instead the pages past the end read as zeros, the decode sees damage,
  * and source_changed() tells the caller to throw the result away; it also
- * notices a file rewritten in place, from its status. What
- * cannot be mapped (an empty file, a failed mmap) is read into a buffer
- * kept for the next file. One source at a time per process. */
+ * notices a file rewritten in place, from its status. A file of at most
+ * SOURCE_READ_MAX bytes is read instead, with one read() into a buffer kept
+ * for the next file: for a web-size photo that costs less than mapping it
+ * and unmapping it again (no page tables to fill and tear down), and the
+ * buffer's pages stay warm. So is what cannot be mapped (an empty file, a
+ * failed mmap). One source at a time per process. */
 #ifndef THUMBIFY_SOURCE_H
 #define THUMBIFY_SOURCE_H
 
@@ -25,6 +28,9 @@ typedef struct source {
     int fd;         /* open until source_close; -1 when none */
     struct stat st; /* as opened */
 } source;
+
+/* Files up to this size are read, larger ones mapped. */
+#define SOURCE_READ_MAX (128u << 10)
 
 /* An empty source: no file, no buffer. */
 #define SOURCE_INIT                                                                                \

@@ -3,7 +3,9 @@
  * libjpeg reports fatal errors through error_exit, which must not return:
  * ours longjmps back into tf_jpeg_decode(), the only function that calls
  * setjmp, so one bad file fails alone and the decoder stays reusable
- * (jpeg_abort_decompress keeps the object and its permanent allocations). */
+ * (jpeg_abort_decompress keeps the object and its permanent allocations).
+ * Between files libjpeg's object is made again (dec_renew): it would keep
+ * the last file's tables; ours (entropy decoders, buffers) are kept. */
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@ struct tf_jpeg_dec {
     struct jpeg_decompress_struct cinfo; /* first: callbacks cast from it */
     struct tf_jpeg_err err;
     struct jpeg_progress_mgr progress;
+    int used; /* cinfo has read a file: it holds that file's tables */
     int max_scans;
     unsigned char *row; /* one CMYK scanline, reused */
     size_t row_cap;
@@ -130,6 +133,24 @@ static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
         ctx->dec = dec;
     }
     *out = ctx->dec;
+    return TF_OK;
+}
+
+/* A decompressor as new for the next file. libjpeg keeps the Huffman and
+ * quantisation tables a file defined in the object, and only tables never
+ * defined count as missing: a file that defines none would be decoded
+ * with the last file's (an MJPEG frame relying on the standard Huffman
+ * tables gets another file's optimised ones; one without DQT decodes
+ * instead of failing). Making it again costs well under a microsecond;
+ * the tables of our own decoders (jpeg_skipac.c) stay cached. */
+static tf_status dec_renew(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+{
+    if (!dec->used)
+        return TF_OK;
+    jpeg_destroy_decompress(&dec->cinfo); /* keeps cinfo.err */
+    if (dec_init(dec) != 0)
+        return tf_fail(ctx, TF_E_NOMEM, "out of memory for the JPEG decoder");
+    dec->used = 0;
     return TF_OK;
 }
 
@@ -591,8 +612,13 @@ tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, cons
 {
     struct tf_jpeg_dec *dec = NULL;
     tf_status st = dec_get(ctx, &dec);
+    if (st == TF_OK && (st = dec_renew(ctx, dec)) != TF_OK) {
+        tf_jpeg_dec_free(dec); /* destroyed: only freeing is left */
+        ctx->dec = NULL;
+    }
     if (st != TF_OK)
         return st;
+    dec->used = 1;
     dec->err.warnings = 0;
     dec->err.reading_icc = 0;
     dec->max_scans = params->max_scans;

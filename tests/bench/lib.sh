@@ -91,8 +91,23 @@ run_floor() {
 # Timing.  Register commands with bench_add, then bench_run_all.
 #
 # bench_add NAME OUTDIR CWD CMD...   CMD runs in CWD; OUTDIR is emptied
-#                                    (rm -rf + mkdir -p) before every run
-# bench_run_all WARMUP RUNS          fills BENCH_MEDIAN[NAME] (seconds)
+#                                    (rm -rf + mkdir -p) before every run.
+#                                    An argument @OUT@ in CMD stands for
+#                                    the run's output directory: OUTDIR, or
+#                                    with BENCH_FRESH_OUT=1 (interleaved and
+#                                    shell-loop modes) a new OUTDIR.N for
+#                                    every run, none removed while timing:
+#                                    on ext4 without a journal, creating a
+#                                    file scans past every inode deleted in
+#                                    the last ~30 s, so emptying OUTDIR
+#                                    before each run makes the next run's
+#                                    creates far dearer than a first run's.
+# bench_run_all WARMUP RUNS          fills BENCH_MEDIAN[NAME] (seconds) and,
+#                                    in interleaved and shell-loop modes,
+#                                    BENCH_TIMES[NAME] (every timed run's
+#                                    seconds) and BENCH_CPU[NAME] (median
+#                                    user and system seconds, "U S", the
+#                                    command's children included)
 #
 # Default: hyperfine per command (WARMUP warm-ups, RUNS runs, --export-json
 # parsed by /usr/bin/python3; BENCH_JSON_DIR=DIR keeps the JSON files).
@@ -109,7 +124,8 @@ run_floor() {
 #                                    of the wall time.  Shell-loop and
 #                                    interleaved modes only.
 BENCH_NAMES=()
-declare -A BENCH_CMD BENCH_OUT BENCH_CWD BENCH_MEDIAN BENCH_REPORTED
+declare -A BENCH_CMD BENCH_OUT BENCH_CWD BENCH_MEDIAN BENCH_REPORTED BENCH_TIMES BENCH_CPU
+BENCH_RUN=0 # runs so far, for BENCH_FRESH_OUT
 
 bench_add() {
     local name=$1
@@ -135,23 +151,61 @@ _now() {
     if [[ -n ${EPOCHREALTIME:-} ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi
 }
 
-# _bench_once NAME -> seconds of one run of NAME
+# _bench_out NAME -> the output directory of NAME's next run, made empty
+# (see bench_add); BENCH_RUN must be counted up by the caller.
+_bench_out() {
+    local out=${BENCH_OUT[$1]}
+    if [[ -n ${BENCH_FRESH_OUT:-} ]]; then
+        out=$out.$BENCH_RUN
+    fi
+    rm -rf "$out" && mkdir -p "$out" && echo "$out"
+}
+
+# _bench_once NAME -> "REAL USER SYS" seconds of one run of NAME (user and
+# system time of it and its children; "-" for a reported time)
 _bench_once() {
-    local name=$1 out=${BENCH_OUT[$1]} t0 t1
-    rm -rf "$out" && mkdir -p "$out"
+    local name=$1 out cmd timing
+    out=$(_bench_out "$name") || die "cannot make an output directory for $name"
+    cmd=${BENCH_CMD[$name]//@OUT@/$(printf '%q' "$out")}
     if [[ -n ${BENCH_REPORTED[$name]:-} ]]; then
-        (cd "${BENCH_CWD[$name]}" && eval "${BENCH_CMD[$name]}") |
-            awk '{for (i = 1; i < NF; i++) if ($i == "median") { print $(i + 1); exit }}' |
-            grep . || die "$name failed or printed no median: ${BENCH_CMD[$name]}"
+        (cd "${BENCH_CWD[$name]}" && eval "$cmd") |
+            awk '{for (i = 1; i < NF; i++) if ($i == "median") { print $(i + 1), "-", "-"; exit }}' |
+            grep . || die "$name failed or printed no median: $cmd"
         return
     fi
-    (
-        cd "${BENCH_CWD[$name]}"
-        t0=$(_now)
-        eval "${BENCH_CMD[$name]}" >/dev/null || exit 1
-        t1=$(_now)
-        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
-    ) || die "$name failed: ${BENCH_CMD[$name]}"
+    timing=$(
+        cd "${BENCH_CWD[$name]}" || exit 1
+        TIMEFORMAT='%R %U %S'
+        exec 3>&2
+        { time { eval "$cmd" >/dev/null 2>&3 || exit 1; }; } 2>&1
+    ) || die "$name failed: $cmd"
+    echo "$timing"
+}
+
+# bench_spread NAME -> "min-max" of NAME's timed runs (seconds)
+bench_spread() {
+    # shellcheck disable=SC2086
+    printf '%s\n' ${BENCH_TIMES[$1]} | sort -g | awk 'NR == 1 { a = $1 } { b = $1 }
+        END { printf "%.3f-%.3f\n", a, b }'
+}
+
+# _bench_record NAME "REAL USER SYS" -> appends a timed run of NAME
+declare -A _BENCH_USER _BENCH_SYS
+_bench_record() {
+    local real user sys
+    read -r real user sys <<<"$2"
+    BENCH_TIMES[$1]+="$real "
+    [[ $user == - ]] || { _BENCH_USER[$1]+="$user "; _BENCH_SYS[$1]+="$sys "; }
+}
+
+# _bench_summarise NAME -> BENCH_MEDIAN and BENCH_CPU of NAME from its runs
+_bench_summarise() {
+    # shellcheck disable=SC2086
+    BENCH_MEDIAN[$1]=$(printf '%s\n' ${BENCH_TIMES[$1]} | _median)
+    if [[ -n ${_BENCH_USER[$1]:-} ]]; then
+        # shellcheck disable=SC2086
+        BENCH_CPU[$1]="$(printf '%s\n' ${_BENCH_USER[$1]} | _median) $(printf '%s\n' ${_BENCH_SYS[$1]} | _median)"
+    fi
 }
 
 _median() { sort -g | awk '{ v[NR] = $1 }
@@ -168,7 +222,8 @@ bench_run_all() {
             if ! (cd "${BENCH_CWD[$name]}" && hyperfine --shell=bash --style=none \
                 --warmup "$warmup" --runs "$runs" \
                 --prepare "rm -rf $q_out && mkdir -p $q_out" \
-                --export-json "$json" --command-name="$name" "${BENCH_CMD[$name]}" >/dev/null); then
+                --export-json "$json" --command-name="$name" \
+                "${BENCH_CMD[$name]//@OUT@/$q_out}" >/dev/null); then
                 rm -f "$json"
                 die "$name failed: ${BENCH_CMD[$name]}"
             fi
@@ -180,26 +235,23 @@ bench_run_all() {
             rm -f "$json"
         done
     elif [[ $mode == "interleaved rounds" ]]; then
-        declare -A times
         for ((r = 0; r < warmup + runs; r++)); do
             for ((i = 0; i < n; i++)); do
                 name=${BENCH_NAMES[(i + r) % n]}
+                BENCH_RUN=$((BENCH_RUN + 1))
                 t=$(_bench_once "$name")
-                ((r < warmup)) || times[$name]+="$t "
+                ((r < warmup)) || _bench_record "$name" "$t"
             done
         done
-        for name in "${BENCH_NAMES[@]}"; do
-            # shellcheck disable=SC2086
-            BENCH_MEDIAN[$name]=$(printf '%s\n' ${times[$name]} | _median)
-        done
+        for name in "${BENCH_NAMES[@]}"; do _bench_summarise "$name"; done
     else
         for name in "${BENCH_NAMES[@]}"; do
-            local -a ts=()
             for ((r = 0; r < warmup + runs; r++)); do
+                BENCH_RUN=$((BENCH_RUN + 1))
                 t=$(_bench_once "$name")
-                ((r < warmup)) || ts+=("$t")
+                ((r < warmup)) || _bench_record "$name" "$t"
             done
-            BENCH_MEDIAN[$name]=$(printf '%s\n' "${ts[@]}" | _median)
+            _bench_summarise "$name"
         done
     fi
 }

@@ -8,7 +8,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 usage() {
     cat <<EOF
-usage: ${0##*/} [-n RUNS] [-w WARMUP] [-P "1 2 4"] [-s WxH] [-i] [--no-floor] [PHOTO_DIR]
+usage: ${0##*/} [-n RUNS] [-w WARMUP] [-P "1 2 4"] [-s WxH] [-i] [--no-floor] [--against BIN] [PHOTO_DIR]
 
 Times \`thumbify -q -p P -o TMP PHOTO_DIR\` for each P (default "1 2"): WARMUP
 warm-up runs (default 1), then the median of RUNS (default 5).  The output
@@ -38,6 +38,10 @@ thumbify's own work instead.
   -i          interleave: N rounds of every P once (rotating order), timed by
               a shell loop instead of hyperfine; steadier on a busy machine
   --no-floor  skip the floor comparison
+  --against BIN
+              also time another thumbify binary (say, one built from main in
+              a build directory of its own) at each P, in the same rounds,
+              and print BIN / THUMBIFY at each P
 
 Environment:
   THUMBIFY    binary to time (default <repo>/build/thumbify)
@@ -48,7 +52,7 @@ Environment:
 EOF
 }
 
-runs=5 warmup=1 plist="1 2" do_floor=1 dir= size=75x75 size_args=()
+runs=5 warmup=1 plist="1 2" do_floor=1 dir= size=75x75 size_args=() against=
 while (($#)); do
     case $1 in
         -h | --help) usage; exit 0 ;;
@@ -58,6 +62,7 @@ while (($#)); do
         -s) size=${2:?-s needs a value}; size_args=(-s "$size"); shift 2 ;;
         -i) export BENCH_INTERLEAVE=1; shift ;;
         --no-floor) do_floor=0; shift ;;
+        --against) against=${2:?--against needs a binary}; shift 2 ;;
         --) shift; dir=${1:-}; break ;;
         -*) usage >&2; die "unknown option $1" ;;
         *) [[ -z $dir ]] || die "only one PHOTO_DIR"; dir=$1; shift ;;
@@ -89,9 +94,13 @@ echo "output:   $tmp ($(fs_type "$tmp"))"
 echo "machine:  $cores cores, ${busy0}% busy before start; warm-up $warmup, median of $runs ($(bench_mode))"
 echo
 
+[[ -z $against || -x $against ]] || die "--against: not an executable: $against"
 for p in "${procs[@]}"; do
     out=$tmp/out-p$p
     bench_add "-p $p" "$out" "$PWD" "$THUMBIFY" -q -p "$p" "${size_args[@]}" -o "$out" "$dir"
+    [[ -z $against ]] ||
+        bench_add "against -p $p" "$tmp/against-p$p" "$PWD" "$against" -q -p "$p" "${size_args[@]}" \
+            -o "$tmp/against-p$p" "$dir"
 done
 # Interleaved, the floor is one more command of every round (one decode of
 # the set each time), so a slow spell of the machine hits it as well.
@@ -162,5 +171,14 @@ fi
 if [[ -n ${BENCH_MEDIAN["2 floors at once"]:-} && -n ${med[2]:-} ]]; then
     f2w=${BENCH_MEDIAN["2 floors at once"]}
     echo "-p 2 / two floor processes at once, halves of the files (wall) = $(ratio "${med[2]}" "$f2w")  (${med[2]} s / $f2w s)"
+fi
+if [[ -n $against ]]; then
+    echo
+    echo "against: $against"
+    for p in "${procs[@]}"; do
+        a=${BENCH_MEDIAN["against -p $p"]}
+        printf -- '-p %s: %.3f s against %.3f s: against / thumbify = %s\n' "$p" "${med[$p]}" "$a" \
+            "$(ratio "$a" "${med[$p]}")"
+    done
 fi
 echo "(CPUs busy without us: ${busy0}% before, ${busy1}% after; >10% means noisy numbers)"

@@ -3,9 +3,10 @@
 # that crashes (SIGSEGV) or is killed from outside (SIGKILL), a hang cut by
 # --timeout, an address-space limit (--max-memory), a file-size limit
 # (ulimit -f: EFBIG), a read-only output directory, a full file system
-# (ENOSPC on a small tmpfs), unreadable and vanishing sources, awkward file
-# names and symlinks, stale temp files, --sync, and the up-to-date skip of
-# an unchanged folder of 1000 photos.
+# (ENOSPC on a small tmpfs), unreadable and vanishing sources, how a source
+# is taken (read or mapped, seen by strace), awkward file names and
+# symlinks, stale temp files, --sync, and the up-to-date skip of an
+# unchanged folder of 1000 photos.
 #
 # After every scenario: no .thumbify-*.tmp is left, every file in thumbs/ is
 # a complete image that fits 75x75, and the sources are byte-identical with
@@ -52,6 +53,16 @@ thumbs_complete() {
 }
 
 # nlines REGEX: lines of $WORK/err matching REGEX (grep -E).
+# padded SRC DST: SRC with 192 KiB of APP15 segments after its SOI: the
+# same image, as a file too large to be read whole (it is mapped).
+padded() {
+    {
+        head -c 2 "$1"
+        for _ in 1 2 3; do printf '\xff\xef\xff\xff' && head -c 65533 /dev/zero; done
+        tail -c +3 "$1"
+    } >"$2"
+}
+
 nlines() { grep -cE -- "$1" "$WORK/err"; }
 
 
@@ -387,23 +398,55 @@ else
 fi
 
 # ============================== 9b. a source truncated while it is decoded
-# Sources are mapped: a file cut short under the decoder must not kill the
-# worker (SIGBUS); its lost end reads as zeros and the file is failed.
+# Small sources are read, large ones mapped (source.h): a file cut short
+# under the decoder must not kill the worker (SIGBUS on a mapping); the
+# file is failed either way. cutme_big.jpg is padded past the size that is
+# read, so it is mapped.
 if [ "$TESTING" = 1 ]; then
     D=$WORK/shrink
     copies 3 "$GRAD" "$D" img
     for f in progressive_restart_800x600.jpg gray_300x200.jpg; do cp "$T/$f" "$D/cutme_$f"; done
+    padded "$T/gray_300x200.jpg" "$D/cutme_big.jpg"
+    check "the padded file is larger than 128 KiB" [ "$(stat -c %s "$D/cutme_big.jpg")" -gt 131072 ]
     THUMBIFY_TEST_TRUNCATE=cutme trun 30 -p 1 "$D"
     check "truncated while decoded: exit 1 (got $rc), no worker killed" \
         bash -c "[ $rc -eq 1 ] && ! grep -q 'killed by' '$WORK/err'"
-    check "truncated while decoded: each named, 'the file changed while being read'" bash -c \
-        "grep -qx 'thumbify: $D/cutme_progressive_restart_800x600.jpg: the file changed while being read; not written' '$WORK/err' &&
-         grep -qx 'thumbify: $D/cutme_gray_300x200.jpg: the file changed while being read; not written' '$WORK/err'"
-    check "truncated while decoded: the run goes on (3 made, 2 failed), none for the cut files" \
-        bash -c "grep -qE '^3 thumbnails, 2 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 3 ]"
+    for f in cutme_progressive_restart_800x600.jpg cutme_gray_300x200.jpg cutme_big.jpg; do
+        check "truncated while decoded: $f named, 'the file changed while being read'" grep -qx \
+            "thumbify: $D/$f: the file changed while being read; not written" "$WORK/err"
+    done
+    check "truncated while decoded: the run goes on (3 made, 3 failed), none for the cut files" \
+        bash -c "grep -qE '^3 thumbnails, 3 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 3 ]"
     check "truncated while decoded: thumbs/ complete" thumbs_complete "$D/thumbs"
 else
     echo "note: THUMBIFY_TESTING is not 1: truncated-source check not run"
+fi
+
+# ============================== 9c. how a source is taken
+# A web-size photo is read whole with one read() into the buffer the
+# worker keeps (no mapping to set up and tear down per file); a file past
+# 128 KiB is mapped, populated. (Under valgrind the address is not NULL.)
+if command -v strace >/dev/null 2>&1; then
+    D=$WORK/take
+    mkdir -p "$D"
+    cp "$T/gray_300x200.jpg" "$D/small.jpg"
+    padded "$T/gray_300x200.jpg" "$D/big.jpg"
+    small=$(stat -c %s "$D/small.jpg") big=$(stat -c %s "$D/big.jpg")
+    # LeakSanitizer cannot run under ptrace: it would fail the run
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -e trace=mmap,read -o "$WORK/strace" \
+        "$THUMBIFY" -q -p 1 -o "$WORK/take-out" "$D/small.jpg" "$D/big.jpg" 2>"$WORK/err"
+    rc=$?
+    check "sources taken: exit 0 (got $rc), both thumbnails" \
+        bash -c "[ $rc -eq 0 ] && [ -s '$WORK/take-out/small.jpg' ] && [ -s '$WORK/take-out/big.jpg' ]"
+    check "a $small-byte source: all of it in one read()" \
+        grep -qE "read\([0-9]+, .*, $small\) += $small\$" "$WORK/strace"
+    check "a $small-byte source: not mapped" \
+        bash -c "! grep -qE 'mmap\([^,]*, $small, ' '$WORK/strace'"
+    check "a $big-byte source: mapped whole, populated" \
+        grep -qE "mmap\([^,]*, $big, PROT_READ, [^,]*MAP_POPULATE" "$WORK/strace"
+else
+    echo "note: strace not installed: how sources are taken not checked"
 fi
 
 # ======================================================= 10. names, links
