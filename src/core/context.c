@@ -107,6 +107,8 @@ tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channel
     }
     img->w = w;
     img->h = h;
+    img->ext_w = w;
+    img->ext_h = h;
     img->channels = channels;
     return TF_OK;
 }
