@@ -8,7 +8,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 usage() {
     cat <<EOF
-usage: ${0##*/} [-n SMALL] [-r ROUNDS] [-b BASE_BINARY] [-k] [CORPUS_DIR]
+usage: ${0##*/} [-n SMALL] [-r ROUNDS] [-b BASE_BINARY] [-k] [-T] [CORPUS_DIR]
 
 PSNR of \`thumbify -F png\` output against the exact area average of the
 full-size decode made by tests/tools/tftool (\`psnr --orient auto --icc\`:
@@ -27,7 +27,7 @@ With -b BASE_BINARY (e.g. main's build), also the time of
 \`thumbify -q -p 2 -o TMP small\` for this binary and BASE_BINARY: ROUNDS
 rounds (default 7) of one run each, in alternating order, after one warm-up
 each; the medians and their ratio. With -k the PSNR of BASE_BINARY on the
-same sets is printed too.
+same sets is printed too; with -T only the times are measured.
 
   CORPUS_DIR  default: \${THUMBIFY_CORPUS:-<repo>/../shared/corpus}
   THUMBIFY    the binary measured (default <repo>/build/thumbify)
@@ -35,13 +35,14 @@ same sets is printed too.
 EOF
 }
 
-small=1000 rounds=7 base="" base_psnr=0
-while getopts "n:r:b:kh" o; do
+small=1000 rounds=7 base="" base_psnr=0 psnr=1
+while getopts "n:r:b:kTh" o; do
     case $o in
     n) small=$OPTARG ;;
     r) rounds=$OPTARG ;;
     b) base=$OPTARG ;;
     k) base_psnr=1 ;;
+    T) psnr=0 ;;
     h) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -108,8 +109,10 @@ measure() { # BINARY TAG
     cat "$tmp/$tag-photos.txt" "$tmp/$tag-orient.txt" | awk '{ printf "   %-32s %-10s %6.2f\n", $1, $2, $3 }'
 }
 
-measure "$THUMBIFY" new
-[[ -n $base && $base_psnr == 1 ]] && measure "$base" base
+if ((psnr)); then
+    measure "$THUMBIFY" new
+    [[ -n $base && $base_psnr == 1 ]] && measure "$base" base
+fi
 
 if [[ -n $base ]]; then
     check_quiet "before timing" >/dev/null

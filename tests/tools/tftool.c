@@ -20,13 +20,15 @@
  *                                    (RGB, RGBA, CMYK) through its embedded
  *                                    ICC profile to sRGB first, as
  *                                    mean-icc does; grey stays grey.
- *   tftool derive SRC OUTDIR N SEED  writes N photo-like JPEGs of 400 to 700
- *                                    pixels on the longer side into OUTDIR
- *                                    (d0000.jpg ...): crops of SRC at
- *                                    random scales and places, exactly
- *                                    area-averaged, quality 70-95, mostly
- *                                    4:2:0, some 4:4:4 or progressive; a
- *                                    pure function of SRC and SEED
+ *   tftool derive SRC OUTDIR N SEED [WxH]
+ *                                    writes N photo-like JPEGs of 400 to 700
+ *                                    pixels on the longer side (or all W x
+ *                                    H) into OUTDIR (d0000.jpg ...): crops
+ *                                    of SRC at random scales and places,
+ *                                    exactly area-averaged, quality 70-95,
+ *                                    mostly 4:2:0, some 4:4:4 or
+ *                                    progressive; a pure function of SRC,
+ *                                    SEED and the size
  *   tftool mean FILE                 the mean of each channel, 2 decimals
  *   tftool mean-icc SRC              the mean colour of SRC after converting
  *                                    its pixels through its embedded ICC
@@ -881,9 +883,11 @@ static image average_region(const image *src, int x0, int y0, int rw, int rh, in
 
 /* derive: a master of at most 1600 pixels a side (an exact area average
  * of SRC), then for each output a random size (longer side 400-700,
- * aspect 1:1 to 2:1 either way), a random scale (the region covers 1 to 3
- * times the output size, as the master allows) and place. */
-static int cmd_derive(const char *src_path, const char *outdir, int n, unsigned long seed)
+ * aspect 1:1 to 2:1 either way) unless fw x fh > 0 is given, a random
+ * scale (the region covers 1 to 3 times the output size, as the master
+ * allows) and place. */
+static int cmd_derive(const char *src_path, const char *outdir, int n, unsigned long seed, int fw,
+                      int fh)
 {
     image src;
     if (n < 1 || load_image(src_path, &src, 0) != 0 || has_alpha(src.c))
@@ -896,6 +900,8 @@ static int cmd_derive(const char *src_path, const char *outdir, int n, unsigned 
     for (int i = 0; i < n && ret == 0; i++) {
         int lng = 400 + (int)lcg(&st, 301), shrt = lng / 2 + (int)lcg(&st, (unsigned)lng / 2 + 1);
         int ow = lcg(&st, 2) ? lng : shrt, oh = ow == lng ? shrt : lng;
+        if (fw > 0 && fh > 0)
+            ow = fw, oh = fh;
         double most = fmin(3.0, fmin((double)master.w / ow, (double)master.h / oh));
         if (most < 1) { /* the master is smaller: keep the aspect, fit inside */
             ow = (int)(ow * most);
@@ -922,9 +928,10 @@ static int cmd_derive(const char *src_path, const char *outdir, int n, unsigned 
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: tftool dims FILE | pixel FILE X Y |\n"
-                    "       psnr [--orient auto|N] [--icc] SRC THUMB [MIN_DB] | mean FILE |\n"
-                    "       mean-icc SRC | exif-orientation FILE | derive SRC OUTDIR N SEED\n");
+    fprintf(stderr,
+            "usage: tftool dims FILE | pixel FILE X Y |\n"
+            "       psnr [--orient auto|N] [--icc] SRC THUMB [MIN_DB] | mean FILE |\n"
+            "       mean-icc SRC | exif-orientation FILE | derive SRC OUTDIR N SEED [WxH]\n");
     return 2;
 }
 
@@ -982,8 +989,12 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && strcmp(argv[1], "mean") == 0)
         return cmd_mean(argv[2]);
-    if (argc == 6 && strcmp(argv[1], "derive") == 0)
-        return cmd_derive(argv[2], argv[3], atoi(argv[4]), strtoul(argv[5], NULL, 10));
+    if ((argc == 6 || argc == 7) && strcmp(argv[1], "derive") == 0) {
+        int fw = 0, fh = 0;
+        if (argc == 7 && (sscanf(argv[6], "%dx%d", &fw, &fh) != 2 || fw < 1 || fh < 1))
+            return usage();
+        return cmd_derive(argv[2], argv[3], atoi(argv[4]), strtoul(argv[5], NULL, 10), fw, fh);
+    }
     if (argc == 3 && strcmp(argv[1], "mean-icc") == 0)
         return cmd_mean_icc(argv[2]);
     if (argc == 3 && strcmp(argv[1], "exif-orientation") == 0) {
