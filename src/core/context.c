@@ -30,6 +30,7 @@ void tf_free(tf_ctx *ctx)
     tf_image_release(&ctx->oriented);
     free(ctx->profile.data);
     free(ctx->png_out.data);
+    free(ctx->resize_tmp.data);
     free(ctx->dc_stream.data);
     free(ctx->dc_planes.data);
     free(ctx->dc_seq.data);

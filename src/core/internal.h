@@ -73,6 +73,7 @@ struct tf_ctx {
     tf_bytes profile; /* the source's ICC profile, if any */
     tf_profile_state profile_state;
     tf_bytes png_out;
+    tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
     tf_bytes dc_stream; /* a progressive file without AC scans */
     tf_bytes dc_planes; /* its coefficients (jpeg_dcseq.c) */
     tf_planes planes;   /* ... laid out */
