@@ -591,27 +591,31 @@ static void set_text_tag(cmsHPROFILE p, cmsTagSignature sig, const char *s)
  * date (bytes 24..35) is overwritten with 2024-01-01 00:00:00 to keep
  * output deterministic; the profile ID stays zero ("not computed").
  */
-static cmsHPROFILE build_adobe_profile(bool tabulated)
+/* A v2.1 matrix/TRC profile, D65 white, the same curve g (freed here) on
+ * each channel. */
+static cmsHPROFILE build_rgb_profile(const cmsCIExyYTRIPLE *prim, cmsToneCurve *g, const char *desc)
 {
-    const double gamma = 563.0 / 256.0;
     cmsCIExyY d65 = {0.3127, 0.3290, 1.0};
-    cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0},
-                            {0.15, 0.06, 1.0}};
-    cmsToneCurve *g = tabulated ? tabulated_gamma(gamma)
-                                : cmsBuildGamma(NULL, gamma);
     if (!g)
         die("lcms2: cannot build tone curve");
     cmsToneCurve *curves[3] = {g, g, g};
-    cmsHPROFILE p = cmsCreateRGBProfile(&d65, &prim, curves);
+    cmsHPROFILE p = cmsCreateRGBProfile(&d65, prim, curves);
     cmsFreeToneCurve(g);
     if (!p)
         die("lcms2: cannot create RGB profile");
     cmsSetProfileVersion(p, 2.1);
-    set_text_tag(p, cmsSigProfileDescriptionTag,
-                 tabulated ? "thumbify test Adobe RGB (1998) compatible, table TRC"
-                           : "thumbify test Adobe RGB (1998) compatible");
+    set_text_tag(p, cmsSigProfileDescriptionTag, desc);
     set_text_tag(p, cmsSigCopyrightTag, "Public domain test data");
     return p;
+}
+
+static cmsHPROFILE build_adobe_profile(bool tabulated)
+{
+    const double gamma = 563.0 / 256.0;
+    cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}};
+    return build_rgb_profile(&prim, tabulated ? tabulated_gamma(gamma) : cmsBuildGamma(NULL, gamma),
+                             tabulated ? "thumbify test Adobe RGB (1998) compatible, table TRC"
+                                       : "thumbify test Adobe RGB (1998) compatible");
 }
 
 static Buf serialize_profile(cmsHPROFILE p)
@@ -688,27 +692,23 @@ static void gen_icc(void)
  */
 static cmsHPROFILE build_steep_profile(void)
 {
-    cmsCIExyY d65 = {0.3127, 0.3290, 1.0};
     cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
-    cmsToneCurve *g = tabulated_gamma(0.4);
-    if (!g)
-        die("lcms2: cannot build tone curve");
-    cmsToneCurve *curves[3] = {g, g, g};
-    cmsHPROFILE p = cmsCreateRGBProfile(&d65, &prim, curves);
-    cmsFreeToneCurve(g);
-    if (!p)
-        die("lcms2: cannot create RGB profile");
-    cmsSetProfileVersion(p, 2.1);
-    set_text_tag(p, cmsSigProfileDescriptionTag, "thumbify test steep RGB, gamma 0.4");
-    set_text_tag(p, cmsSigCopyrightTag, "Public domain test data");
-    return p;
+    return build_rgb_profile(&prim, tabulated_gamma(0.4), "thumbify test steep RGB, gamma 0.4");
+}
+
+/* Writes im as rel with profile p embedded (and closes p). */
+static void save_with_profile(const char *rel, const Image *im, JpegOpts o, cmsHPROFILE p)
+{
+    Buf icc = serialize_profile(p);
+    cmsCloseProfile(p);
+    o.icc = icc.data;
+    o.icc_len = icc.len;
+    save_jpeg(rel, im, &o);
+    free(icc.data);
 }
 
 static void gen_icc_steep(void)
 {
-    cmsHPROFILE p = build_steep_profile();
-    Buf icc = serialize_profile(p);
-    cmsCloseProfile(p);
     Image im = img_new(400, 300, 3);
     for (int y = 0; y < im.h; y++)
         for (int x = 0; x < im.w; x++) {
@@ -719,10 +719,9 @@ static void gen_icc_steep(void)
             for (int i = 0; i < 3; i++)
                 img_at(&im, x, y)[i] = to8(dark ? f * c[i] : c[i]);
         }
-    JpegOpts o = {.quality = 95, .h_samp = 1, .v_samp = 1, .icc = icc.data, .icc_len = icc.len};
-    save_jpeg("icc_steep_400x300.jpg", &im, &o);
+    JpegOpts o = {.quality = 95, .h_samp = 1, .v_samp = 1};
+    save_with_profile("icc_steep_400x300.jpg", &im, o, build_steep_profile());
     free(im.px);
-    free(icc.data);
 }
 
 /*
@@ -771,14 +770,10 @@ static cmsHPROFILE build_cmyk_profile(void)
 /* cmyk_icc_400x300.jpg: the CMYK pattern (Adobe, inverted) with it. */
 static void gen_cmyk_icc(void)
 {
-    cmsHPROFILE p = build_cmyk_profile();
-    Buf icc = serialize_profile(p);
-    cmsCloseProfile(p);
     Image im = img_pattern_cmyk_inverted(400, 300);
-    JpegOpts o = {.quality = 95, .jpeg_cs = JCS_CMYK, .icc = icc.data, .icc_len = icc.len};
-    save_jpeg("cmyk_icc_400x300.jpg", &im, &o);
+    JpegOpts o = {.quality = 95, .jpeg_cs = JCS_CMYK};
+    save_with_profile("cmyk_icc_400x300.jpg", &im, o, build_cmyk_profile());
     free(im.px);
-    free(icc.data);
 }
 
 /* ------------------------------------------------------------------ */
