@@ -22,8 +22,11 @@ static unsigned next(unsigned long *s, unsigned n)
 static double area_mean(const tf_image *img, int k, double x0, double x1, double y0, double y1)
 {
     double sum = 0;
-    for (int y = (int)floor(y0); y < (int)ceil(y1); y++)
-        for (int x = (int)floor(x0); x < (int)ceil(x1); x++) {
+    /* (o + 1) * ext / n may round past the extent: never past the image */
+    int ye = (int)ceil(y1) < img->h ? (int)ceil(y1) : img->h;
+    int xe = (int)ceil(x1) < img->w ? (int)ceil(x1) : img->w;
+    for (int y = (int)floor(y0); y < ye; y++)
+        for (int x = (int)floor(x0); x < xe; x++) {
             double ov = (fmin(x1, x + 1.0) - fmax(x0, (double)x)) *
                         (fmin(y1, y + 1.0) - fmax(y0, (double)y));
             sum += ov * img->px[((size_t)y * img->w + x) * img->channels + k];
