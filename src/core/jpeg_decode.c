@@ -477,10 +477,8 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
                              &denom))
         snprintf(why, sizeof why, "it does not decode cleanly");
     else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
-        snprintf(why, sizeof why,
-                 "%dx%d (decoded at 1/%d) after trimming bars: too small or "
-                 "another aspect",
-                 ctx->decoded.w, ctx->decoded.h, denom);
+        snprintf(why, sizeof why, "%dx%d (decoded at 1/%d) after trimming bars: too small or "
+                 "another aspect", ctx->decoded.w, ctx->decoded.h, denom);
     else if (n) {
         res->path = TF_PATH_EMBEDDED;
         res->scale_denom = denom;
