@@ -30,6 +30,7 @@ void tf_free(tf_ctx *ctx)
     tf_image_release(&ctx->oriented);
     free(ctx->profile.data);
     free(ctx->png_out.data);
+    free(ctx->resize_tmp.data);
     free(ctx->dc_stream.data);
     free(ctx->dc_planes.data);
     free(ctx->dc_seq.data);
@@ -107,6 +108,8 @@ tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channel
     }
     img->w = w;
     img->h = h;
+    img->ext_w = w;
+    img->ext_h = h;
     img->channels = channels;
     return TF_OK;
 }

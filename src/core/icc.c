@@ -1,10 +1,12 @@
 /* icc.c - embedded ICC profile to sRGB with LittleCMS.
  *
- * Runs on the thumbnail, after area averaging: a few thousand pixels rather
- * than the decoded image, and averaging first differs from converting first
- * by well under a level for smooth profiles. The last profile's transform
- * is kept: a camera's files all carry the same profile, and building a
- * transform costs far more than applying it to a thumbnail. */
+ * Runs on the decoded image, before area averaging: the mean of two
+ * colours converted is not the conversion of their mean unless the
+ * profile is linear, and for steep tone curves the difference is the
+ * picture (fine text can vanish). CMYK is converted row by row as it is
+ * decoded. The last profile's transform is kept: a camera's files all
+ * carry the same profile, and building a transform costs more than
+ * applying it to a DCT-scaled image. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +17,7 @@
 struct tf_icc {
     cmsContext cms;             /* per handle: LittleCMS has no globals then */
     cmsHTRANSFORM xform;        /* for the profile in `cached`, or NULL */
-    cmsUInt32Number xform_type; /* TYPE_RGB_8 or TYPE_RGBA_8 */
+    cmsUInt32Number xform_type; /* its input: TYPE_RGB(A)_8, TYPE_CMYK_8(_REV) */
     tf_bytes cached;
     char why[128]; /* LittleCMS's last error text */
 };
@@ -55,8 +57,14 @@ static struct tf_icc *icc_get(tf_ctx *ctx)
     return ctx->icc = icc;
 }
 
-/* Builds the profile -> sRGB transform; NULL (with icc->why) when the
- * profile is unreadable or not an RGB profile. */
+/* The output pixel type for an input type: RGB, alpha kept. */
+static cmsUInt32Number out_type(cmsUInt32Number type)
+{
+    return type == TYPE_RGBA_8 ? TYPE_RGBA_8 : TYPE_RGB_8;
+}
+
+/* Builds the profile -> sRGB transform for pixels of `type`; NULL (with
+ * icc->why) when the profile is unreadable or of another colour space. */
 static cmsHTRANSFORM build(struct tf_icc *icc, const tf_bytes *profile, cmsUInt32Number type)
 {
     icc->why[0] = '\0';
@@ -65,13 +73,15 @@ static cmsHTRANSFORM build(struct tf_icc *icc, const tf_bytes *profile, cmsUInt3
     if (!in)
         return NULL;
     cmsHTRANSFORM x = NULL;
-    if (cmsGetColorSpace(in) != cmsSigRgbData) {
-        snprintf(icc->why, sizeof icc->why, "not an RGB profile");
+    int cmyk = T_COLORSPACE(type) == PT_CMYK;
+    if (cmsGetColorSpace(in) != (cmyk ? cmsSigCmykData : cmsSigRgbData)) {
+        snprintf(icc->why, sizeof icc->why, "not %s profile", cmyk ? "a CMYK" : "an RGB");
     } else {
         cmsHPROFILE srgb = cmsCreate_sRGBProfileTHR(icc->cms);
         if (srgb)
-            x = cmsCreateTransformTHR(icc->cms, in, type, srgb, type, INTENT_RELATIVE_COLORIMETRIC,
-                                      cmsFLAGS_COPY_ALPHA);
+            x = cmsCreateTransformTHR(icc->cms, in, type, srgb, out_type(type),
+                                      INTENT_RELATIVE_COLORIMETRIC,
+                                      type == TYPE_RGBA_8 ? cmsFLAGS_COPY_ALPHA : 0);
         if (srgb)
             cmsCloseProfile(srgb);
     }
@@ -110,9 +120,30 @@ static int is_srgb(const tf_bytes *p)
            memcmp(p->data + 48, "IEC sRGB", 8) == 0;
 }
 
+/* Makes icc->xform the transform of ctx->profile for `type`: 1 when it
+ * is, 0 when the profile is dropped (with a note) or *st is an error. */
+static int prepare(tf_ctx *ctx, cmsUInt32Number type, tf_status *st)
+{
+    struct tf_icc *icc = icc_get(ctx);
+    *st = TF_OK;
+    if (!icc) {
+        *st = tf_fail(ctx, TF_E_NOMEM, "out of memory for colour management");
+        return 0;
+    }
+    if (same_profile(icc, &ctx->profile, type))
+        return 1;
+    cmsHTRANSFORM x = build(icc, &ctx->profile, type);
+    if (!x) {
+        tf_note(ctx, "ICC profile dropped: %s", icc->why[0] ? icc->why : "unusable");
+        return 0;
+    }
+    *st = cache(ctx, icc, x, type);
+    return *st == TF_OK;
+}
+
 tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img)
 {
-    if (ctx->profile.len == 0)
+    if (ctx->profile.len == 0 || ctx->profile_state != TF_PROFILE_PENDING)
         return TF_OK;
     if (is_srgb(&ctx->profile)) {
         tf_note(ctx, "ICC profile is sRGB: no conversion");
@@ -122,21 +153,31 @@ tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img)
         tf_note(ctx, "ICC profile ignored for a grey image");
         return TF_OK;
     }
-    struct tf_icc *icc = icc_get(ctx);
-    if (!icc)
-        return tf_fail(ctx, TF_E_NOMEM, "out of memory for colour management");
-    cmsUInt32Number type = img->channels == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;
-    if (!same_profile(icc, &ctx->profile, type)) {
-        cmsHTRANSFORM x = build(icc, &ctx->profile, type);
-        if (!x) {
-            tf_note(ctx, "ICC profile dropped: %s", icc->why[0] ? icc->why : "unusable");
-            return TF_OK;
-        }
-        tf_status st = cache(ctx, icc, x, type);
-        if (st != TF_OK)
-            return st;
-    }
-    cmsDoTransform(icc->xform, img->px, img->px, (cmsUInt32Number)img->w * (cmsUInt32Number)img->h);
+    tf_status st;
+    if (!prepare(ctx, img->channels == 4 ? TYPE_RGBA_8 : TYPE_RGB_8, &st))
+        return st;
+    cmsDoTransform(ctx->icc->xform, img->px, img->px,
+                   (cmsUInt32Number)img->w * (cmsUInt32Number)img->h);
+    ctx->profile_state = TF_PROFILE_APPLIED;
     tf_note(ctx, "ICC profile converted to sRGB");
     return TF_OK;
+}
+
+int tf_icc_cmyk_begin(tf_ctx *ctx, int inverted, tf_status *st)
+{
+    *st = TF_OK;
+    if (ctx->profile.len == 0 || ctx->profile_state != TF_PROFILE_PENDING)
+        return ctx->profile.len && ctx->profile_state == TF_PROFILE_APPLIED;
+    if (!prepare(ctx, inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8, st)) {
+        ctx->profile_state = TF_PROFILE_DROPPED;
+        return 0;
+    }
+    ctx->profile_state = TF_PROFILE_APPLIED;
+    tf_note(ctx, "ICC profile converted to sRGB");
+    return 1;
+}
+
+void tf_icc_cmyk_row(tf_ctx *ctx, const unsigned char *cmyk, unsigned char *rgb, int w)
+{
+    cmsDoTransform(ctx->icc->xform, cmyk, rgb, (cmsUInt32Number)w);
 }

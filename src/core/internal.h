@@ -23,6 +23,11 @@ typedef struct tf_image {
     unsigned char *px;
     size_t cap; /* bytes allocated at px */
     int w, h, channels;
+    /* The source extent the pixels stand for, in pixels: w x h, except
+     * after DCT scaling, where a partial last block gives a last column
+     * (row) that stands for a fraction of one (450 rows at 1/8: 57 rows,
+     * 56.25 of them image). tf_image_reserve sets w x h. */
+    double ext_w, ext_h;
 } tf_image;
 
 /* A growable byte buffer owned by the handle. */
@@ -55,6 +60,14 @@ typedef enum tf_entropy {
     TF_ENTROPY_FED          /* none: jpeg_feed.c gave libjpeg ctx->planes */
 } tf_entropy;
 
+/* What became of ctx->profile in this call: the decoder of a CMYK image
+ * decides, and once only, even when it decodes the image again. */
+typedef enum tf_profile_state {
+    TF_PROFILE_PENDING = 0,
+    TF_PROFILE_APPLIED, /* the pixels are sRGB now */
+    TF_PROFILE_DROPPED  /* unusable for these pixels (a note says why) */
+} tf_profile_state;
+
 struct tf_ctx {
     char msg[TF_MSG_MAX];    /* the failure, or the first warning */
     char note[TF_NOTE_MAX];  /* verbose-only remarks (tf_result.note) */
@@ -63,7 +76,9 @@ struct tf_ctx {
     struct tf_icc *icc;
     tf_image decoded, resized, oriented;
     tf_bytes profile; /* the source's ICC profile, if any */
+    tf_profile_state profile_state;
     tf_bytes png_out;
+    tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
     tf_bytes dc_stream; /* a progressive file without AC scans */
     tf_bytes dc_planes; /* its coefficients (jpeg_dcseq.c) */
     tf_planes planes;   /* ... laid out */
@@ -135,13 +150,24 @@ tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t le
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res);
 
-/* Area-averages src into dst at dst->w x dst->h (set by the caller),
- * weighting colour by alpha when there is an alpha channel. */
+/* Area-averages src's extent (src->ext_w x src->ext_h from its top left
+ * corner) into dst at dst->w x dst->h (set by the caller): each output
+ * pixel the exact mean of the source area it covers, within rounding,
+ * colour weighted by alpha when there is an alpha channel. */
 tf_status tf_resize(tf_ctx *ctx, const tf_image *src, tf_image *dst);
 
 /* Converts img (RGB or RGBA) in place from ctx->profile to sRGB; a profile
- * that cannot be used is dropped with a note, never an error. */
+ * that cannot be used is dropped with a note, never an error. Runs on the
+ * decoded image, before averaging: averaging in the profile's space and
+ * converting the means is wrong for any non-linear profile. Nothing to do
+ * once the decoder dealt with the profile (ctx->profile_state). */
 tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img);
+/* CMYK through a CMYK profile (inverted: Adobe's 0 = full ink): returns 1
+ * when ctx->profile is a usable CMYK profile (profile_state APPLIED), then
+ * tf_icc_cmyk_row converts rows of w pixels to RGB; 0 when the caller
+ * converts without one (the profile, if any, DROPPED with a note). */
+int tf_icc_cmyk_begin(tf_ctx *ctx, int inverted, tf_status *st);
+void tf_icc_cmyk_row(tf_ctx *ctx, const unsigned char *cmyk, unsigned char *rgb, int w);
 void tf_icc_free(struct tf_icc *icc);
 
 /* dst = src turned upright for EXIF orientation 1..8. */

@@ -188,8 +188,9 @@ static tf_status choose_color(tf_ctx *ctx, j_decompress_ptr cinfo, int *channels
     }
 }
 
-/* Adobe applications write CMYK inverted (0 = full ink) and mark it with an
- * APP14 segment; plain CMYK is 0 = no ink. Both become RGB = (1-C)(1-K)... */
+/* Without a profile: Adobe applications write CMYK inverted (0 = full ink)
+ * and mark it with an APP14 segment; plain CMYK is 0 = no ink. Both become
+ * RGB = (1-C)(1-K)... */
 static void cmyk_row_to_rgb(const unsigned char *cmyk, unsigned char *rgb, int w, int inverted)
 {
     for (int x = 0; x < w; x++, cmyk += 4, rgb += 3) {
@@ -205,6 +206,12 @@ static tf_status read_rows(tf_ctx *ctx, struct tf_jpeg_dec *dec, tf_image *img)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     int cmyk = cinfo->out_color_space == JCS_CMYK;
+    tf_status st = TF_OK;
+    /* CMYK is converted row by row as it is read: through its profile
+     * where it has a usable one, before any averaging. */
+    int managed = cmyk && tf_icc_cmyk_begin(ctx, cinfo->saw_Adobe_marker, &st);
+    if (st != TF_OK)
+        return st;
     if (cmyk && dec->row_cap < (size_t)img->w * 4) {
         free(dec->row);
         dec->row_cap = (size_t)img->w * 4;
@@ -220,7 +227,9 @@ static tf_status read_rows(tf_ctx *ctx, struct tf_jpeg_dec *dec, tf_image *img)
         JSAMPROW row = cmyk ? dec->row : dst;
         if (jpeg_read_scanlines(cinfo, &row, 1) != 1)
             return tf_fail(ctx, TF_E_DECODE, "decoder returned no scanline");
-        if (cmyk)
+        if (managed)
+            tf_icc_cmyk_row(ctx, dec->row, dst, img->w);
+        else if (cmyk)
             cmyk_row_to_rgb(dec->row, dst, img->w, cinfo->saw_Adobe_marker);
     }
     return TF_OK;
@@ -384,6 +393,9 @@ static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channel
     }
     tf_status st = tf_image_reserve(ctx, &ctx->decoded, (int)cinfo->output_width,
                                     (int)cinfo->output_height, channels);
+    /* output_width is the extent rounded up to whole pixels */
+    ctx->decoded.ext_w = (double)cinfo->image_width * cinfo->scale_num / cinfo->scale_denom;
+    ctx->decoded.ext_h = (double)cinfo->image_height * cinfo->scale_num / cinfo->scale_denom;
     if (st == TF_OK)
         st = read_rows(ctx, dec, &ctx->decoded);
     *gave_up = st == TF_OK && ((ctx->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
@@ -463,7 +475,7 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
             (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <= max_px &&
             choose_color(ctx, &dec->cinfo, &channels) == TF_OK) {
             *denom = rs_w > 0 ? tf_scale_denom((int)dec->cinfo.image_width,
-                                               (int)dec->cinfo.image_height, 2 * rs_w, 2 * rs_h)
+                                               (int)dec->cinfo.image_height, rs_w, rs_h)
                               : 1;
             dec->cinfo.scale_num = 1;
             dec->cinfo.scale_denom = (unsigned)*denom;

@@ -111,6 +111,9 @@ void tf_trim_black_bars(tf_image *img)
     for (int y = 0; y < nh; y++)
         memmove(img->px + (size_t)y * nw * c, img->px + stride * (top + y) + (size_t)left * c,
                 (size_t)nw * c);
+    /* a partial last column (row) that was trimmed leaves whole pixels */
+    img->ext_w = right < w ? nw : img->ext_w - left;
+    img->ext_h = bottom < h ? nh : img->ext_h - top;
     img->w = nw;
     img->h = nh;
 }

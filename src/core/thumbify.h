@@ -124,9 +124,10 @@ const char *tf_path_str(tf_path path);
  * round(side*s) and at least 1. Returns TF_E_INVALID for sizes < 1. */
 tf_status tf_fit_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h);
 
-/* The largest libjpeg scale_denom in {8,4,2,1} whose decoded size,
- * ceil(w/d) x ceil(h/d), is still at least out_w x out_h: the thumbnail is
- * then an area average of the whole image, never upsampled. */
+/* The largest libjpeg scale_denom d in {8,4,2} for which the image's
+ * extent at 1/d, w/d x h/d, is still at least twice out_w x out_h (the
+ * thumbnail is then an area average over two or more decoded pixels per
+ * side, where the errors of DCT scaling average out); 1 when none is. */
 int tf_scale_denom(int w, int h, int out_w, int out_h);
 
 #ifdef __cplusplus

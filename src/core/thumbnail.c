@@ -1,5 +1,5 @@
-/* thumbnail.c - the pipeline: decode (DCT-scaled for JPEG), area-average,
- * colour-convert, orient, flatten if needed, encode. */
+/* thumbnail.c - the pipeline: decode (DCT-scaled for JPEG), colour-convert,
+ * area-average, orient, flatten if needed, encode. */
 #include <string.h>
 
 #include "internal.h"
@@ -45,16 +45,16 @@ static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const t
     return tf_jpeg_decode(ctx, s, len, p, res);
 }
 
-/* Resize in stored orientation, then colour, then turn upright: the last
- * two run on the thumbnail only. Returns the finished image. */
+/* Colour to sRGB, then resize, both in stored orientation, then turn
+ * upright (on the thumbnail only). Returns the finished image. */
 static tf_status shape(tf_ctx *ctx, const tf_result *res, tf_image **out)
 {
     int swap = res->orientation >= 5;
     ctx->resized.w = swap ? res->out_h : res->out_w;
     ctx->resized.h = swap ? res->out_w : res->out_h;
-    tf_status st = tf_resize(ctx, &ctx->decoded, &ctx->resized);
+    tf_status st = tf_icc_to_srgb(ctx, &ctx->decoded);
     if (st == TF_OK)
-        st = tf_icc_to_srgb(ctx, &ctx->resized);
+        st = tf_resize(ctx, &ctx->decoded, &ctx->resized);
     if (st != TF_OK || res->orientation == 1) {
         *out = &ctx->resized;
         return st;
@@ -69,6 +69,8 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     if (!ctx || !params || !out || (!src && len))
         return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
     ctx->msg[0] = ctx->note[0] = '\0';
+    ctx->profile.len = 0;
+    ctx->profile_state = TF_PROFILE_PENDING;
     *out = (tf_result){.note = ctx->note};
     tf_format natural = TF_FORMAT_JPEG;
     tf_image *img = NULL;

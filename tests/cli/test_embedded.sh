@@ -117,14 +117,14 @@ done
 check "wrong aspect: the reason names the size (160x90)" \
     bash -c "vline() { grep -F \"thumbify: \$2: \" \"\$1\"; }; vline '$WORK/emb.err' '$E/exif_thumb_wrong_aspect_640x480.jpg' | grep -q '160x90'"
 check "too small: the reason names the size (40x30)" \
-    grep -qF "$E/exif_thumb_small_640x480.jpg: 640x480 -> 75x56 (full decode at 1/8; embedded thumbnail not used: 40x30" "$WORK/emb.err"
+    grep -qF "$E/exif_thumb_small_640x480.jpg: 640x480 -> 75x56 (full decode at 1/4; embedded thumbnail not used: 40x30" "$WORK/emb.err"
 
 check "--report: decode is embedded for the 3 used, full for the 4 others" "$PY" -c '
 import json, os, sys
 d = json.load(open(sys.argv[1]))
 got = {os.path.basename(r["source"]): (r["status"], r.get("decode"), r.get("scale")) for r in d["files"]}
 want = {f: ("ok", "embedded", "1/1") for f in sys.argv[2].split()}
-want.update({f: ("ok", "full", "1/8") for f in sys.argv[3].split()})
+want.update({f: ("ok", "full", "1/4") for f in sys.argv[3].split()})
 ok = got == want and d["totals"]["ok"] == 7 and d["totals"]["warnings"] == 0
 if not ok: print(got)
 sys.exit(not ok)' "$WORK/emb.json" "${used[*]}" "${fallback[*]}"
@@ -153,7 +153,7 @@ check "-p 1 and -p 2 give the same bytes with --embedded" bash -c "
 # A box larger than the EXIF thumbnail: it is too small, the main image is used.
 run --embedded -v -s 200 -o "$WORK/s200" "$E/exif_thumb_640x480.jpg"
 check "-s 200: the 160x120 EXIF thumbnail is too small: full decode" \
-    grep -qF "640x480 -> 200x150 (full decode at 1/2; embedded thumbnail not used: 160x120" "$WORK/err"
+    grep -qF "640x480 -> 200x150 (full decode at 1/1; embedded thumbnail not used: 160x120" "$WORK/err"
 check "-s 200: made from the main image" quietly "$TFTOOL" psnr "$E/exif_thumb_640x480.jpg" "$WORK/s200/exif_thumb_640x480.jpg" 35
 # Exactly the EXIF thumbnail's size: used as it is.
 run --embedded -v -s 160x120 -F png -o "$WORK/s160" "$E/exif_thumb_640x480.jpg"
@@ -183,7 +183,7 @@ check "--strict --embedded: the broken EXIF thumbnails fail nothing (exit $rc)" 
 run --embedded -v -o "$WORK/plain" "$TESTDATA/gradient_640x480.jpg" "$TESTDATA/png/rgb_320x240.png"
 check "--embedded on files without EXIF (and PNG): exit 0" [ "$rc" -eq 0 ]
 check "  a JPEG without EXIF: full decode, 'none in the file'" \
-    grep -qF "(full decode at 1/8; embedded thumbnail not used: none in the file)" "$WORK/err"
+    grep -qF "(full decode at 1/4; embedded thumbnail not used: none in the file)" "$WORK/err"
 
 # ------------------------------------------------------ large files
 # A file over 512 KB is first read only up to 256 KB (the headers and the

@@ -104,7 +104,7 @@ check "odd names: no control character on stderr but the newlines" \
 check "odd names: stderr is valid UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$WORK/err"
 for i in "${!names[@]}"; do
     check "-v line of ${shown[i]}: source and output escaped, on one line" \
-        grep -qxF "thumbify: $N/${shown[i]}: 640x480 -> 75x56 (full decode at 1/8) -> $WORK/nout/${shown[i]}" "$WORK/err"
+        grep -qxF "thumbify: $N/${shown[i]}: 640x480 -> 75x56 (full decode at 1/4) -> $WORK/nout/${shown[i]}" "$WORK/err"
     check "${shown[i]}: its thumbnail has the exact name and is complete" \
         complete_image "$WORK/nout/${names[i]}"
 done

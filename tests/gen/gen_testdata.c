@@ -625,27 +625,31 @@ static void set_text_tag(cmsHPROFILE p, cmsTagSignature sig, const char *s)
  * date (bytes 24..35) is overwritten with 2024-01-01 00:00:00 to keep
  * output deterministic; the profile ID stays zero ("not computed").
  */
-static cmsHPROFILE build_adobe_profile(bool tabulated)
+/* A v2.1 matrix/TRC profile, D65 white, the same curve g (freed here) on
+ * each channel. */
+static cmsHPROFILE build_rgb_profile(const cmsCIExyYTRIPLE *prim, cmsToneCurve *g, const char *desc)
 {
-    const double gamma = 563.0 / 256.0;
     cmsCIExyY d65 = {0.3127, 0.3290, 1.0};
-    cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0},
-                            {0.15, 0.06, 1.0}};
-    cmsToneCurve *g = tabulated ? tabulated_gamma(gamma)
-                                : cmsBuildGamma(NULL, gamma);
     if (!g)
         die("lcms2: cannot build tone curve");
     cmsToneCurve *curves[3] = {g, g, g};
-    cmsHPROFILE p = cmsCreateRGBProfile(&d65, &prim, curves);
+    cmsHPROFILE p = cmsCreateRGBProfile(&d65, prim, curves);
     cmsFreeToneCurve(g);
     if (!p)
         die("lcms2: cannot create RGB profile");
     cmsSetProfileVersion(p, 2.1);
-    set_text_tag(p, cmsSigProfileDescriptionTag,
-                 tabulated ? "thumbify test Adobe RGB (1998) compatible, table TRC"
-                           : "thumbify test Adobe RGB (1998) compatible");
+    set_text_tag(p, cmsSigProfileDescriptionTag, desc);
     set_text_tag(p, cmsSigCopyrightTag, "Public domain test data");
     return p;
+}
+
+static cmsHPROFILE build_adobe_profile(bool tabulated)
+{
+    const double gamma = 563.0 / 256.0;
+    cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}};
+    return build_rgb_profile(&prim, tabulated ? tabulated_gamma(gamma) : cmsBuildGamma(NULL, gamma),
+                             tabulated ? "thumbify test Adobe RGB (1998) compatible, table TRC"
+                                       : "thumbify test Adobe RGB (1998) compatible");
 }
 
 static Buf serialize_profile(cmsHPROFILE p)
@@ -713,6 +717,106 @@ static void gen_icc(void)
     save_icc_jpeg("icc_adobergb_400x300.jpg", false, 0);
     /* ~2.6 KB profile split into 3 APP2 chunks of <= ~0.9 KB each. */
     save_icc_jpeg("icc_multichunk_400x300.jpg", true, 3);
+}
+
+/* ------------------------------------------------------------------ */
+/* ICC that must be applied before averaging                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * "Steep": sRGB's primaries and white with a tone curve of gamma 0.4
+ * (stored values brighten steeply from black), so far from sRGB's that
+ * the mean of two stored values converted is tens of levels from the
+ * mean of the two converted. icc_steep_400x300.jpg: the pattern in 4x4
+ * squares alternating with a quarter of its brightness (top half) and
+ * 4-pixel rows of the pattern and black (bottom half), q95 4:4:4; 4
+ * pixels survive the 1/2 DCT scaling a 75x56 thumbnail of it gets. A
+ * thumbnailer that averages before converting is visibly too bright.
+ */
+static cmsHPROFILE build_steep_profile(void)
+{
+    cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
+    return build_rgb_profile(&prim, tabulated_gamma(0.4), "thumbify test steep RGB, gamma 0.4");
+}
+
+/* Writes im as rel with profile p embedded (and closes p). */
+static void save_with_profile(const char *rel, const Image *im, JpegOpts o, cmsHPROFILE p)
+{
+    Buf icc = serialize_profile(p);
+    cmsCloseProfile(p);
+    o.icc = icc.data;
+    o.icc_len = icc.len;
+    save_jpeg(rel, im, &o);
+    free(icc.data);
+}
+
+static void gen_icc_steep(void)
+{
+    Image im = img_new(400, 300, 3);
+    for (int y = 0; y < im.h; y++)
+        for (int x = 0; x < im.w; x++) {
+            double c[3];
+            pattern_rgb(x, y, im.w, im.h, c);
+            bool dark = y < im.h / 2 ? ((x / 4) + (y / 4)) % 2 : (y / 4) % 2;
+            double f = y < im.h / 2 ? 0.25 : 0.0;
+            for (int i = 0; i < 3; i++)
+                img_at(&im, x, y)[i] = to8(dark ? f * c[i] : c[i]);
+        }
+    JpegOpts o = {.quality = 95, .h_samp = 1, .v_samp = 1};
+    save_with_profile("icc_steep_400x300.jpg", &im, o, build_steep_profile());
+    free(im.px);
+}
+
+/*
+ * A CMYK output profile: AToB0 a 9-point CLUT from CMYK (0 = no ink) to
+ * Lab, for RGB = ((1 - C)(1 - K))^1.8 per channel (M, Y for G, B) taken
+ * as linear sRGB: ink darkens far faster than the naive (1 - C)(1 - K)
+ * of a decoder without the profile, so the two differ by tens of levels.
+ */
+static int cmyk_sampler(const cmsUInt16Number in[], cmsUInt16Number out[], void *cargo)
+{
+    (void)cargo;
+    double k = 1.0 - in[3] / 65535.0, lin[3];
+    for (int i = 0; i < 3; i++)
+        lin[i] = pow((1.0 - in[i] / 65535.0) * k, 1.8);
+    cmsCIEXYZ xyz = {/* linear sRGB (D65) to XYZ, Bradford-adapted to D50 */
+                     0.4360747 * lin[0] + 0.3850649 * lin[1] + 0.1430804 * lin[2],
+                     0.2225045 * lin[0] + 0.7168786 * lin[1] + 0.0606169 * lin[2],
+                     0.0139322 * lin[0] + 0.0971045 * lin[1] + 0.7141733 * lin[2]};
+    cmsCIELab lab;
+    cmsXYZ2Lab(cmsD50_XYZ(), &lab, &xyz);
+    cmsFloat2LabEncoded(out, &lab);
+    return 1;
+}
+
+static cmsHPROFILE build_cmyk_profile(void)
+{
+    cmsHPROFILE p = cmsCreateProfilePlaceholder(NULL);
+    cmsPipeline *lut = cmsPipelineAlloc(NULL, 4, 3);
+    cmsStage *clut = cmsStageAllocCLut16bit(NULL, 9, 4, 3, NULL);
+    if (!p || !lut || !clut || !cmsStageSampleCLut16bit(clut, cmyk_sampler, NULL, 0) ||
+        !cmsPipelineInsertStage(lut, cmsAT_BEGIN, clut))
+        die("lcms2: cannot build the CMYK table");
+    cmsSetProfileVersion(p, 2.1);
+    cmsSetDeviceClass(p, cmsSigOutputClass);
+    cmsSetColorSpace(p, cmsSigCmykData);
+    cmsSetPCS(p, cmsSigLabData);
+    if (!cmsWriteTag(p, cmsSigAToB0Tag, lut) ||
+        !cmsWriteTag(p, cmsSigMediaWhitePointTag, cmsD50_XYZ()))
+        die("lcms2: cannot write the CMYK profile's tags");
+    cmsPipelineFree(lut);
+    set_text_tag(p, cmsSigProfileDescriptionTag, "thumbify test CMYK, ink^1.8");
+    set_text_tag(p, cmsSigCopyrightTag, "Public domain test data");
+    return p;
+}
+
+/* cmyk_icc_400x300.jpg: the CMYK pattern (Adobe, inverted) with it. */
+static void gen_cmyk_icc(void)
+{
+    Image im = img_pattern_cmyk_inverted(400, 300);
+    JpegOpts o = {.quality = 95, .jpeg_cs = JCS_CMYK};
+    save_with_profile("cmyk_icc_400x300.jpg", &im, o, build_cmyk_profile());
+    free(im.px);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1291,6 +1395,8 @@ int main(int argc, char **argv)
     gen_blocks();
     gen_cmyk();
     gen_icc();
+    gen_icc_steep();
+    gen_cmyk_icc();
     gen_orientation();
     gen_pngs();
     gen_bad();

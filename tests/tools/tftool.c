@@ -16,6 +16,19 @@
  *                                    composited over white first; alpha
  *                                    against alpha compares all channels,
  *                                    the reference averaged premultiplied.
+ *                                    --icc converts SRC's colour pixels
+ *                                    (RGB, RGBA, CMYK) through its embedded
+ *                                    ICC profile to sRGB first, as
+ *                                    mean-icc does; grey stays grey.
+ *   tftool derive SRC OUTDIR N SEED [WxH]
+ *                                    writes N photo-like JPEGs of 400 to 700
+ *                                    pixels on the longer side (or all W x
+ *                                    H) into OUTDIR (d0000.jpg ...): crops
+ *                                    of SRC at random scales and places,
+ *                                    exactly area-averaged, quality 70-95,
+ *                                    mostly 4:2:0, some 4:4:4 or
+ *                                    progressive; a pure function of SRC,
+ *                                    SEED and the size
  *   tftool mean FILE                 the mean of each channel, 2 decimals
  *   tftool mean-icc SRC              the mean colour of SRC after converting
  *                                    its pixels through its embedded ICC
@@ -478,6 +491,109 @@ static int orient(image *img, int n)
 }
 
 /* ------------------------------------------------------------------ */
+/* ICC                                                                 */
+/* ------------------------------------------------------------------ */
+
+static void lcms_log(cmsContext ctx, cmsUInt32Number code, const char *text)
+{
+    (void)ctx;
+    (void)code;
+    fprintf(stderr, "lcms2: %s\n", text);
+}
+
+/* The embedded profile's transform to sRGB for img's pixels (CMYK as
+ * Adobe-inverted, as load_jpeg keeps it); *oc: channels after. Intent:
+ * relative colorimetric, no black point compensation. With grey set, grey
+ * images are converted too (to RGB); else NULL for them. */
+static cmsHTRANSFORM icc_transform(const char *path, const image *img, const blob *icc, int png,
+                                   int grey, int *oc)
+{
+    cmsSetLogErrorHandler(lcms_log);
+    cmsHPROFILE in = cmsOpenProfileFromMem(icc->data, (cmsUInt32Number)icc->len);
+    cmsHPROFILE out = cmsCreate_sRGBProfile();
+    cmsHTRANSFORM xf = NULL;
+    if (!in || !out) {
+        fprintf(stderr, "%s: the embedded ICC profile cannot be read\n", path);
+        goto done;
+    }
+    cmsColorSpaceSignature cs = cmsGetColorSpace(in);
+    cmsUInt32Number in_type, out_type;
+    if (cs == cmsSigRgbData && (img->c == 3 || img->c == 4)) {
+        in_type = out_type = img->c == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;
+        *oc = img->c;
+    } else if (grey && cs == cmsSigGrayData && (img->c == 1 || img->c == 2)) {
+        in_type = img->c == 2 ? TYPE_GRAYA_8 : TYPE_GRAY_8;
+        out_type = img->c == 2 ? TYPE_RGBA_8 : TYPE_RGB_8;
+        *oc = img->c == 2 ? 4 : 3;
+    } else if (cs == cmsSigCmykData && img->c == 4 && !png) {
+        in_type = TYPE_CMYK_8_REV; /* Adobe inverted CMYK */
+        out_type = TYPE_RGB_8;
+        *oc = 3;
+    } else {
+        if (grey || img->c > 2)
+            fprintf(stderr, "%s: ICC colour space does not match the %d-channel image\n", path,
+                    img->c);
+        goto done;
+    }
+    xf = cmsCreateTransform(in, in_type, out, out_type, INTENT_RELATIVE_COLORIMETRIC,
+                            has_alpha(*oc) ? cmsFLAGS_COPY_ALPHA : 0);
+    if (!xf)
+        fprintf(stderr, "%s: no transform from the embedded ICC profile to sRGB\n", path);
+done:
+    if (in)
+        cmsCloseProfile(in);
+    if (out)
+        cmsCloseProfile(out);
+    return xf;
+}
+
+/* Loads path at full size with its pixels converted through the embedded
+ * profile to sRGB (see icc_transform). 0 done, 1 nothing to convert (no
+ * profile, or grey without `grey`: img as stored, CMYK converted without
+ * a profile), -1 error. */
+static int load_srgb(const char *path, image *img, int grey)
+{
+    int png = is_png(path);
+    if (png < 0)
+        return -1;
+    blob icc;
+    int rc = png ? load_png(path, img, 0, &icc, NULL) : load_jpeg(path, img, 0, KEEP_CMYK, &icc);
+    if (rc != 0)
+        return -1;
+    int oc = 0, ret = -1;
+    cmsHTRANSFORM xf = icc.data ? icc_transform(path, img, &icc, png, grey, &oc) : NULL;
+    size_t npix = (size_t)img->w * img->h;
+    unsigned char *conv = xf ? malloc(npix * oc) : NULL;
+    if (xf && conv) {
+        cmsDoTransform(xf, img->px, conv, (cmsUInt32Number)npix);
+        ret = 0;
+    } else if (!icc.data || (!grey && img->c <= 2)) {
+        ret = 1;
+    }
+    if (ret == 1 && img->c == 4 && !png) { /* CMYK without a profile: as load_jpeg does */
+        conv = malloc(npix * 3);
+        for (size_t i = 0; conv && i < npix; i++)
+            for (int k = 0; k < 3; k++)
+                conv[i * 3 + k] =
+                    (unsigned char)((img->px[i * 4 + k] * img->px[i * 4 + 3] + 127) / 255);
+        oc = 3;
+    }
+    if (conv) {
+        free(img->px);
+        img->px = conv;
+        img->c = oc;
+    }
+    if (xf)
+        cmsDeleteTransform(xf);
+    free(icc.data);
+    if (ret < 0) {
+        free(img->px);
+        img->px = NULL;
+    }
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
 /* Exact area average                                                  */
 /* ------------------------------------------------------------------ */
 
@@ -554,10 +670,11 @@ static double *alpha_doubles(const image *s, int premultiplied)
     return d;
 }
 
-static int cmd_psnr(int orient_n, const char *src_path, const char *thumb_path, double min_db)
+static int cmd_psnr(int orient_n, int icc, const char *src_path, const char *thumb_path,
+                    double min_db)
 {
     image src, th;
-    if (load_image(src_path, &src, 0) != 0)
+    if (icc ? load_srgb(src_path, &src, 0) < 0 : load_image(src_path, &src, 0) != 0)
         return 2;
     if (load_image(thumb_path, &th, 0) != 0) {
         free(src.px);
@@ -670,99 +787,151 @@ static int cmd_mean(const char *path)
     return 0;
 }
 
-static void lcms_log(cmsContext ctx, cmsUInt32Number code, const char *text)
-{
-    (void)ctx;
-    (void)code;
-    fprintf(stderr, "lcms2: %s\n", text);
-}
-
 /* The pixels converted through the embedded profile to sRGB (grey
- * profiles to sRGB too), then averaged. Intent: relative colorimetric, no
- * black point compensation. The thumbnailer may use perceptual; for the
- * matrix/TRC profiles of the test files (Display P3, Adobe RGB, swapped
- * primaries) LittleCMS has no perceptual table and uses the same
- * colorimetric transform, and their black is 0, so the two agree. */
+ * profiles to sRGB too), then averaged. The thumbnailer may use
+ * perceptual; for the matrix/TRC profiles of the test files (Display P3,
+ * Adobe RGB, swapped primaries) LittleCMS has no perceptual table and uses
+ * the same colorimetric transform, and their black is 0, so the two
+ * agree. */
 static int cmd_mean_icc(const char *path)
 {
-    int png = is_png(path);
-    if (png < 0)
-        return 2;
     image img;
-    blob icc;
-    int rc = png ? load_png(path, &img, 0, &icc, NULL) : load_jpeg(path, &img, 0, KEEP_CMYK, &icc);
-    if (rc != 0)
+    int rc = load_srgb(path, &img, 1);
+    if (rc < 0)
         return 2;
-    if (!icc.data) {
+    if (rc > 0) {
         fprintf(stderr, "%s: no embedded ICC profile\n", path);
         free(img.px);
         return 2;
     }
-    cmsSetLogErrorHandler(lcms_log);
-    cmsHPROFILE in = cmsOpenProfileFromMem(icc.data, (cmsUInt32Number)icc.len);
-    cmsHPROFILE out = cmsCreate_sRGBProfile();
-    int ret = 2;
-    cmsHTRANSFORM xf = NULL;
-    unsigned char *conv = NULL;
-    if (!in || !out) {
-        fprintf(stderr, "%s: the embedded ICC profile cannot be read\n", path);
-        goto done;
-    }
-    cmsColorSpaceSignature cs = cmsGetColorSpace(in);
-    cmsUInt32Number in_type, out_type;
-    int oc;
-    if (cs == cmsSigRgbData && (img.c == 3 || img.c == 4)) {
-        in_type = img.c == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;
-        out_type = img.c == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;
-        oc = img.c;
-    } else if (cs == cmsSigGrayData && (img.c == 1 || img.c == 2)) {
-        in_type = img.c == 2 ? TYPE_GRAYA_8 : TYPE_GRAY_8;
-        out_type = img.c == 2 ? TYPE_RGBA_8 : TYPE_RGB_8;
-        oc = img.c == 2 ? 4 : 3;
-    } else if (cs == cmsSigCmykData && img.c == 4 && !png) {
-        in_type = TYPE_CMYK_8_REV; /* Adobe inverted CMYK */
-        out_type = TYPE_RGB_8;
-        oc = 3;
-    } else {
-        fprintf(stderr, "%s: ICC colour space does not match the %d-channel image\n", path,
-                img.c);
-        goto done;
-    }
-    xf = cmsCreateTransform(in, in_type, out, out_type, INTENT_RELATIVE_COLORIMETRIC,
-                            has_alpha(oc) ? cmsFLAGS_COPY_ALPHA : 0);
-    if (!xf) {
-        fprintf(stderr, "%s: no transform from the embedded ICC profile to sRGB\n", path);
-        goto done;
-    }
-    size_t npix = (size_t)img.w * img.h;
-    conv = malloc(npix * oc);
-    if (!conv) {
-        fprintf(stderr, "out of memory\n");
-        goto done;
-    }
-    for (int y = 0; y < img.h; y++)
-        cmsDoTransform(xf, img.px + (size_t)y * img.w * img.c, conv + (size_t)y * img.w * oc,
-                       (cmsUInt32Number)img.w);
-    print_mean(conv, npix, oc);
-    ret = 0;
-done:
-    free(conv);
-    if (xf)
-        cmsDeleteTransform(xf);
-    if (in)
-        cmsCloseProfile(in);
-    if (out)
-        cmsCloseProfile(out);
-    free(icc.data);
+    print_mean(img.px, (size_t)img.w * img.h, img.c);
     free(img.px);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Derived photos                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Writes img (grey or RGB) as a JPEG: quality q, chroma 4:4:4 or 4:2:0,
+ * optionally progressive. -1 on failure. */
+static int write_jpeg(const char *path, const image *img, int q, int s444, int progressive)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    struct jpeg_compress_struct cinfo;
+    struct err_mgr err;
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = on_error;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        fclose(f);
+        return -1;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_stdio_dest(&cinfo, f);
+    cinfo.image_width = (JDIMENSION)img->w;
+    cinfo.image_height = (JDIMENSION)img->h;
+    cinfo.input_components = img->c;
+    cinfo.in_color_space = img->c == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, q, TRUE);
+    if (s444 && img->c == 3)
+        cinfo.comp_info[0].h_samp_factor = cinfo.comp_info[0].v_samp_factor = 1;
+    if (progressive)
+        jpeg_simple_progression(&cinfo);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = img->px + (size_t)cinfo.next_scanline * img->w * img->c;
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Numerical Recipes' LCG: the same numbers everywhere. */
+static unsigned lcg(unsigned long *state, unsigned n)
+{
+    *state = (*state * 1664525ul + 1013904223ul) & 0xfffffffful;
+    return (unsigned)((*state >> 8) % n);
+}
+
+/* The exact area average of the rw x rh region of src at (x0, y0), at
+ * ow x oh, rounded to 8 bits. */
+static image average_region(const image *src, int x0, int y0, int rw, int rh, int ow, int oh)
+{
+    image r = {rw, rh, src->c, malloc((size_t)rw * rh * src->c)};
+    image o = {ow, oh, src->c, malloc((size_t)ow * oh * src->c)};
+    if (!r.px || !o.px) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    for (int y = 0; y < rh; y++)
+        memcpy(r.px + (size_t)y * rw * r.c, src->px + ((size_t)(y0 + y) * src->w + x0) * src->c,
+               (size_t)rw * r.c);
+    double *d = area_average(r.px, NULL, rw, rh, r.c, ow, oh);
+    for (size_t i = 0; i < (size_t)ow * oh * o.c; i++)
+        o.px[i] = (unsigned char)floor(fmin(fmax(d[i], 0), 255) + 0.5);
+    free(d);
+    free(r.px);
+    return o;
+}
+
+/* derive: a master of at most 1600 pixels a side (an exact area average
+ * of SRC), then for each output a random size (longer side 400-700,
+ * aspect 1:1 to 2:1 either way) unless fw x fh > 0 is given, a random
+ * scale (the region covers 1 to 3 times the output size, as the master
+ * allows) and place. */
+static int cmd_derive(const char *src_path, const char *outdir, int n, unsigned long seed, int fw,
+                      int fh)
+{
+    image src;
+    if (n < 1 || load_image(src_path, &src, 0) != 0 || has_alpha(src.c))
+        return 2;
+    double k = fmin(1.0, 1600.0 / (src.w > src.h ? src.w : src.h));
+    int mw = (int)(src.w * k), mh = (int)(src.h * k);
+    image master = k < 1 ? average_region(&src, 0, 0, src.w, src.h, mw, mh) : src;
+    unsigned long st = seed * 2654435761ul + 1;
+    int ret = 0;
+    for (int i = 0; i < n && ret == 0; i++) {
+        int lng = 400 + (int)lcg(&st, 301), shrt = lng / 2 + (int)lcg(&st, (unsigned)lng / 2 + 1);
+        int ow = lcg(&st, 2) ? lng : shrt, oh = ow == lng ? shrt : lng;
+        if (fw > 0 && fh > 0)
+            ow = fw, oh = fh;
+        double most = fmin(3.0, fmin((double)master.w / ow, (double)master.h / oh));
+        if (most < 1) { /* the master is smaller: keep the aspect, fit inside */
+            ow = (int)(ow * most);
+            oh = (int)(oh * most);
+            most = 1;
+        }
+        double f = 1 + (most - 1) * lcg(&st, 1001) / 1000.0;
+        int rw = (int)(ow * f), rh = (int)(oh * f);
+        int x0 = (int)lcg(&st, (unsigned)(master.w - rw + 1));
+        int y0 = (int)lcg(&st, (unsigned)(master.h - rh + 1));
+        image o = average_region(&master, x0, y0, rw, rh, ow, oh);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/d%04d.jpg", outdir, i);
+        int q = 70 + (int)lcg(&st, 26), kind = (int)lcg(&st, 10);
+        if (write_jpeg(path, &o, q, kind == 0, kind == 1) != 0)
+            ret = 2;
+        free(o.px);
+    }
+    if (master.px != src.px)
+        free(master.px);
+    free(src.px);
     return ret;
 }
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: tftool dims FILE | pixel FILE X Y |\n"
-                    "       psnr [--orient auto|N] SRC THUMB [MIN_DB] | mean FILE |\n"
-                    "       mean-icc SRC | exif-orientation FILE\n");
+    fprintf(stderr,
+            "usage: tftool dims FILE | pixel FILE X Y |\n"
+            "       psnr [--orient auto|N] [--icc] SRC THUMB [MIN_DB] | mean FILE |\n"
+            "       mean-icc SRC | exif-orientation FILE | derive SRC OUTDIR N SEED [WxH]\n");
     return 2;
 }
 
@@ -791,11 +960,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 4 && strcmp(argv[1], "psnr") == 0) {
-        int orient_n = 1; /* -1: auto */
+        int orient_n = 1, icc = 0; /* -1: auto */
         const char *pos[3];
         int npos = 0;
         for (int i = 2; i < argc; i++) {
-            if (strcmp(argv[i], "--orient") == 0 && i + 1 < argc) {
+            if (strcmp(argv[i], "--icc") == 0) {
+                icc = 1;
+            } else if (strcmp(argv[i], "--orient") == 0 && i + 1 < argc) {
                 const char *v = argv[++i];
                 char *end;
                 if (strcmp(v, "auto") == 0) {
@@ -814,10 +985,16 @@ int main(int argc, char **argv)
         }
         if (npos < 2)
             return usage();
-        return cmd_psnr(orient_n, pos[0], pos[1], npos == 3 ? atof(pos[2]) : 0);
+        return cmd_psnr(orient_n, icc, pos[0], pos[1], npos == 3 ? atof(pos[2]) : 0);
     }
     if (argc == 3 && strcmp(argv[1], "mean") == 0)
         return cmd_mean(argv[2]);
+    if ((argc == 6 || argc == 7) && strcmp(argv[1], "derive") == 0) {
+        int fw = 0, fh = 0;
+        if (argc == 7 && (sscanf(argv[6], "%dx%d", &fw, &fh) != 2 || fw < 1 || fh < 1))
+            return usage();
+        return cmd_derive(argv[2], argv[3], atoi(argv[4]), strtoul(argv[5], NULL, 10), fw, fh);
+    }
     if (argc == 3 && strcmp(argv[1], "mean-icc") == 0)
         return cmd_mean_icc(argv[2]);
     if (argc == 3 && strcmp(argv[1], "exif-orientation") == 0) {

@@ -262,6 +262,7 @@ static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src,
 {
     tf_params p;
     tf_params_default(&p);
+    p.box_w = p.box_h = 32; /* 1/8 keeps twice the pixels of files from 512x384 */
     tf_result res;
     memset(&res, 0, sizeof res);
     eighth ref;

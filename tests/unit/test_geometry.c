@@ -6,8 +6,6 @@
 #include "check.h"
 #include "thumbify.h"
 
-static int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
 static void fit_cases(void)
 {
     static const struct {
@@ -78,24 +76,28 @@ static void denom_cases(void)
         int w, h, ow, oh, d;
         const char *why;
     } t[] = {
-        {4000, 3000, 75, 56, 8, "500x375 still covers"},
-        {400, 300, 75, 56, 4, "/8 gives 50 < 75"},
-        {160, 120, 75, 56, 2, "/4 gives 40 < 75"},
+        {4000, 3000, 75, 56, 8, "500x375: over twice 75x56"},
+        {400, 300, 75, 56, 2, "/4 gives 100 < 150: 200x150 at /2"},
+        {160, 120, 75, 56, 1, "/2 gives 80 < 150"},
         {75, 75, 75, 75, 1, "no reduction possible"},
-        {1000, 1, 75, 1, 8, "ceil(1/8) = 1 covers"},
-        {1, 1000, 1, 75, 8, "ceil(1/8) = 1 covers (tall)"},
-        {599, 449, 75, 56, 8, "ceil(599/8)=75, ceil(449/8)=57"},
-        {593, 445, 75, 56, 8, "ceil(593/8)=75, ceil(445/8)=56: both exactly"},
-        {592, 444, 75, 56, 4, "ceil(592/8)=74 < 75"},
-        {600, 440, 75, 55, 8, "ceil(440/8)=55 exactly"},
-        {600, 439, 75, 56, 4, "height decides: ceil(439/8)=55 < 56"},
-        {150, 150, 75, 75, 2, "exactly half"},
-        {149, 149, 75, 75, 2, "ceil(149/2)=75: 2 still covers"},
-        {148, 148, 75, 75, 1, "ceil(148/2)=74 < 75"},
+        {1000, 1, 75, 1, 1, "one row cannot be halved"},
+        {1, 1000, 1, 75, 1, "one column cannot be halved (tall)"},
+        {2000, 16, 75, 1, 8, "16/8 = 2 rows for 1"},
+        {1200, 900, 75, 56, 8, "1200/8 = 150 = 2 x 75 exactly"},
+        {1199, 900, 75, 56, 4, "1199/8 < 150"},
+        {1200, 896, 75, 56, 8, "896/8 = 112 = 2 x 56 exactly"},
+        {1200, 895, 75, 56, 4, "height decides: 895/8 < 112"},
+        {599, 449, 75, 56, 2, "599/4 < 150 (the old rule took /8: 75x57 for 75x56)"},
+        {600, 450, 75, 56, 4, "600/4 = 150, 450/4 = 112.5"},
+        {500, 375, 75, 56, 2, "a typical web photo: 500/4 = 125 < 150"},
+        {225, 329, 51, 75, 2, "112.5x164.5 at /2 (the old rule took /4: 57x83 for 51x75)"},
+        {300, 300, 75, 75, 2, "exactly twice at /2"},
+        {299, 299, 75, 75, 1, "just under twice at /2"},
+        {149, 149, 75, 75, 1, "a ratio below 2 is resampled at full size"},
         {50, 40, 50, 40, 1, "no resize at all"},
-        {640, 480, 75, 56, 8, "gradient"},
-        {640, 480, 67, 50, 8, "gradient in 100x50"},
-        {800, 600, 75, 56, 8, "blocks"},
+        {640, 480, 75, 56, 4, "gradient"},
+        {640, 480, 32, 24, 8, "the box the 1/8 tests use"},
+        {800, 600, 75, 56, 4, "blocks"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         int d = tf_scale_denom(t[i].w, t[i].h, t[i].ow, t[i].oh);
@@ -152,17 +154,21 @@ static void property_sweep(int bw, int bh)
             }
             ok &= EXPECT(d == 1 || d == 2 || d == 4 || d == 8,
                          "sweep %dx%d: denom %d in {1,2,4,8}", w, h, d);
-            ok &= EXPECT(ceil_div(w, d) >= ow && ceil_div(h, d) >= oh,
-                         "sweep %dx%d -> %dx%d: denom %d still covers (%dx%d)", w, h, ow, oh,
-                         d, ceil_div(w, d), ceil_div(h, d));
+            /* in doubles: w/d >= 2*ow is exact for these sizes */
+            ok &= EXPECT(d == 1 || ((double)w / d >= 2.0 * ow && (double)h / d >= 2.0 * oh),
+                         "sweep %dx%d -> %dx%d: at 1/%d still twice the pixels (%.2fx%.2f)", w, h,
+                         ow, oh, d, (double)w / d, (double)h / d);
             if (d < 8)
-                ok &= EXPECT(ceil_div(w, 2 * d) < ow || ceil_div(h, 2 * d) < oh,
-                             "sweep %dx%d -> %dx%d: denom %d is the largest (%d would cover)",
+                ok &= EXPECT((double)w / (2 * d) < 2.0 * ow || (double)h / (2 * d) < 2.0 * oh,
+                             "sweep %dx%d -> %dx%d: denom %d is the largest (%d would keep "
+                             "twice the pixels)",
                              w, h, ow, oh, d, 2 * d);
             bad += !ok;
         }
-    CHECK(bad == 0, "property sweep: %d sizes 1..300 step 7 in %dx%d (fit inside, no upscale, "
-          "rounding, largest covering denom); %d bad", n, bw, bh, bad);
+    CHECK(bad == 0,
+          "property sweep: %d sizes 1..300 step 7 in %dx%d (fit inside, no upscale, "
+          "rounding, largest denom that keeps twice the pixels); %d bad",
+          n, bw, bh, bad);
 }
 
 int main(void)
