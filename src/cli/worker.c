@@ -193,14 +193,17 @@ static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char 
     return -1;
 }
 
+/* -v: "SOURCE: WxH -> WxH (...) -> OUTPUT", like cp -v's lines a report of
+ * what was done, not prefixed "thumbify:" as the errors and warnings are, so
+ * that a grep for "^thumbify:" finds the trouble alone. */
 static void verbose_line(worker *w, const tf_result *r, const char *out)
 {
     char orient[16] = "";
     if (r->orientation != 1)
         snprintf(orient, sizeof orient, ", orientation %d", r->orientation);
-    msg_error(w->j->src, "%dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", r->src_w, r->src_h,
-              r->out_w, r->out_h, tf_path_str(r->path), r->scale_denom, orient,
-              r->note[0] ? "; " : "", r->note, out);
+    msg_line("%s: %dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", w->j->src, r->src_w, r->src_h,
+             r->out_w, r->out_h, tf_path_str(r->path), r->scale_denom, orient,
+             r->note[0] ? "; " : "", r->note, out);
 }
 
 static void record(result_slot *rs, const tf_result *r)
