@@ -9,18 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether $var is set and path contains it. */
+static inline int testhook_match(const char *var, const char *path)
+{
+#ifdef THUMBIFY_TESTING
+    const char *pattern = getenv(var);
+    return pattern && *pattern && strstr(path, pattern);
+#else
+    (void)var;
+    (void)path;
+    return 0;
+#endif
+}
+
 /* Stops this process (SIGSTOP, until a SIGCONT) when $var is set and path
  * contains it. */
 static inline void testhook_stop(const char *var, const char *path)
 {
-#ifdef THUMBIFY_TESTING
-    const char *pattern = getenv(var);
-    if (pattern && *pattern && strstr(path, pattern))
+    if (testhook_match(var, path))
         raise(SIGSTOP);
-#else
-    (void)var;
-    (void)path;
-#endif
 }
 
 /* Whether $var is set to value. */

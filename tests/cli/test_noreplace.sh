@@ -14,6 +14,13 @@
 #     options): the stopped run replaces it with its own thumbnail, exit 0.
 #  4. a clash refuses outputs: no directory is made for them (-o NEW/DIR,
 #     and a mirrored -r subdirectory), while one for written outputs is.
+#  5. A.JPG and a.jpg into a case-insensitive output directory clash
+#     (refused, nothing written, no directory made), into a case-sensitive
+#     one both are written: the test-only hook THUMBIFY_TEST_CASEFOLD takes
+#     a directory here as case-insensitive; then, as root with a kernel
+#     that can, a real one: an ext4 loop mount with casefold (chattr +F),
+#     else a vfat one (dosfstools). Without either that part is skipped
+#     with a note.
 . "$(dirname "$0")/../lib.sh"
 
 HOOKED=${THUMBIFY_HOOKED:?thumbify-hooked (THUMBIFY_HOOKED) is not set}
@@ -24,7 +31,12 @@ GRAD=$T/gradient_640x480.jpg
 # its pixels within 30 dB of tftool's area average of SRC.
 good_thumb() { complete_image "$2" && fits_box "$2" "$1" 75 75 && "$TFTOOL" psnr "$1" "$2" 30 >/dev/null; }
 
-cleanup() { kill_ours; rm -rf "$WORK"; }
+MNT=
+cleanup() {
+    kill_ours
+    [ -n "$MNT" ] && umount "$MNT" 2>/dev/null
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # stopped_run DIR WAY ARGS...: thumbify-hooked ARGS in the background,
@@ -114,5 +126,50 @@ run -r -F jpeg -o "$D/out" "$D/tree"
 check "-r -F jpeg, sub/p.jpg and sub/p.png clash: exit 1 (got $rc)" [ "$rc" -eq 1 ]
 check "-r -F jpeg: other/q.jpg written" complete_image "$D/out/other/q.jpg"
 check "-r -F jpeg: no directory made for the refused sub/" [ ! -e "$D/out/sub" ]
+
+# ============== 5. outputs differing only in case, case-insensitive dirs
+# case_clash LABEL OUTDIR [HOOK]: A.JPG and a.jpg into OUTDIR, which
+# folds case (really, or by the hook when HOOK is set): both refused.
+case_clash() {
+    local label=$1 out=$2
+    if [ -n "${3:-}" ]; then
+        THUMBIFY_TEST_CASEFOLD=$out "$HOOKED" -o "$out" "$C/src" >"$WORK/out" 2>"$WORK/err"; rc=$?
+    else
+        run -o "$out" "$C/src"
+    fi
+    sed 's/^/  stderr: /' "$WORK/err"
+    check "$label: A.JPG and a.jpg clash, exit 1 (got $rc)" [ "$rc" -eq 1 ]
+    check "$label: both reported, naming each other" bash -c \
+        "grep -qx 'thumbify: $C/src/a.jpg: output $out/a.jpg would also be written from $C/src/A.JPG; neither is written' '$WORK/err' &&
+         grep -qx 'thumbify: $C/src/A.JPG: output $out/A.JPG would also be written from $C/src/a.jpg; neither is written' '$WORK/err'"
+    check "$label: nothing written, no directory made" [ ! -e "$out" ]
+}
+C=$WORK/case
+mkdir -p "$C/src"
+cp "$GRAD" "$C/src/A.JPG"
+cp "$T/small_50x40.jpg" "$C/src/a.jpg"
+run -o "$C/sensitive" "$C/src"
+check "case-sensitive output: both written, exit 0 (got $rc)" \
+    bash -c "[ $rc -eq 0 ] && [ -f '$C/sensitive/A.JPG' ] && [ -f '$C/sensitive/a.jpg' ]"
+case_clash "case-insensitive output (hook)" "$C/folded" hook
+
+if [ "$(id -u)" = 0 ] && truncate -s 32M "$WORK/fs.img"; then
+    mkdir -p "$WORK/mnt"
+    if mkfs.ext4 -q -O casefold "$WORK/fs.img" 2>/dev/null &&
+        mount -o loop "$WORK/fs.img" "$WORK/mnt" 2>/dev/null; then
+        MNT=$WORK/mnt
+        mkdir "$MNT/cf" && chattr +F "$MNT/cf" 2>/dev/null && mkdir "$MNT/cf/thumbs" &&
+            case_clash "ext4 casefold (chattr +F)" "$MNT/cf/thumbs/new" ||
+            echo "note: chattr +F failed: ext4 casefold check not run"
+    elif command -v mkfs.vfat >/dev/null && mkfs.vfat "$WORK/fs.img" >/dev/null 2>&1 &&
+        mount -t vfat -o loop "$WORK/fs.img" "$WORK/mnt" 2>/dev/null; then
+        MNT=$WORK/mnt
+        case_clash "vfat" "$MNT/new"
+    else
+        echo "note: neither an ext4 casefold (kernel without CONFIG_UNICODE?) nor a vfat loop mount could be made: real case-insensitive file system not tested"
+    fi
+else
+    echo "note: not root: real case-insensitive file system not tested"
+fi
 
 finish
