@@ -175,14 +175,37 @@ static int open_out_dir(worker *w, const char *out)
     return fd;
 }
 
-static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char *out)
+/* The guard of a thumbnail's rename (see outfile.h), asked when a file
+ * has its name: that file is replaced only when it is a thumbnail thumbify
+ * made. One another run made meanwhile, for the same source or an older
+ * version of it, is replaced like any stale thumbnail: both runs end with
+ * a thumbnail of the source as they read it, the last rename wins. */
+static int thumbnail_replaceable(int dirfd, const char *name, void *stamp)
+{
+    switch (stamp_check_at(dirfd, name, stamp)) {
+    case STAMP_NONE: return -1;
+    case STAMP_FOREIGN: return 0;
+    default: return 1;
+    }
+}
+
+static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char *out, char *stamp)
 {
     const char *what;
     worker_slot *ws = &w->sh->workers[w->k];
-    if (outfile_write(dirfd, out, r->data, r->size, w->o->sync, ws->tmp, sizeof ws->tmp, &what) ==
-        0)
+    outfile_guard guard = {thumbnail_replaceable, stamp};
+    /* -f replaces whatever is there */
+    if (outfile_write(dirfd, out, r->data, r->size, w->o->sync, w->o->force ? NULL : &guard,
+                      ws->tmp, sizeof ws->tmp, &what) == 0)
         return 0;
     int e = errno;
+    if (strcmp(what, "exists") == 0) {
+        say(w, 0,
+            "%s was made by something else while its thumbnail was being made and is not a "
+            "thumbnail made by thumbify; kept, not replaced (-f replaces it)",
+            out);
+        return -1;
+    }
     /* a full disk or quota shows up when writing, not when creating */
     if (dir_level(e) && (strcmp(what, "create") == 0 || e == ENOSPC || e == EDQUOT)) {
         dir_unusable(w, strerror(e));
@@ -239,7 +262,8 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
 }
 
 /* Writes the thumbnail to out through its directory's descriptor. */
-static int deliver(worker *w, const tf_result *r, const char *out, const struct stat *src)
+static int deliver(worker *w, const tf_result *r, const char *out, const struct stat *src,
+                   char *stamp)
 {
     int dirfd = open_out_dir(w, out);
     if (dirfd < 0)
@@ -253,7 +277,7 @@ static int deliver(worker *w, const tf_result *r, const char *out, const struct 
          * both written and counted: worker_run unblocks it after
          * pool_finish. */
         sigprocmask(SIG_BLOCK, &w->term, NULL);
-        if (write_thumbnail(w, r, dirfd, out) == 0)
+        if (write_thumbnail(w, r, dirfd, out, stamp) == 0)
             state = RESULT_OK;
     }
     close(dirfd);
@@ -306,7 +330,7 @@ static int make_one(worker *w)
     record(w->rs, &r);
     if (judge_warnings(w, &r) != 0)
         return RESULT_FAILED;
-    return deliver(w, &r, out, &st);
+    return deliver(w, &r, out, &st, stamp);
 }
 
 /* A worker decodes image after image of similar size. glibc would serve
