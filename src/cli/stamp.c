@@ -13,12 +13,28 @@
 /* Every stamp starts so: a file that has it is a thumbnail. */
 #define STAMP_PREFIX "thumbify-stamp "
 
+/* FNV-1a 64 of s: --name's template in a fixed-size field, whatever its
+ * bytes. */
+static unsigned long long hash(const char *s)
+{
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return h;
+}
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
-             STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
+    int n = snprintf(buf, cap,
+                     STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
+                     STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+                     st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality,
+                     p->use_embedded);
+    /* Only with --name, so that thumbnails of the default name made before
+     * --name existed stay up to date. */
+    if (o->name && n > 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, " name=%016llx", hash(o->name));
 }
 
 stamp_state stamp_check(const char *path, const char *stamp)
