@@ -26,15 +26,15 @@ static unsigned long long hash(const char *s)
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    int n = snprintf(buf, cap,
-                     STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
-                     STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-                     st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality,
-                     p->use_embedded);
+    char name[32] = "";
     /* Only with --name, so that thumbnails of the default name made before
-     * --name existed stay up to date. */
-    if (o->name && n > 0 && (size_t)n < cap)
-        snprintf(buf + n, cap - (size_t)n, " name=%016llx", hash(o->name));
+     * --name existed stay up to date; before src=, so that the default
+     * stamp (which stamp_check looks for anywhere) is no part of it. */
+    if (o->name)
+        snprintf(name, sizeof name, "name=%016llx ", hash(o->name));
+    snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
+             STAMP_VERSION, name, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
 }
 
 stamp_state stamp_check(const char *path, const char *stamp)
