@@ -62,8 +62,8 @@ static char *out_path(const char *dir, const char *src, tf_format fmt)
 /* The output path of src: out_path, or with --name DIR/<the template's
  * name>. A source whose header does not give the size %w/%h need fails
  * alone (said here, counted in failed): 1. 0 done, -1 out of memory. */
-static int output_of(job_list *l, const char *src, unsigned dir, tf_format fmt, char **out,
-                     int *w, int *h)
+static int output_of(job_list *l, const char *src, unsigned dir, tf_format fmt, char **out, int *w,
+                     int *h)
 {
     char why[256] = "";
     *w = *h = 0;
@@ -88,8 +88,8 @@ int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, co
         free(out);
         return rc > 0 ? 0 : -1;
     }
-    l->v[l->n++] = (job){src,         out,         outname_format(out, fmt), rel, dir,
-                         st->st_size, st->st_dev, st->st_ino,               w,   h};
+    l->v[l->n++] = (job){
+        src, out, outname_format(out, fmt), rel, dir, st->st_size, st->st_dev, st->st_ino, w, h};
     return 0;
 }
 

@@ -21,8 +21,8 @@ typedef struct job {
     off_t size;    /* for largest-first ordering */
     dev_t dev;     /* identity, to drop the same file twice */
     ino_t ino;
-    int name_w;    /* --name with %w/%h: the thumbnail size its */
-    int name_h;    /* name says (from the header); else 0 */
+    int name_w; /* --name with %w/%h: the thumbnail size its */
+    int name_h; /* name says (from the header); else 0 */
 } job;
 
 typedef struct out_dir {

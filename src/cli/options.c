@@ -384,10 +384,10 @@ static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t
     case OPT_SHARD: return parse_shard(arg, o, err, errlen);
     case OPT_BASE: return *arg ? (o->base = arg, 0) : BAD("--base", "a directory name");
     case OPT_NAME:
-        return parse_name(arg) ? BAD("--name",
-                                     "a file name without '/' whose escapes are %%s, %%w, %%h, "
-                                     "%%e or %%%%")
-                               : (o->name = arg, 0);
+        return parse_name(arg)
+                   ? BAD("--name", "a file name without '/' whose escapes are %%s, %%w, %%h, "
+                                   "%%e or %%%%")
+                   : (o->name = arg, 0);
     case OPT_REPORT: return *arg ? (o->report = arg, 0) : BAD("--report", "a file name or -");
     case OPT_TIMEOUT:
         return parse_int(arg, 1, 86400, &o->timeout_s, NULL)
@@ -475,8 +475,9 @@ static int check_combination(const cli_options *o, char *err, size_t errlen)
     if (o->base && !o->files_from)
         return fail(err, errlen, "--base needs --files-from");
     if (o->base && !o->out_dir)
-        return fail(err, errlen, "--base needs -o/--output (without it, thumbnails go beside "
-                                 "their sources)");
+        return fail(err, errlen,
+                    "--base needs -o/--output (without it, thumbnails go beside "
+                    "their sources)");
     return OPTIONS_OK;
 }
 

@@ -57,8 +57,8 @@ char *relpath_cwd(void)
 {
     const char *pwd = getenv("PWD");
     struct stat a, b;
-    if (pwd && pwd[0] == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 &&
-        a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+    if (pwd && pwd[0] == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)
         return strdup(pwd);
     return getcwd(NULL, 0);
 }

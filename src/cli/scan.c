@@ -310,8 +310,7 @@ static int scan_root(scanner *s, const char *dir, const struct stat *st)
 
 /* Adds file path (status *st) as a job writing into directory out (taking
  * out; trusted as for out_dir). */
-static int add_path(scanner *s, const char *path, const struct stat *st, char *out,
-                    size_t trusted)
+static int add_path(scanner *s, const char *path, const struct stat *st, char *out, size_t trusted)
 {
     unsigned index;
     if (jobs_add_dir(s->l, out, trusted, &index) != 0)

@@ -267,8 +267,10 @@ static int name_lies(worker *w, const tf_result *r)
     const job *j = w->j;
     if (!j->name_w || (r->out_w == j->name_w && r->out_h == j->name_h))
         return 0;
-    say(w, 0, "the thumbnail is %dx%d, not the %dx%d its name %s says (the source changed?); "
-              "not written", r->out_w, r->out_h, j->name_w, j->name_h, j->out);
+    say(w, 0,
+        "the thumbnail is %dx%d, not the %dx%d its name %s says (the source changed?); "
+        "not written",
+        r->out_w, r->out_h, j->name_w, j->name_h, j->out);
     return 1;
 }
 

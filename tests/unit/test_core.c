@@ -499,9 +499,8 @@ static void probe(tf_ctx *ctx)
                   (!t[i].src_w || (pr.src_w == t[i].src_w && pr.src_h == t[i].src_h &&
                                    pr.out_w == t[i].out_w && pr.out_h == t[i].out_h)) &&
                   pr.orientation == t[i].orientation,
-              "tf_probe %s: %dx%d, orientation %d -> %dx%d, as tf_thumbnail (%dx%d)",
-              t[i].name, pr.src_w, pr.src_h, pr.orientation, pr.out_w, pr.out_h, tr.out_w,
-              tr.out_h);
+              "tf_probe %s: %dx%d, orientation %d -> %dx%d, as tf_thumbnail (%dx%d)", t[i].name,
+              pr.src_w, pr.src_h, pr.orientation, pr.out_w, pr.out_h, tr.out_w, tr.out_h);
         size_t head = data ? header_end(data, len, 0) : 0;
         if (head) {
             ps = tf_probe(ctx, data, head, &p, &pr);

@@ -202,9 +202,9 @@ static void base_and_name(void)
 {
     char *argv[MAXARGS], err[256];
     cli_options o;
-    int rc = parse(ARGS("--files-from", "-", "-o", "out", "--base", "src", "--name",
-                        "%s_%wx%h.%%%e"),
-                   &o, err, sizeof err, argv);
+    int rc =
+        parse(ARGS("--files-from", "-", "-o", "out", "--base", "src", "--name", "%s_%wx%h.%%%e"),
+              &o, err, sizeof err, argv);
     CHECK(rc == OPTIONS_OK && o.base && strcmp(o.base, "src") == 0 && o.name &&
               strcmp(o.name, "%s_%wx%h.%%%e") == 0,
           "--base src --name '%%s_%%wx%%h.%%%%%%e' kept (rc %d, err '%s')", rc, err);
@@ -272,7 +272,7 @@ static void invalid_cases(void)
         {{"--max-pixels=18446744073709551616", "a"}, "--max-pixels"},
         {{"--max-pixels"}, "--max-pixels"},
         {{"--strict=1", "a"}, "option '--strict' doesn't allow an argument"},
-        {{"-h", "-p", "0"}, "-p/--procs"},    /* -h does not excuse a bad value */
+        {{"-h", "-p", "0"}, "-p/--procs"}, /* -h does not excuse a bad value */
         {{"-z", "a"}, "invalid option -- 'z'"},
         {{"--bogus", "a"}, "unrecognized option '--bogus'"},
         {{"a", "--bogus=1"}, "unrecognized option '--bogus=1'"},
