@@ -357,6 +357,10 @@ static int bench_dir(const bench_opts *b, cli_options *o)
         return 1;
     }
     o->out_dir = dir;
+    /* Listed files go under dir by their path below the base: "/" takes
+     * every one of them, wherever it is, as the run without bench would. */
+    if (o->files_from)
+        o->base = "/";
     int rc = run_all(b, o);
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return rc;

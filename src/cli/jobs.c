@@ -59,16 +59,37 @@ static char *out_path(const char *dir, const char *src, tf_format fmt)
     return out;
 }
 
+/* The output path of src: out_path, or with --name DIR/<the template's
+ * name>. A source whose header does not give the size %w/%h need fails
+ * alone (said here, counted in failed): 1. 0 done, -1 out of memory. */
+static int output_of(job_list *l, const char *src, unsigned dir, tf_format fmt, char **out, int *w,
+                     int *h)
+{
+    char why[256] = "";
+    *w = *h = 0;
+    if (!l->o || !l->o->name)
+        return (*out = out_path(l->dirs[dir].path, src, fmt)) ? 0 : -1;
+    char *name = jobs_name(l, src, fmt, w, h, why, sizeof why);
+    *out = name ? outname_join(l->dirs[dir].path, name) : NULL;
+    free(name);
+    if (*out || !why[0])
+        return *out ? 0 : -1;
+    msg_error(src, "cannot name its thumbnail (--name %s): %s", l->o->name, why);
+    l->failed++;
+    return 1;
+}
+
 int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, const struct stat *st)
 {
-    char *out = src ? out_path(l->dirs[dir].path, src, fmt) : NULL;
-    if (!out || ARRAY_GROW(l->v, l->n, l->cap, 256) != 0) {
+    char *out = NULL;
+    int w, h, rc = src ? output_of(l, src, dir, fmt, &out, &w, &h) : -1;
+    if (rc != 0 || ARRAY_GROW(l->v, l->n, l->cap, 256) != 0) {
         free(src);
         free(out);
-        return -1;
+        return rc > 0 ? 0 : -1;
     }
-    l->v[l->n++] =
-        (job){src, out, outname_format(out, fmt), rel, dir, st->st_size, st->st_dev, st->st_ino};
+    l->v[l->n++] = (job){
+        src, out, outname_format(out, fmt), rel, dir, st->st_size, st->st_dev, st->st_ino, w, h};
     return 0;
 }
 
@@ -144,5 +165,6 @@ void jobs_free(job_list *l)
         free(l->dirs[i].path);
     free(l->v);
     free(l->dirs);
+    tf_free(l->probe);
     *l = (job_list){0};
 }

@@ -21,6 +21,8 @@ typedef struct job {
     off_t size;    /* for largest-first ordering */
     dev_t dev;     /* identity, to drop the same file twice */
     ino_t ino;
+    int name_w; /* --name with %w/%h: the thumbnail size its */
+    int name_h; /* name says (from the header); else 0 */
 } job;
 
 typedef struct out_dir {
@@ -36,6 +38,8 @@ typedef struct job_list {
     out_dir *dirs; /* every distinct output directory */
     size_t ndirs, dirs_cap;
     int failed; /* paths that failed before any decoding */
+    const cli_options *o; /* what names follow: --name, -s, -F */
+    struct tf_ctx *probe; /* reads headers for %w/%h (jobs_name.c) */
 } job_list;
 
 /* Scans every operand and --files-from path into *list: directories listed
@@ -72,6 +76,14 @@ struct stat;
 int jobs_add_dir(job_list *list, char *path, size_t trusted, unsigned *index);
 int jobs_add(job_list *list, char *src, size_t rel, unsigned dir, tf_format fmt,
              const struct stat *st);
+
+/* The name of src's thumbnail (the source's, or --name's, see
+ * outname.h), filling *w x *h when the name needs the thumbnail's size:
+ * then src's header is read (the first 256 KiB, or all of it if that is
+ * not enough). malloc'd; NULL with *why set when the header does not
+ * give the size, NULL with *why "" when memory runs out. */
+char *jobs_name(job_list *list, const char *src, tf_format fmt, int *w, int *h, char *why,
+                size_t whylen);
 
 /* FNV-1a, 64-bit, of a path: what --shard takes modulo N. */
 uint64_t jobs_hash(const char *path);

@@ -22,6 +22,9 @@ const char options_help[] =
     "  -r, --recursive        descend into subdirectories, mirroring the tree\n"
     "      --files-from FILE  read more paths from FILE, one per line (- = stdin)\n"
     "  -0, --null             paths in --files-from are NUL-separated\n"
+    "      --base DIR         with --files-from and -o: place each listed file\n"
+    "                         under -o DIR by its path relative to DIR (default:\n"
+    "                         the current directory)\n"
     "      --shard I/N        only the files whose relative path hashes to shard I\n"
     "                         of N (0 <= I < N; FNV-1a 64, stable across machines)\n"
     "      --shard auto       I and N from a Slurm job array task's environment\n"
@@ -34,6 +37,10 @@ const char options_help[] =
     "Output:\n"
     "  -s, --size WxH         fit into W x H pixels; N means NxN (default 75x75)\n"
     "  -o, --output DIR       write thumbnails under DIR instead of thumbs/\n"
+    "      --name TEMPLATE    name thumbnails by TEMPLATE: %s the source's name\n"
+    "                         without extension, %w and %h the thumbnail's width\n"
+    "                         and height, %e jpg or png, %% a % (default: the\n"
+    "                         source's name, its extension changed per -F)\n"
     "  -F, --format FORMAT    jpeg, png or same as the source's name (default same)\n"
     "  -Q, --quality N        JPEG quality 1..100 (default 85)\n"
     "  -f, --force            remake thumbnails that are up to date; replace files\n"
@@ -71,19 +78,23 @@ enum {
     OPT_REPORT,
     OPT_TIMEOUT,
     OPT_MAX_MEMORY,
-    OPT_PROGRESS
+    OPT_PROGRESS,
+    OPT_BASE,
+    OPT_NAME
 };
 
 static const struct option long_opts[] = {
     {"recursive", no_argument, NULL, 'r'},
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"null", no_argument, NULL, '0'},
+    {"base", required_argument, NULL, OPT_BASE},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"embedded", no_argument, NULL, OPT_EMBEDDED},
     {"size", required_argument, NULL, 's'},
     {"output", required_argument, NULL, 'o'},
+    {"name", required_argument, NULL, OPT_NAME},
     {"format", required_argument, NULL, 'F'},
     {"quality", required_argument, NULL, 'Q'},
     {"force", no_argument, NULL, 'f'},
@@ -191,6 +202,17 @@ static int parse_format(const char *s, tf_format *f)
         *f = TF_FORMAT_SAME;
     else
         return -1;
+    return 0;
+}
+
+/* A --name template: not empty, no '/', every '%' one of %s %w %h %e %%. */
+static int parse_name(const char *s)
+{
+    if (!*s || strchr(s, '/'))
+        return -1;
+    for (const char *p = strchr(s, '%'); p; p = strchr(p + 2, '%'))
+        if (!p[1] || !strchr("swhe%", p[1]))
+            return -1;
     return 0;
 }
 
@@ -360,6 +382,12 @@ static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t
     case OPT_FILES_FROM:
         return *arg ? (o->files_from = arg, 0) : BAD("--files-from", "a file name or -");
     case OPT_SHARD: return parse_shard(arg, o, err, errlen);
+    case OPT_BASE: return *arg ? (o->base = arg, 0) : BAD("--base", "a directory name");
+    case OPT_NAME:
+        return parse_name(arg)
+                   ? BAD("--name", "a file name without '/' whose escapes are %%s, %%w, %%h, "
+                                   "%%e or %%%%")
+                   : (o->name = arg, 0);
     case OPT_REPORT: return *arg ? (o->report = arg, 0) : BAD("--report", "a file name or -");
     case OPT_TIMEOUT:
         return parse_int(arg, 1, 86400, &o->timeout_s, NULL)
@@ -444,6 +472,12 @@ static int check_combination(const cli_options *o, char *err, size_t errlen)
         return fail(err, errlen, "no input path given");
     if (o->null_sep && !o->files_from)
         return fail(err, errlen, "-0/--null needs --files-from");
+    if (o->base && !o->files_from)
+        return fail(err, errlen, "--base needs --files-from");
+    if (o->base && !o->out_dir)
+        return fail(err, errlen,
+                    "--base needs -o/--output (without it, thumbnails go beside "
+                    "their sources)");
     return OPTIONS_OK;
 }
 

@@ -16,6 +16,11 @@ typedef struct cli_options {
     int recursive;                 /* -r */
     const char *files_from;        /* --files-from FILE, "-" = stdin */
     int null_sep;                  /* -0: NUL-separated --files-from */
+    const char *base;              /* --base DIR: --files-from files go under
+                                      -o DIR by their path relative to it
+                                      (default: the current directory) */
+    const char *name;              /* --name TEMPLATE; NULL = the source's
+                                      name (outname.h) */
     unsigned shard_i, shard_n;     /* --shard I/N; shard_n 0 = all files */
     const char *shard_auto;        /* --shard auto or auto/N, as given;
                                       shard_i/_n then from the environment */

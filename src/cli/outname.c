@@ -53,6 +53,56 @@ tf_format outname_format(const char *out, tf_format asked)
     return asked != TF_FORMAT_SAME ? asked : outname_kind(out);
 }
 
+/* One escape's text into buf (at least 16 bytes); *len its length. */
+static const char *escape(char c, const char *src, tf_format asked, int w, int h, char *buf,
+                          size_t *len)
+{
+    const char *base = strrchr(src, '/'), *ext;
+    base = base ? base + 1 : src;
+    switch (c) {
+    case 's':
+        ext = extension(base);
+        *len = ext ? (size_t)(ext - base) : strlen(base);
+        return base;
+    case 'e':
+        if (asked == TF_FORMAT_SAME)
+            asked = outname_kind(base);
+        *len = 3;
+        return asked == TF_FORMAT_PNG ? "png" : "jpg";
+    case 'w':
+    case 'h': *len = (size_t)snprintf(buf, 16, "%d", c == 'w' ? w : h); return buf;
+    }
+    *len = 1; /* %% */
+    return "%";
+}
+
+char *outname_expand(const char *tmpl, const char *src, tf_format asked, int w, int h)
+{
+    size_t cap = strlen(tmpl) + 1, n = 0, len;
+    for (const char *t = strchr(tmpl, '%'); t; t = strchr(t + 2, '%'))
+        cap += strlen(src) + 16; /* enough for any escape */
+    char *out = malloc(cap), num[16];
+    for (const char *t = tmpl; out && *t; t++) {
+        const char *piece = t;
+        len = 1;
+        if (*t == '%')
+            piece = escape(*++t, src, asked, w, h, num, &len);
+        memcpy(out + n, piece, len);
+        n += len;
+    }
+    if (out)
+        out[n] = '\0';
+    return out;
+}
+
+int outname_has_size(const char *tmpl)
+{
+    for (const char *t = strchr(tmpl, '%'); t; t = strchr(t + 2, '%'))
+        if (t[1] == 'w' || t[1] == 'h')
+            return 1;
+    return 0;
+}
+
 char *outname_join(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

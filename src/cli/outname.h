@@ -24,6 +24,17 @@ int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt);
  * output path is known before any file is read (see plan.h). */
 tf_format outname_format(const char *out, tf_format asked);
 
+/* The thumbnail name that --name's template tmpl gives source path src:
+ * %s its last component without the extension, %e "jpg" or "png" (asked,
+ * or under -F same what src's name says; "jpg" when it says neither), %w
+ * and %h the thumbnail's w and h, %% a '%'. tmpl is as options.c checked
+ * it. malloc'd; NULL when memory runs out. */
+char *outname_expand(const char *tmpl, const char *src, tf_format asked, int w, int h);
+
+/* Whether tmpl names the thumbnail's size (%w or %h): then its name needs
+ * the source's header (see jobs.c). */
+int outname_has_size(const char *tmpl);
+
 /* a "/" b, with no doubled slash when a ends in one; malloc'd, NULL when
  * memory runs out. */
 char *outname_join(const char *a, const char *b);

@@ -13,6 +13,7 @@
 #include "jobs.h"
 #include "msg.h"
 #include "outname.h"
+#include "relpath.h"
 
 /* A symlink to a directory, met with -r: followed after every real tree
  * is scanned. Where it is, and what scan_dir needs to go on from it. */
@@ -32,6 +33,10 @@ typedef struct scanner {
     dir_link *links; /* symlinked directories to follow, in the order met */
     size_t nlinks, links_cap, next_link;
     int via_link; /* scanning below a followed symlink */
+    char *cwd;    /* --files-from with -o: where relative paths start */
+    char *base;   /* ... and the base, absolute and normal (relpath.h);
+                     NULL when the current directory is unknown */
+    int cwd_err;  /* why it is unknown */
 } scanner;
 
 static int same(ident a, const struct stat *st)
@@ -303,6 +308,17 @@ static int scan_root(scanner *s, const char *dir, const struct stat *st)
     return rc;
 }
 
+/* Adds file path (status *st) as a job writing into directory out (taking
+ * out; trusted as for out_dir). */
+static int add_path(scanner *s, const char *path, const struct stat *st, char *out, size_t trusted)
+{
+    unsigned index;
+    if (jobs_add_dir(s->l, out, trusted, &index) != 0)
+        return -1;
+    char *src = strdup(path);
+    return src ? jobs_add(s->l, src, 0, index, s->o->params.format, st) : -1;
+}
+
 /* A file operand: taken as given, whatever its name; --shard hashes the
  * path as given. Its output goes to -o DIR or to thumbs/ beside it. */
 static int scan_file(scanner *s, const char *path, const struct stat *st)
@@ -315,15 +331,45 @@ static int scan_file(scanner *s, const char *path, const struct stat *st)
                                 : strndup(path, (size_t)(slash - path));
     char *out = dir ? out_root(s->o, dir) : NULL;
     size_t trusted = s->o->out_dir || !dir ? (out ? strlen(out) : 0) : strlen(dir);
-    unsigned index;
     free(dir);
-    if (jobs_add_dir(s->l, out, trusted, &index) != 0)
-        return -1;
-    char *src = strdup(path);
-    return src ? jobs_add(s->l, src, 0, index, s->o->params.format, st) : -1;
+    return add_path(s, path, st, out, trusted);
 }
 
-static int scan_operand(scanner *s, const char *path)
+/* A file from --files-from with -o DIR: written to DIR/<its path below the
+ * base>, so that files of the same name in different directories do not
+ * meet; a path that is not below the base fails alone. Only DIR itself is
+ * trusted: the directories below it are thumbify's (see out_dir). */
+static int scan_placed(scanner *s, const char *path, const struct stat *st)
+{
+    const char *odir = s->o->out_dir;
+    if (!in_shard(s->o, path))
+        return 0;
+    if (!s->base) {
+        msg_error(path, "cannot place it under %s: the current directory: %s", odir,
+                  strerror(s->cwd_err));
+        s->l->failed++;
+        return 0;
+    }
+    char *abs = relpath_normal(path, s->cwd), *out = NULL;
+    const char *rel = abs ? relpath_below(abs, s->base) : NULL;
+    if (abs && !rel) {
+        msg_error(path, "cannot place it under %s: it is not below the base directory %s", odir,
+                  s->o->base ? s->o->base : "(the current directory; see --base)");
+        s->l->failed++;
+        free(abs);
+        return 0;
+    }
+    const char *slash = rel ? strrchr(rel, '/') : NULL;
+    char *sub = slash ? strndup(rel, (size_t)(slash - rel)) : NULL;
+    if (rel && (!slash || sub))
+        out = slash ? outname_join(odir, sub) : strdup(odir);
+    free(sub);
+    free(abs);
+    return out ? add_path(s, path, st, out, strlen(odir)) : -1;
+}
+
+/* An operand, or (listed) a --files-from entry. */
+static int scan_operand(scanner *s, const char *path, int listed)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -334,7 +380,7 @@ static int scan_operand(scanner *s, const char *path)
     if (S_ISDIR(st.st_mode))
         return scan_root(s, path, &st);
     if (S_ISREG(st.st_mode))
-        return scan_file(s, path, &st);
+        return listed && s->o->out_dir ? scan_placed(s, path, &st) : scan_file(s, path, &st);
     msg_error(path, "not a regular file or directory");
     s->l->failed++;
     return 0;
@@ -359,7 +405,7 @@ static int scan_list(scanner *s)
         if (line[n - 1] == sep)
             line[--n] = '\0';
         if (n > 0)
-            rc = scan_operand(s, line);
+            rc = scan_operand(s, line, 1);
     }
     if (rc == 0 && ferror(f)) {
         msg_error(name, "cannot read the file list: %s", strerror(errno));
@@ -371,12 +417,30 @@ static int scan_list(scanner *s)
     return rc;
 }
 
+/* Where --files-from files are placed from under -o DIR: the base,
+ * absolute and normal. Returns -1 only when memory runs out; an unknown
+ * current directory leaves s->base NULL (each such file fails). */
+static int find_base(scanner *s)
+{
+    if (!s->o->files_from || !s->o->out_dir)
+        return 0;
+    if (!(s->cwd = relpath_cwd())) {
+        s->cwd_err = errno;
+        return errno == ENOMEM ? -1 : 0;
+    }
+    s->base = relpath_normal(s->o->base ? s->o->base : ".", s->cwd);
+    return s->base ? 0 : -1;
+}
+
 int jobs_scan(const cli_options *o, job_list *l)
 {
     scanner s = {.o = o, .l = l};
+    l->o = o;
     int rc = find_output_roots(&s);
+    if (rc == 0)
+        rc = find_base(&s);
     for (int i = 0; rc == 0 && i < o->npaths; i++)
-        rc = scan_operand(&s, o->paths[i]);
+        rc = scan_operand(&s, o->paths[i], 0);
     if (rc == 0 && o->files_from)
         rc = scan_list(&s);
     if (rc == 0)
@@ -389,5 +453,7 @@ int jobs_scan(const cli_options *o, job_list *l)
     identset_free(&s.seen);
     free(s.outs);
     free(s.path);
+    free(s.cwd);
+    free(s.base);
     return rc;
 }

@@ -13,11 +13,27 @@
 /* Every stamp starts so: a file that has it is a thumbnail. */
 #define STAMP_PREFIX "thumbify-stamp "
 
+/* FNV-1a 64 of s: --name's template in a fixed-size field, whatever its
+ * bytes. */
+static unsigned long long hash(const char *s)
+{
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return h;
+}
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
-             STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+    char name[32] = "";
+    /* Only with --name, so that thumbnails of the default name made before
+     * --name existed stay up to date; before src=, so that the default
+     * stamp (which stamp_check looks for anywhere) is no part of it. */
+    if (o->name)
+        snprintf(name, sizeof name, "name=%016llx ", hash(o->name));
+    snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
+             STAMP_VERSION, name, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
              st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
 }
 

@@ -286,6 +286,21 @@ static int deliver(worker *w, const tf_result *r, const char *out, const struct 
     return state;
 }
 
+/* --name with %w/%h: the name was made from the header the parent read
+ * (jobs_name.c); a thumbnail of another size (the source changed since)
+ * is not written under a name that says otherwise. */
+static int name_lies(worker *w, const tf_result *r)
+{
+    const job *j = w->j;
+    if (!j->name_w || (r->out_w == j->name_w && r->out_h == j->name_h))
+        return 0;
+    say(w, 0,
+        "the thumbnail is %dx%d, not the %dx%d its name %s says (the source changed?); "
+        "not written",
+        r->out_w, r->out_h, j->name_w, j->name_h, j->out);
+    return 1;
+}
+
 static int make_one(worker *w)
 {
     struct stat st;
@@ -328,7 +343,7 @@ static int make_one(worker *w)
             return RESULT_FAILED;
     }
     record(w->rs, &r);
-    if (judge_warnings(w, &r) != 0)
+    if (judge_warnings(w, &r) != 0 || name_lies(w, &r))
         return RESULT_FAILED;
     return deliver(w, &r, out, &st, stamp);
 }

@@ -63,5 +63,5 @@ tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_
     tf_fit_box(swap ? h : w, swap ? w : h, params->box_w, params->box_h, &res->out_w, &res->out_h);
     *rs_w = swap ? res->out_h : res->out_w;
     *rs_h = swap ? res->out_w : res->out_h;
-    return TF_OK;
+    return ctx->probe_only ? TF_PROBED : TF_OK;
 }

@@ -85,7 +85,13 @@ struct tf_ctx {
     tf_bytes dc_seq;    /* ... and the header of a sequential JPEG to feed them to */
     tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
     tf_entropy entropy; /* how the last JPEG's scan was decoded (for tests) */
+    int probe_only;     /* tf_probe: tf_plan ends the decode with TF_PROBED */
 };
+
+/* What tf_plan returns under probe_only, once res->out_w/out_h are set: a
+ * status no decoder takes for success, so each returns at once, and that
+ * tf_probe alone turns into TF_OK. */
+#define TF_PROBED ((tf_status)100)
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -100,7 +106,7 @@ tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap);
 /* Sets res->out_w/out_h for a source of res->src_w x res->src_h with
  * res->orientation, after checking params->max_pixels; *rs_w x *rs_h is
  * the same size in the stored (unrotated) orientation, which decoders
- * reduce to. */
+ * reduce to. Under ctx->probe_only it returns TF_PROBED. */
 tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_w, int *rs_h);
 
 /* Decoders fill ctx->decoded (stored orientation), ctx->profile and res:

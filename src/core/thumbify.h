@@ -106,6 +106,15 @@ void tf_free(tf_ctx *ctx);
 tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                        tf_result *out);
 
+/* What tf_thumbnail would give for src, from its headers alone, without
+ * decoding a pixel: src_w, src_h, orientation, out_w, out_h and format;
+ * data is NULL. src may be just the start of the file, as long as it holds
+ * the headers before the image data (else an error: try all of it). The
+ * same statuses as tf_thumbnail for what the headers show (TF_E_FORMAT,
+ * TF_E_LIMIT, TF_E_DECODE). */
+tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                   tf_result *out);
+
 /* The message of the last call (see the contract above). Never NULL. */
 const char *tf_message(const tf_ctx *ctx);
 

@@ -63,7 +63,8 @@ static tf_status shape(tf_ctx *ctx, const tf_result *res, tf_image **out)
     return tf_orient(ctx, &ctx->resized, &ctx->oriented, res->orientation);
 }
 
-tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+/* What every call starts with: arguments, message, result cleared. */
+static tf_status begin(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                        tf_result *out)
 {
     if (!ctx || !params || !out || (!src && len))
@@ -72,9 +73,15 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     ctx->profile.len = 0;
     ctx->profile_state = TF_PROFILE_PENDING;
     *out = (tf_result){.note = ctx->note};
+    return check_params(ctx, params);
+}
+
+tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                       tf_result *out)
+{
     tf_format natural = TF_FORMAT_JPEG;
     tf_image *img = NULL;
-    tf_status st = check_params(ctx, params);
+    tf_status st = begin(ctx, src, len, params, out);
     if (st == TF_OK)
         st = decode(ctx, src, len, params, out, &natural);
     if (st == TF_OK)
@@ -86,4 +93,26 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
         return tf_png_encode(ctx, img, params->comment, &out->data, &out->size);
     tf_flatten(img);
     return tf_jpeg_encode(ctx, img, params->quality, params->comment, &out->data, &out->size);
+}
+
+/* The decoders stop in tf_plan, before any pixel: see TF_PROBED. The
+ * EXIF thumbnail is not looked at, as it never changes the size. */
+tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                   tf_result *out)
+{
+    tf_format natural = TF_FORMAT_JPEG;
+    tf_status st = begin(ctx, src, len, params, out);
+    if (st != TF_OK)
+        return st;
+    tf_params p = *params;
+    p.use_embedded = p.embedded_only = 0;
+    ctx->probe_only = 1;
+    st = decode(ctx, src, len, &p, out, &natural);
+    ctx->probe_only = 0;
+    if (st != TF_PROBED)
+        return st == TF_OK ? tf_fail(ctx, TF_E_DECODE, "decoded without a plan") : st;
+    out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
+    out->warnings = 0; /* the headers' warnings are the decode's to give */
+    ctx->msg[0] = '\0';
+    return TF_OK;
 }

@@ -116,6 +116,9 @@ check "-r --files-from DIR twice: second run 0 thumbnails, 2 up to date" \
     summary_is "^0 thumbnails, 0 failed, 2 up to date, "
 
 # ------------------------------------------------- --files-from, -0
+# Listed files go under -o DIR by their path below --base (the odd names
+# sit in $O itself, so each lands in DIR directly; test_relnames.sh checks
+# the trees).
 O=$WORK/odd
 mkdir -p "$O"
 nl=$'new\nline.jpg'
@@ -143,7 +146,7 @@ each_thumb() {
     [ -z "$bad" ] || { echo "  wrong or missing:$bad" | cat -v; return 1; }
 }
 
-find "$O" -type f -print0 | "$THUMBIFY" -0 --files-from - -o "$WORK/o0" >"$WORK/out" 2>"$WORK/err"
+find "$O" -type f -print0 | "$THUMBIFY" -0 --files-from - --base "$O" -o "$WORK/o0" >"$WORK/out" 2>"$WORK/err"
 rc=$?
 check "-0 --files-from - (find -print0): exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "-0: 6 thumbnails" summary_is "^6 thumbnails, 0 failed, "
@@ -152,7 +155,7 @@ check "-0: spaces, newline, leading dash, non-UTF-8, 255 bytes, quote+backslash:
 check "-0: no other files in the output" [ "$(find "$WORK/o0" -type f -printf . | wc -c)" -eq 6 ]
 
 printf '%s\0' "${names[@]/#/$O/}" >"$WORK/list0"
-run --null --files-from "$WORK/list0" -F png -o "$WORK/o0png"
+run --null --files-from "$WORK/list0" --base "$O" -F png -o "$WORK/o0png"
 check "--null --files-from FILE -F png: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "-F png: every odd name keeps its name with .png" each_thumb "$WORK/o0png" png
 check "-F png: the 255-byte name stays 255 bytes (.jpg -> .png)" \
@@ -160,12 +163,12 @@ check "-F png: the 255-byte name stays 255 bytes (.jpg -> .png)" \
 
 # One per line: every name but the one with a newline; blank lines skipped.
 { for n in "${names[@]}"; do [ "$n" = "$nl" ] || printf '%s\n\n' "$O/$n"; done; } >"$WORK/list"
-run --files-from "$WORK/list" -o "$WORK/o1"
+run --files-from "$WORK/list" --base "$O" -o "$WORK/o1"
 check "--files-from FILE (lines): exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "--files-from FILE: 5 thumbnails, blank lines skipped" summary_is "^5 thumbnails, 0 failed, "
 check "--files-from FILE: the leading-dash name is a path, not an option" \
     [ "$("$TFTOOL" dims "$WORK/o1/-x.jpg")" = "75 50 1" ]
-printf '%s\n' "$O/$nl" "$O/-x.jpg" | "$THUMBIFY" --files-from - -o "$WORK/o2" >"$WORK/out" 2>"$WORK/err"
+printf '%s\n' "$O/$nl" "$O/-x.jpg" | "$THUMBIFY" --files-from - --base "$O" -o "$WORK/o2" >"$WORK/out" 2>"$WORK/err"
 rc=$?
 check "a newline in a name without -0: the halves are missing paths, exit 1 (got $rc)" [ "$rc" -eq 1 ]
 check "  and named" grep -qx "thumbify: $O/new: cannot access: No such file or directory" "$WORK/err"
@@ -173,7 +176,7 @@ check "  the other line is still done" [ -s "$WORK/o2/-x.jpg" ]
 run -o "$WORK/o3" -- "$O/-x.jpg" "$O/sp ace.jpg"
 check "operands after --: leading dash and spaces (exit $rc)" \
     [ "$rc" -eq 0 ] && [ -s "$WORK/o3/-x.jpg" ] && [ -s "$WORK/o3/sp ace.jpg" ]
-run --files-from "$WORK/list" "$T/small_50x40.jpg" -o "$WORK/o4"
+run --files-from "$WORK/list" --base "$O" "$T/small_50x40.jpg" -o "$WORK/o4"
 check "--files-from plus an operand: both done (6)" summary_is "^6 thumbnails, 0 failed, "
 run --files-from "$WORK/no-such-list" -o "$WORK/o5"
 check "a missing --files-from FILE: exit 1 (got $rc), named" \

@@ -473,6 +473,54 @@ static size_t header_end(const unsigned char *s, size_t len, int sof)
     return 0;
 }
 
+/* tf_probe: tf_thumbnail's sizes from the headers alone (the start of the
+ * file is enough), an orientation that turns the image, errors as the
+ * decoders give them; the handle still makes thumbnails afterwards. */
+static void probe(tf_ctx *ctx)
+{
+    static const struct {
+        const char *name;
+        int src_w, src_h, orientation, out_w, out_h;
+    } t[] = {{"gradient_640x480.jpg", 640, 480, 1, 75, 56},
+             {"orientation/orient_6.jpg", 0, 0, 6, 0, 0},
+             {"orientation/exif_orient8_after_idat.png", 0, 0, 8, 0, 0},
+             {"png/rgb_320x240.png", 320, 240, 1, 75, 56}};
+    tf_params p;
+    tf_params_default(&p);
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        size_t len;
+        unsigned char *data = read_file(t[i].name, &len);
+        tf_result pr, tr;
+        tf_status ps = data ? tf_probe(ctx, data, len, &p, &pr) : TF_E_INVALID;
+        tf_status ts = data ? tf_thumbnail(ctx, data, len, &p, &tr) : TF_E_INVALID;
+        CHECK(ps == TF_OK && ts == TF_OK && pr.data == NULL && pr.src_w == tr.src_w &&
+                  pr.src_h == tr.src_h && pr.orientation == tr.orientation &&
+                  pr.out_w == tr.out_w && pr.out_h == tr.out_h && pr.format == tr.format &&
+                  (!t[i].src_w || (pr.src_w == t[i].src_w && pr.src_h == t[i].src_h &&
+                                   pr.out_w == t[i].out_w && pr.out_h == t[i].out_h)) &&
+                  pr.orientation == t[i].orientation,
+              "tf_probe %s: %dx%d, orientation %d -> %dx%d, as tf_thumbnail (%dx%d)", t[i].name,
+              pr.src_w, pr.src_h, pr.orientation, pr.out_w, pr.out_h, tr.out_w, tr.out_h);
+        size_t head = data ? header_end(data, len, 0) : 0;
+        if (head) {
+            ps = tf_probe(ctx, data, head, &p, &pr);
+            CHECK(ps == TF_OK && pr.out_w == tr.out_w && pr.out_h == tr.out_h,
+                  "tf_probe %s: its first %zu bytes (the headers) are enough", t[i].name, head);
+        }
+        free(data);
+    }
+    static const unsigned char junk[] = "not an image";
+    tf_result r;
+    CHECK(tf_probe(ctx, junk, sizeof junk, &p, &r) == TF_E_FORMAT,
+          "tf_probe of no image: TF_E_FORMAT (\"%s\")", tf_message(ctx));
+    p.max_pixels = 1000;
+    size_t len;
+    unsigned char *data = read_file("gradient_640x480.jpg", &len);
+    CHECK(data && tf_probe(ctx, data, len, &p, &r) == TF_E_LIMIT,
+          "tf_probe over --max-pixels: TF_E_LIMIT (\"%s\")", tf_message(ctx));
+    free(data);
+}
+
 /* embedded_only: the EXIF thumbnail from the start of the file alone, the
  * same bytes as from the whole file; TF_E_NOT_EMBEDDED whenever it cannot
  * stand in or the headers are cut short. */
@@ -661,6 +709,7 @@ int main(int argc, char **argv)
     params(ctx);
     arguments(ctx);
     embedded_only(ctx);
+    probe(ctx);
     srgb_profile(ctx);
     reuse(ctx);
     status_strings();

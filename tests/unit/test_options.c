@@ -197,6 +197,24 @@ static void defaults(void)
           "out_dir NULL, no flags, paths point into argv");
 }
 
+/* --base and --name, kept as given. */
+static void base_and_name(void)
+{
+    char *argv[MAXARGS], err[256];
+    cli_options o;
+    int rc =
+        parse(ARGS("--files-from", "-", "-o", "out", "--base", "src", "--name", "%s_%wx%h.%%%e"),
+              &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.base && strcmp(o.base, "src") == 0 && o.name &&
+              strcmp(o.name, "%s_%wx%h.%%%e") == 0,
+          "--base src --name '%%s_%%wx%%h.%%%%%%e' kept (rc %d, err '%s')", rc, err);
+    rc = parse(ARGS("a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && !o.base && !o.name, "no --base, no --name: both NULL");
+    rc = parse(ARGS("--name", "thumb.png", "a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && strcmp(o.name, "thumb.png") == 0,
+          "--name without escapes is allowed (plan.c reports what clashes)");
+}
+
 static void invalid_cases(void)
 {
     static const struct {
@@ -204,6 +222,13 @@ static void invalid_cases(void)
         const char *needle;      /* the message must contain this */
     } t[] = {
         {{"-p", "0", "a"}, "-p/--procs"},
+        {{"--base", "d", "a"}, "--base needs --files-from"},
+        {{"--base", "d", "--files-from", "l"}, "--base needs -o/--output"},
+        {{"--base=", "--files-from", "l", "-o", "o"}, "--base"},
+        {{"--name", "a/%s", "a"}, "--name"},
+        {{"--name", "%s%x", "a"}, "--name"},
+        {{"--name", "%s%", "a"}, "--name"},
+        {{"--name", "", "a"}, "--name"},
         {{"-p", "abc", "a"}, "-p/--procs"},
         {{"-p", "-1", "a"}, "-p/--procs"},
         {{"-p", "1.5", "a"}, "-p/--procs"},
@@ -247,7 +272,7 @@ static void invalid_cases(void)
         {{"--max-pixels=18446744073709551616", "a"}, "--max-pixels"},
         {{"--max-pixels"}, "--max-pixels"},
         {{"--strict=1", "a"}, "option '--strict' doesn't allow an argument"},
-        {{"-h", "-p", "0"}, "-p/--procs"},    /* -h does not excuse a bad value */
+        {{"-h", "-p", "0"}, "-p/--procs"}, /* -h does not excuse a bad value */
         {{"-z", "a"}, "invalid option -- 'z'"},
         {{"--bogus", "a"}, "unrecognized option '--bogus'"},
         {{"a", "--bogus=1"}, "unrecognized option '--bogus=1'"},
@@ -503,6 +528,7 @@ int main(void)
     defaults();
     valid_cases();
     invalid_cases();
+    base_and_name();
     shard_given();
     shard_env();
     shard_last_wins();

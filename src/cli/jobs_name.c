@@ -1,0 +1,87 @@
+/* jobs_name.c - --name's thumbnail names, and the header read that %w and
+ * %h need.
+ *
+ * Why in the parent, before any work: every output path must be known
+ * when plan.c compares them (two names that could meet are only known to
+ * meet once both are spelled out: "a1" and "%w" of 23 give what "a12" and
+ * 3 give), and the stamp check and the report name the output. The size
+ * comes from the header alone (tf_probe): a template with %w/%h costs one
+ * read of each source's first bytes, serially, which a template without
+ * them never pays. The worker checks that the thumbnail it made has the
+ * size the name says (the source may have changed since). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jobs.h"
+#include "outname.h"
+
+#define HEADER_BYTES (256 * 1024)
+
+/* Up to max bytes of path (max 0: all of it) into a malloc'd *buf. */
+static int read_start(const char *path, size_t max, unsigned char **buf, size_t *len, char *why,
+                      size_t whylen)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    size_t want = (size_t)st.st_size, got = 0;
+    if (max && want > max)
+        want = max;
+    *buf = malloc(want + 1);
+    ssize_t n = 1;
+    while (*buf && got < want && (n = read(fd, *buf + got, want - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    if (*buf && n < 0)
+        snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
+    *len = got;
+    return *buf && n >= 0 ? 0 : -1;
+}
+
+/* The thumbnail size of src from its header: 0, or -1 with *why set ("" when
+ * memory ran out). */
+static int probe(job_list *l, const char *src, int *w, int *h, char *why, size_t whylen)
+{
+    if (!l->probe && !(l->probe = tf_new()))
+        return -1;
+    tf_result r;
+    tf_status st = TF_E_DECODE;
+    for (size_t max = HEADER_BYTES; st != TF_OK && st != TF_E_NOMEM; max = 0) {
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        if (read_start(src, max, &buf, &len, why, whylen) != 0) {
+            free(buf);
+            return -1;
+        }
+        st = tf_probe(l->probe, buf, len, &l->o->params, &r);
+        free(buf);
+        if (len < (size_t)HEADER_BYTES || max == 0)
+            break; /* all of the file was read */
+    }
+    if (st != TF_OK) {
+        snprintf(why, whylen, "%s: %s", tf_status_str(st), tf_message(l->probe));
+        return -1;
+    }
+    *w = r.out_w;
+    *h = r.out_h;
+    return 0;
+}
+
+char *jobs_name(job_list *l, const char *src, tf_format fmt, int *w, int *h, char *why,
+                size_t whylen)
+{
+    *why = '\0';
+    if (outname_has_size(l->o->name) && probe(l, src, w, h, why, whylen) != 0)
+        return NULL;
+    return outname_expand(l->o->name, src, fmt, *w, *h);
+}
