@@ -40,7 +40,10 @@ const char options_help[] =
     "                         at their paths that thumbify did not make\n"
     "      --sync             fsync each thumbnail before it takes its name\n"
     "  -n, --dry-run          list what would be done; write nothing\n"
-    "      --report FILE      write a JSON report of every input (- = stdout)\n"
+    "      --report FILE      write a JSON manifest of every input (- = stdout);\n"
+    "                         a file is rewritten only when its content changes\n"
+    "      --prune            remove the thumbnails no current source maps to\n"
+    "                         (needs -o DIR or -r; with -n only list them)\n"
     "\n"
     "Running:\n"
     "  -p, --procs N          worker processes (default: the usable CPU cores)\n"
@@ -71,7 +74,8 @@ enum {
     OPT_REPORT,
     OPT_TIMEOUT,
     OPT_MAX_MEMORY,
-    OPT_PROGRESS
+    OPT_PROGRESS,
+    OPT_PRUNE
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +94,7 @@ static const struct option long_opts[] = {
     {"sync", no_argument, NULL, OPT_SYNC},
     {"dry-run", no_argument, NULL, 'n'},
     {"report", required_argument, NULL, OPT_REPORT},
+    {"prune", no_argument, NULL, OPT_PRUNE},
     {"procs", required_argument, NULL, 'p'},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
@@ -390,6 +395,7 @@ static int apply_flag(int c, cli_options *o)
     case OPT_STRICT: o->strict = 1; return 0;
     case OPT_EMBEDDED: o->params.use_embedded = 1; return 0;
     case OPT_SYNC: o->sync = 1; return 0;
+    case OPT_PRUNE: o->prune = 1; return 0;
     }
     return -1;
 }
@@ -444,6 +450,14 @@ static int check_combination(const cli_options *o, char *err, size_t errlen)
         return fail(err, errlen, "no input path given");
     if (o->null_sep && !o->files_from)
         return fail(err, errlen, "-0/--null needs --files-from");
+    /* without an output tree of its own, a run's thumbs/ dirs hold other
+     * runs' thumbnails too */
+    if (o->prune && !o->out_dir && !o->recursive)
+        return fail(err, errlen, "--prune needs -o DIR or -r");
+    if (o->prune && (o->shard_n || o->shard_auto))
+        return fail(err, errlen,
+                    "--prune cannot be used with --shard: the other shards' thumbnails would "
+                    "look orphaned");
     return OPTIONS_OK;
 }
 
