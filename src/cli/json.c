@@ -52,4 +52,3 @@ void json_int_or_null(FILE *f, const char *key, long long v, int known)
     else
         fprintf(f, ", \"%s\": null", key);
 }
-

@@ -19,8 +19,8 @@
 
 typedef struct pruner {
     const cli_options *o;
-    identset keep;     /* every source and every current output */
-    identset roots;    /* output roots already walked */
+    identset keep;  /* every source and every current output */
+    identset roots; /* output roots already walked */
     prune_list *list;
     int failures;
     int oom;

@@ -61,8 +61,7 @@ static void outcome(FILE *p, const job *j, const char *msg, int state, const cha
 }
 
 /* One record into f, its outcome into p. */
-static void record(FILE *f, FILE *p, const job *j, const result_slot *r, const char *msg,
-                   int state)
+static void record(FILE *f, FILE *p, const job *j, const result_slot *r, const char *msg, int state)
 {
     char *fact_text = NULL;
     size_t fact_len = 0;
@@ -179,8 +178,8 @@ static int body(FILE *f, char *digest, const cli_options *o, const job_list *job
                 "  \"totals\": {\"inputs\": %zu, \"ok\": %zu, \"up_to_date\": %zu, "
                 "\"failed\": %zu, \"skipped\": %zu, \"warnings\": %zu, \"path_errors\": %d, "
                 "\"seconds\": %.3f}\n}\n",
-                jobs->n, st->ok, st->uptodate, st->failed, st->not_done, st->warnings,
-                jobs->failed, seconds);
+                jobs->n, st->ok, st->uptodate, st->failed, st->not_done, st->warnings, jobs->failed,
+                seconds);
     }
     free(recs);
     free(outs);

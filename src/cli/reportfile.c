@@ -75,4 +75,3 @@ int reportfile_save(const char *path, const char *text, size_t len, const char *
     errno = saved;
     return rc;
 }
-

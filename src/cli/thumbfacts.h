@@ -7,10 +7,10 @@
 #define THUMBIFY_THUMBFACTS_H
 
 typedef struct thumb_facts {
-    int w, h;            /* 0 when the header was not found */
-    long long src_size;  /* -1 when the file has no stamp */
-    char src_format[8];  /* "jpeg", "png", or "" when unknown */
-    const char *format;  /* "jpeg", "png", or NULL when neither */
+    int w, h;           /* 0 when the header was not found */
+    long long src_size; /* -1 when the file has no stamp */
+    char src_format[8]; /* "jpeg", "png", or "" when unknown */
+    const char *format; /* "jpeg", "png", or NULL when neither */
 } thumb_facts;
 
 /* Reads the facts of the thumbnail at path (a symlink is not followed, a
