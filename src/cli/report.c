@@ -38,8 +38,7 @@ static void facts(FILE *f, const job *j, const result_slot *r, int state)
         tf.w = r->out_w, tf.h = r->out_h;
     json_int_or_null(f, "width", tf.w, tf.w > 0);
     json_int_or_null(f, "height", tf.h, tf.h > 0);
-    json_int_or_null(f, "source_size", tf.src_size >= 0 ? tf.src_size : (long long)j->size,
-                     tf.src_size >= 0 || j->size > 0);
+    json_int_or_null(f, "source_size", tf.src_size >= 0 ? tf.src_size : (long long)j->size, 1);
     fputs(", \"source_format\": ", f);
     json_string(f, *tf.src_format ? tf.src_format : NULL);
     fputs(", \"output_format\": ", f);
