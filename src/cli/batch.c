@@ -10,6 +10,7 @@
 #include "msg.h"
 #include "plan.h"
 #include "pool.h"
+#include "prune.h"
 #include "report.h"
 #include "stamp.h"
 
@@ -63,6 +64,25 @@ static double megapixels(const pool_shared *sh)
     return mp;
 }
 
+/* --prune after the run; not after a stop (the run is not whole) nor when
+ * an input could not be read (its thumbnails would look orphaned). */
+static int prune(const cli_options *o, const job_list *jobs, run_stats *st, prune_list *removed)
+{
+    if (st->signal)
+        return 0;
+    if (jobs->failed) {
+        msg_line("thumbify: --prune: nothing removed, as some inputs could not be read");
+        return 0;
+    }
+    int failures = prune_run(o, jobs, removed);
+    if (failures < 0) {
+        msg_line("thumbify: out of memory while pruning");
+        return -1;
+    }
+    st->failed += (size_t)failures;
+    return 0;
+}
+
 int batch_run(const cli_options *o, batch_result *res)
 {
     long long t0 = pool_now_ns();
@@ -96,12 +116,18 @@ int batch_run(const cli_options *o, batch_result *res)
         sh = run_jobs(o, &jobs, workers_for(o, jobs.n), &res->st);
         rc = sh ? 0 : -1;
     }
+    prune_list removed = {0};
+    if (o->prune && rc == 0)
+        rc = prune(o, &jobs, &res->st, &removed);
+    res->removed = removed.n;
     res->megapixels = sh ? megapixels(sh) : 0;
     res->seconds = (double)(pool_now_ns() - t0) / 1e9;
     if (o->report && rc == 0 &&
-        (bad_report || report_write(o, &jobs, sh, uptodate, &res->st, res->seconds)))
+        (bad_report ||
+         report_write(o, &jobs, sh, uptodate, o->prune ? &removed : NULL, &res->st, res->seconds)))
         res->st.failed++;
     res->st.failed += (size_t)jobs.failed;
+    prune_free(&removed);
     pool_unmap(sh);
     free(uptodate);
     jobs_free(&jobs);

@@ -1,5 +1,6 @@
 /* batch.h - one whole run over the inputs: scan, prepare output
- * directories, run the workers (or, with -n, list), write the report. */
+ * directories, run the workers (or, with -n, list), prune, write the
+ * report. */
 #ifndef THUMBIFY_BATCH_H
 #define THUMBIFY_BATCH_H
 
@@ -9,6 +10,7 @@
 typedef struct batch_result {
     run_stats st;      /* st.failed counts path errors too */
     size_t inputs;     /* images found (after --shard) */
+    size_t removed;    /* --prune: files removed (with -n: that would be) */
     double megapixels; /* of the sources of the thumbnails made */
     double seconds;
 } batch_result;

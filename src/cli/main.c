@@ -10,13 +10,15 @@
 #include "msg.h"
 #include "options.h"
 
-static void summary(const batch_result *r)
+static void summary(const batch_result *r, int prune)
 {
     const run_stats *st = &r->st;
-    char extra[96] = "";
+    char extra[128] = "";
     int n = 0;
     if (st->uptodate)
         n += snprintf(extra + n, sizeof extra - (size_t)n, ", %zu up to date", st->uptodate);
+    if (prune)
+        n += snprintf(extra + n, sizeof extra - (size_t)n, ", %zu removed", r->removed);
     if (st->signal)
         snprintf(extra + n, sizeof extra - (size_t)n, ", %zu not done (interrupted)", st->not_done);
     msg_line("%zu thumbnail%s, %zu failed%s, %.2f s", st->ok, st->ok == 1 ? "" : "s", st->failed,
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
     if (batch_run(&o, &r) != 0)
         return 1;
     if (!o.quiet && !o.dry_run)
-        summary(&r);
+        summary(&r, o.prune);
     if (r.st.signal)
         return die_of(r.st.signal);
     return r.st.failed || r.st.broken ? 1 : 0;

@@ -47,7 +47,10 @@ const char options_help[] =
     "                         at their paths that thumbify did not make\n"
     "      --sync             fsync each thumbnail before it takes its name\n"
     "  -n, --dry-run          list what would be done; write nothing\n"
-    "      --report FILE      write a JSON report of every input (- = stdout)\n"
+    "      --report FILE      write a JSON manifest of every input (- = stdout);\n"
+    "                         a file is rewritten only when its content changes\n"
+    "      --prune            remove the thumbnails no current source maps to\n"
+    "                         (needs -o DIR or -r; with -n only list them)\n"
     "\n"
     "Running:\n"
     "  -p, --procs N          worker processes (default: the usable CPU cores)\n"
@@ -80,7 +83,8 @@ enum {
     OPT_MAX_MEMORY,
     OPT_PROGRESS,
     OPT_BASE,
-    OPT_NAME
+    OPT_NAME,
+    OPT_PRUNE
 };
 
 static const struct option long_opts[] = {
@@ -101,6 +105,7 @@ static const struct option long_opts[] = {
     {"sync", no_argument, NULL, OPT_SYNC},
     {"dry-run", no_argument, NULL, 'n'},
     {"report", required_argument, NULL, OPT_REPORT},
+    {"prune", no_argument, NULL, OPT_PRUNE},
     {"procs", required_argument, NULL, 'p'},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
@@ -418,6 +423,7 @@ static int apply_flag(int c, cli_options *o)
     case OPT_STRICT: o->strict = 1; return 0;
     case OPT_EMBEDDED: o->params.use_embedded = 1; return 0;
     case OPT_SYNC: o->sync = 1; return 0;
+    case OPT_PRUNE: o->prune = 1; return 0;
     }
     return -1;
 }
@@ -478,6 +484,14 @@ static int check_combination(const cli_options *o, char *err, size_t errlen)
         return fail(err, errlen,
                     "--base needs -o/--output (without it, thumbnails go beside "
                     "their sources)");
+    /* without an output tree of its own, a run's thumbs/ dirs hold other
+     * runs' thumbnails too */
+    if (o->prune && !o->out_dir && !o->recursive)
+        return fail(err, errlen, "--prune needs -o DIR or -r");
+    if (o->prune && (o->shard_n || o->shard_auto))
+        return fail(err, errlen,
+                    "--prune cannot be used with --shard: the other shards' thumbnails would "
+                    "look orphaned");
     return OPTIONS_OK;
 }
 

@@ -31,6 +31,7 @@ typedef struct cli_options {
     int force;                     /* -f: rebuild up-to-date thumbnails */
     int dry_run;                   /* -n */
     const char *report;            /* --report FILE, "-" = stdout */
+    int prune;                     /* --prune: remove orphaned thumbnails */
     int progress;                  /* PROGRESS_* */
     int quiet, verbose;
     int help, version;

@@ -1,58 +1,14 @@
 /* report.c - the JSON report. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "json.h"
 #include "msg.h"
-#include "outfile.h"
 #include "report.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
-static int utf8_len(const unsigned char *s)
-{
-    int n = s[0] < 0x80             ? 1
-            : (s[0] & 0xe0) == 0xc0 ? 2
-            : (s[0] & 0xf0) == 0xe0 ? 3
-            : (s[0] & 0xf8) == 0xf0 ? 4
-                                    : 0;
-    if (n == 2 && s[0] < 0xc2)
-        return 0; /* overlong */
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-        return 0; /* overlong, or a UTF-16 surrogate */
-    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || s[0] > 0xf4 || (s[0] == 0xf4 && s[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
-static void json_string(FILE *f, const char *text)
-{
-    if (!text) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *s = (const unsigned char *)text; *s;) {
-        int n = utf8_len(s);
-        if (n == 1 && (*s == '"' || *s == '\\'))
-            fprintf(f, "\\%c", *s);
-        else if (n == 1 && *s < 0x20)
-            fprintf(f, "\\u%04x", *s);
-        else if (n > 0)
-            fwrite(s, 1, (size_t)n, f);
-        else
-            fprintf(f, "\\u%04x", *s), n = 1; /* not UTF-8: the byte as U+00XX */
-        s += n;
-    }
-    fputc('"', f);
-}
+#include "reportfile.h"
+#include "thumbfacts.h"
 
 static const char *status_name(int state)
 {
@@ -64,117 +20,189 @@ static const char *status_name(int state)
     return "skipped";
 }
 
-static void record(FILE *f, const job *j, const result_slot *r, const char *msg, int state)
+static const char *format_name(tf_format fmt)
 {
-    int made = r && r->src_w;
+    return fmt == TF_FORMAT_JPEG ? "jpeg" : fmt == TF_FORMAT_PNG ? "png" : NULL;
+}
+
+/* The manifest's part of a record: the thumbnail's size and format, its
+ * source's size and format. A thumbnail made or up to date tells them
+ * itself (header and stamp; see thumbfacts.h); otherwise the scan knows
+ * the source's size and the name the output format; the rest is null. */
+static void facts(FILE *f, const job *j, const result_slot *r, int state)
+{
+    thumb_facts tf = {.src_size = -1};
+    if (state == RESULT_OK || state == RESULT_UPTODATE)
+        thumbfacts_read(j->out, &tf);
+    if (tf.w <= 0 && r && r->src_w && state == RESULT_OK) /* made, but replaced since */
+        tf.w = r->out_w, tf.h = r->out_h;
+    json_int_or_null(f, "width", tf.w, tf.w > 0);
+    json_int_or_null(f, "height", tf.h, tf.h > 0);
+    json_int_or_null(f, "source_size", tf.src_size >= 0 ? tf.src_size : (long long)j->size, 1);
+    fputs(", \"source_format\": ", f);
+    json_string(f, *tf.src_format ? tf.src_format : NULL);
+    fputs(", \"output_format\": ", f);
+    json_string(f, tf.format ? tf.format : format_name(j->fmt));
+}
+
+/* What a record says about the output, not about this run: the digest's
+ * input. A thumbnail made now or found up to date is the same output; a
+ * warning is said only when it is made, so only a failure's message
+ * counts. */
+static void outcome(FILE *p, const job *j, const char *msg, int state, const char *fact_text)
+{
+    json_string(p, j->src);
+    json_string(p, j->out);
+    fprintf(p, "%d", state == RESULT_UPTODATE ? RESULT_OK : state);
+    if (state == RESULT_FAILED)
+        json_string(p, msg);
+    fprintf(p, "%s\n", fact_text);
+}
+
+/* One record into f, its outcome into p. */
+static void record(FILE *f, FILE *p, const job *j, const result_slot *r, const char *msg, int state)
+{
+    char *fact_text = NULL;
+    size_t fact_len = 0;
+    FILE *ff = open_memstream(&fact_text, &fact_len);
+    if (ff) {
+        facts(ff, j, r, state);
+        fclose(ff);
+    }
+    msg = msg && *msg ? msg : NULL;
     fputs("    {\"source\": ", f);
     json_string(f, j->src);
     fputs(", \"output\": ", f);
     json_string(f, j->out);
     fprintf(f, ", \"status\": \"%s\", \"message\": ", status_name(state));
-    json_string(f, msg && *msg ? msg : NULL);
-    if (made)
+    json_string(f, msg);
+    if (r && r->src_w)
         fprintf(f,
-                ", \"source_width\": %d, \"source_height\": %d, \"width\": %d, \"height\": %d, "
-                "\"decode\": \"%s\", \"scale\": \"1/%d\"",
-                r->src_w, r->src_h, r->out_w, r->out_h, tf_path_str((tf_path)r->path),
-                r->scale_denom);
+                ", \"source_width\": %d, \"source_height\": %d, \"decode\": \"%s\", "
+                "\"scale\": \"1/%d\"",
+                r->src_w, r->src_h, tf_path_str((tf_path)r->path), r->scale_denom);
+    fputs(fact_text ? fact_text : "", f);
     fprintf(f, ", \"ms\": %.2f}", r ? (double)r->ms : 0.0);
+    outcome(p, j, msg, state, fact_text ? fact_text : "");
+    free(fact_text);
 }
 
-static void body(FILE *f, const cli_options *o, const job_list *jobs, const pool_shared *sh,
-                 const unsigned char *uptodate, const run_stats *st, double seconds)
+static const job_list *sorting; /* for by_source: qsort has no context */
+
+static int by_source(const void *a, const void *b)
 {
-    fprintf(f, "{\n  \"thumbify\": \"%s\",\n  \"dry_run\": %s,\n  \"files\": [\n", TF_VERSION,
-            o->dry_run ? "true" : "false");
-    for (size_t i = 0; i < jobs->n; i++) {
+    return strcmp(sorting->v[*(const size_t *)a].src, sorting->v[*(const size_t *)b].src);
+}
+
+/* The jobs' indices in the byte order of their source paths (the jobs run
+ * largest first): the same inputs give the same report. */
+static size_t *source_order(const job_list *jobs)
+{
+    size_t *ix = malloc((jobs->n + 1) * sizeof *ix);
+    for (size_t i = 0; ix && i < jobs->n; i++)
+        ix[i] = i;
+    sorting = jobs;
+    if (ix)
+        qsort(ix, jobs->n, sizeof *ix, by_source);
+    return ix;
+}
+
+static void removed_list(FILE *f, const prune_list *removed)
+{
+    fputs("  \"removed\": [", f);
+    for (size_t i = 0; i < removed->n; i++) {
+        fputs(i ? ",\n    " : "\n    ", f);
+        json_string(f, removed->v[i]);
+    }
+    fputs(removed->n ? "\n  ],\n" : "],\n", f);
+}
+
+/* FNV-1a 64 of text[0..len). */
+static unsigned long long fnv1a(const char *text, size_t len)
+{
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The records, in the byte order of the source paths, into f; what they
+ * say about the outputs into p. */
+static int records(FILE *f, FILE *p, const job_list *jobs, const pool_shared *sh,
+                   const unsigned char *uptodate)
+{
+    size_t *order = source_order(jobs);
+    if (!order)
+        return -1;
+    for (size_t k = 0; k < jobs->n; k++) {
+        size_t i = order[k];
         const result_slot *r = sh ? &sh->results[i] : NULL;
         int state = r                         ? atomic_load(&r->state)
                     : uptodate && uptodate[i] ? RESULT_UPTODATE
                                               : RESULT_PENDING;
-        record(f, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
-        fputs(i + 1 < jobs->n ? ",\n" : "\n", f);
+        record(f, p, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
+        fputs(k + 1 < jobs->n ? ",\n" : "\n", f);
     }
-    fprintf(f,
-            "  ],\n  \"totals\": {\"inputs\": %zu, \"ok\": %zu, \"up_to_date\": %zu, "
-            "\"failed\": %zu, \"skipped\": %zu, \"warnings\": %zu, \"path_errors\": %d, "
-            "\"seconds\": %.3f}\n}\n",
-            jobs->n, st->ok, st->uptodate, st->failed, st->not_done, st->warnings, jobs->failed,
-            seconds);
+    free(order);
+    return 0;
 }
 
-/* The descriptor a path names when it is one of the process's own
- * (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1: such a
- * descriptor is written as it is, so that `--report /dev/stdout >>log`
- * appends as the shell asked, where opening the path again would truncate
- * the file behind it. */
-static int own_fd(const char *path)
+/* The report into f; its "digest" line into digest (DIGEST_MAX bytes): a
+ * hash of what it says about the outputs, for reportfile_save. */
+#define DIGEST_MAX 48
+static int body(FILE *f, char *digest, const cli_options *o, const job_list *jobs,
+                const pool_shared *sh, const unsigned char *uptodate, const prune_list *removed,
+                const run_stats *st, double seconds)
 {
-    if (strcmp(path, "/dev/stdout") == 0)
-        return 1;
-    if (strcmp(path, "/dev/stderr") == 0)
-        return 2;
-    const char *n = strncmp(path, "/dev/fd/", 8) == 0          ? path + 8
-                    : strncmp(path, "/proc/self/fd/", 14) == 0 ? path + 14
-                                                               : NULL;
-    if (!n || *n < '0' || *n > '9')
-        return -1;
-    char *end;
-    long fd = strtol(n, &end, 10);
-    return *end == '\0' && fd <= INT_MAX ? (int)fd : -1;
-}
-
-/* A new or regular file gets the report atomically (temp file + rename),
- * through a symbolic link onto the file it points to, so the link stays.
- * A FIFO or device is opened and written, as is a link to nothing yet
- * (creating its target); a descriptor of our own is written as it is. */
-static int save(const char *path, const char *text, size_t len)
-{
-    int fd = own_fd(path);
-    if (fd >= 0)
-        return outfile_write_all(fd, text, len);
-    struct stat st, lst;
-    char real[PATH_MAX], tmp[PATH_MAX];
-    const char *what = "write";
-    int exists = stat(path, &st) == 0;
-    if ((exists && S_ISREG(st.st_mode)) || (!exists && lstat(path, &lst) != 0)) {
-        const char *target = exists && realpath(path, real) ? real : path;
-        return outfile_write_path(target, text, len, 0, tmp, sizeof tmp, &what);
+    char *recs = NULL, *outs = NULL;
+    size_t rlen = 0, olen = 0;
+    FILE *fr = open_memstream(&recs, &rlen), *fo = open_memstream(&outs, &olen);
+    int rc = fr && fo ? records(fr, fo, jobs, sh, uptodate) : -1;
+    if (fo) {
+        fprintf(fo, "%s %d\n", TF_VERSION, o->dry_run);
+        if (removed)
+            removed_list(fo, removed);
     }
-    /* a device or FIFO; or a link to nothing yet, whose target is made */
-    int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (exists ? 0 : O_CREAT | O_TRUNC);
-    if ((fd = open(path, flags, 0666)) < 0)
-        return -1;
-    int rc = outfile_write_all(fd, text, len);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0)
-        return -1;
-    errno = saved;
+    if ((fr && fclose(fr) != 0) || (fo && fclose(fo) != 0) || !recs || !outs)
+        rc = -1;
+    if (rc == 0) {
+        snprintf(digest, DIGEST_MAX, "\"digest\": \"%016llx\"", fnv1a(outs, olen));
+        fprintf(f, "{\n  \"thumbify\": \"%s\",\n  %s,\n  \"dry_run\": %s,\n  \"files\": [\n",
+                TF_VERSION, digest, o->dry_run ? "true" : "false");
+        fwrite(recs, 1, rlen, f);
+        fputs("  ],\n", f);
+        if (removed)
+            removed_list(f, removed);
+        fprintf(f,
+                "  \"totals\": {\"inputs\": %zu, \"ok\": %zu, \"up_to_date\": %zu, "
+                "\"failed\": %zu, \"skipped\": %zu, \"warnings\": %zu, \"path_errors\": %d, "
+                "\"seconds\": %.3f}\n}\n",
+                jobs->n, st->ok, st->uptodate, st->failed, st->not_done, st->warnings, jobs->failed,
+                seconds);
+    }
+    free(recs);
+    free(outs);
     return rc;
 }
 
 int report_write(const cli_options *o, const job_list *jobs, const pool_shared *sh,
-                 const unsigned char *uptodate, const run_stats *st, double seconds)
+                 const unsigned char *uptodate, const prune_list *removed, const run_stats *st,
+                 double seconds)
 {
-    if (strcmp(o->report, "-") == 0) {
-        body(stdout, o, jobs, sh, uptodate, st, seconds);
-        if (fflush(stdout) == 0)
-            return 0;
-        msg_error("stdout", "cannot write the report: %s", strerror(errno));
-        return -1;
-    }
-    char *text = NULL;
+    int to_stdout = strcmp(o->report, "-") == 0;
+    const char *name = to_stdout ? "stdout" : o->report;
+    char *text = NULL, digest[DIGEST_MAX];
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
-    if (!mem) {
-        msg_error(o->report, "cannot write the report: %s", strerror(errno));
-        return -1;
-    }
-    body(mem, o, jobs, sh, uptodate, st, seconds);
-    fclose(mem);
-    int rc = text ? save(o->report, text, len) : -1;
+    int rc = mem ? body(mem, digest, o, jobs, sh, uptodate, removed, st, seconds) : -1;
+    if (mem && fclose(mem) != 0)
+        rc = -1;
+    if (rc == 0 && to_stdout)
+        rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -1;
+    else if (rc == 0)
+        rc = reportfile_save(o->report, text, len, digest);
     if (rc != 0)
-        msg_error(o->report, "cannot write the report: %s", strerror(errno));
+        msg_error(name, "cannot write the report: %s", strerror(errno));
     free(text);
     return rc;
 }

@@ -8,7 +8,7 @@
 #include "stamp.h"
 
 /* Bump when a change to thumbify changes its output for the same options. */
-#define STAMP_VERSION 1
+#define STAMP_VERSION 2 /* 2: the source's format follows the compared part */
 
 /* Every stamp starts so: a file that has it is a thumbnail. */
 #define STAMP_PREFIX "thumbify-stamp "
@@ -23,6 +23,10 @@ static unsigned long long hash(const char *s)
     return h;
 }
 
+/* What follows the compared part: facts about the source for the report,
+ * known only once it is read. */
+#define STAMP_INFO " in="
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
@@ -35,6 +39,61 @@ void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *
     snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
              STAMP_VERSION, name, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
              st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
+}
+
+/* The source's format by its first bytes (what the core goes by too). */
+static const char *source_format(const unsigned char *d, size_t len)
+{
+    if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+        return "jpeg";
+    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "png";
+    return "unknown";
+}
+
+void stamp_describe(char *buf, size_t cap, const char *stamp, const void *src, size_t len)
+{
+    snprintf(buf, cap, "%s" STAMP_INFO "%s", stamp, source_format(src, len));
+}
+
+/* The stamp's text from its prefix on: up to cap-1 bytes, to the first
+ * byte that cannot be in a stamp (the PNG tEXt chunk's CRC, the next JPEG
+ * marker). */
+static void stamp_text(const char *head, size_t n, char *text, size_t cap)
+{
+    const char *s = memmem(head, n, STAMP_PREFIX, sizeof STAMP_PREFIX - 1);
+    size_t k = 0;
+    for (size_t i = s ? (size_t)(s - head) : n; i < n && k + 1 < cap; i++) {
+        unsigned char c = (unsigned char)head[i];
+        if (c < 0x20 || c > 0x7e)
+            break;
+        text[k++] = (char)c;
+    }
+    text[k] = '\0';
+}
+
+int stamp_info(const char *head, size_t n, long long *src_size, char *fmt, size_t fmt_cap)
+{
+    char text[STAMP_MAX + 32];
+    stamp_text(head, n, text, sizeof text);
+    const char *src = strstr(text, " src="), *in = strstr(text, STAMP_INFO);
+    if (!*text || !src || sscanf(src, " src=%lld:", src_size) != 1)
+        return -1;
+    /* matched by name: a PNG's tEXt chunk is followed by its CRC, whose
+     * bytes may be letters */
+    static const char *const known[] = {"jpeg", "png", "unknown"};
+    snprintf(fmt, fmt_cap, "%s", "");
+    for (size_t i = 0; in && i < sizeof known / sizeof *known; i++)
+        if (strncmp(in + sizeof STAMP_INFO - 1, known[i], strlen(known[i])) == 0)
+            snprintf(fmt, fmt_cap, "%s", known[i]);
+    return 0;
+}
+
+int stamp_is_thumbnail(int fd)
+{
+    char head[512];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    return n > 0 && memmem(head, (size_t)n, STAMP_PREFIX, sizeof STAMP_PREFIX - 1) != NULL;
 }
 
 stamp_state stamp_check(const char *path, const char *stamp)

@@ -16,6 +16,20 @@
 /* The stamp for a source with status *st under options o. */
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
 
+/* The text a thumbnail carries: stamp, then what the source's first len
+ * bytes at src say it is (" in=jpeg", " in=png"). Only stamp is compared
+ * (stamp_check), so the rest may say what is known only once it is read. */
+void stamp_describe(char *buf, size_t cap, const char *stamp, const void *src, size_t len);
+
+/* From the first n bytes of a thumbnail (head): the source's size in bytes
+ * when the stamp was made and its format ("jpeg", "png"; "" for a stamp
+ * without it) into fmt. Returns 0, or -1 when head holds no stamp. */
+int stamp_info(const char *head, size_t n, long long *src_size, char *fmt, size_t fmt_cap);
+
+/* Whether the regular file open as fd carries a stamp in its first 512
+ * bytes: a file thumbify made. */
+int stamp_is_thumbnail(int fd);
+
 /* What is at an output path now. */
 typedef enum stamp_state {
     STAMP_NONE,    /* nothing: the thumbnail is new */

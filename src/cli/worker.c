@@ -246,7 +246,17 @@ static void record(result_slot *rs, const tf_result *r)
  * file read. A camera photo is then a tenth of its bytes. Returns 1 when
  * *r holds the thumbnail, 0 to read the whole file, -1 when the file
  * cannot be read (said). */
-static int embedded_from_start(worker *w, struct stat *st, tf_params *params, char *stamp,
+/* The text the thumbnail carries (comment, STAMP_MAX bytes): the
+ * stamp of the source as taken (it may have changed since it was checked)
+ * and what the source is. */
+static void label(const worker *w, const struct stat *st, char *comment)
+{
+    char stamp[STAMP_MAX];
+    stamp_make(stamp, sizeof stamp, w->o, st);
+    stamp_describe(comment, STAMP_MAX, stamp, w->src.data, w->src.len);
+}
+
+static int embedded_from_start(worker *w, struct stat *st, tf_params *params, char *comment,
                                tf_result *r)
 {
     enum { HEAD = 256 << 10 };
@@ -254,7 +264,7 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
         return 0;
     if (take_source(w, st, HEAD) != 0)
         return -1;
-    stamp_make(stamp, STAMP_MAX, w->o, st);
+    label(w, st, comment);
     params->embedded_only = 1;
     int rc = run_core(w, params, r, 1);
     params->embedded_only = 0;
@@ -328,17 +338,18 @@ static int make_one(worker *w)
             out);
         return RESULT_FAILED;
     }
+    char comment[STAMP_MAX];
     tf_params params = w->o->params;
     params.format = w->j->fmt;
-    params.comment = stamp;
+    params.comment = comment;
     tf_result r;
-    int got = embedded_from_start(w, &st, &params, stamp, &r);
+    int got = embedded_from_start(w, &st, &params, comment, &r);
     if (got < 0)
         return RESULT_FAILED;
     if (!got) {
         if (take_source(w, &st, SIZE_MAX) != 0)
             return RESULT_FAILED;
-        stamp_make(stamp, sizeof stamp, w->o, &st); /* as read, if it changed */
+        label(w, &st, comment); /* as read, if it changed */
         if (run_core(w, &params, &r, 0) != 0)
             return RESULT_FAILED;
     }
