@@ -1,8 +1,9 @@
 /* stamp.h - incremental runs. Each thumbnail carries a stamp (a JPEG COM
- * marker or PNG tEXt chunk in its first bytes) naming its source's size
- * and mtime and the options that shape the output. A thumbnail whose stamp
- * matches the source as it is now is up to date: a changed, replaced or
- * touched source, or other options, make it stale. */
+ * marker or PNG tEXt chunk in its first bytes, a WebP XMP chunk in its
+ * last) naming its source's size and mtime and the options that shape the
+ * output. A thumbnail whose stamp matches the source as it is now is up to
+ * date: a changed, replaced or touched source, or other options, make it
+ * stale. */
 #ifndef THUMBIFY_STAMP_H
 #define THUMBIFY_STAMP_H
 
@@ -28,8 +29,8 @@ typedef enum stamp_state {
 } stamp_state;
 
 /* Looks at the file at path (not following a symlink; a FIFO or device is
- * opened non-blocking and never read) and compares its first 512 bytes
- * with stamp. */
+ * opened non-blocking and never read) and compares its first 512 bytes,
+ * and a WebP file's last 512 too, with stamp. */
 stamp_state stamp_check(const char *path, const char *stamp);
 
 #endif
