@@ -32,10 +32,11 @@ set(THUMBIFY_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 #   which install(EXPORT) refuses ("prefixed in the source directory"). Each
 #   path inside the source or build tree becomes $<BUILD_INTERFACE:path>; the
 #   installed include directory comes from INCLUDES DESTINATION below.
-# - INTERFACE_LINK_LIBRARIES holds ${LCMS2_LIBRARY}, the absolute path of this
-#   machine's liblcms2.so. It becomes $<BUILD_INTERFACE:path> in the build
-#   tree and the target thumbify::lcms2 in the export, which
-#   thumbify-config.cmake creates where the package is used (find_library).
+# - INTERFACE_LINK_LIBRARIES holds ${LCMS2_LIBRARY} and ${WEBP_LIBRARY}, the
+#   absolute paths of this machine's liblcms2.so and libwebp.so. Each becomes
+#   $<BUILD_INTERFACE:path> in the build tree and the target thumbify::lcms2
+#   or thumbify::webp in the export, which thumbify-config.cmake creates
+#   where the package is used (find_library).
 # Inside this build both evaluate to exactly what they were before.
 function(thumbify_exportable_interface target)
   get_target_property(dirs ${target} INTERFACE_INCLUDE_DIRECTORIES)
@@ -58,11 +59,13 @@ function(thumbify_exportable_interface target)
   endif()
 
   get_target_property(libs ${target} INTERFACE_LINK_LIBRARIES)
-  if(libs AND LCMS2_LIBRARY)
+  if(libs)
     set(fixed "")
     foreach(l IN LISTS libs)
-      if(l STREQUAL LCMS2_LIBRARY)
+      if(LCMS2_LIBRARY AND l STREQUAL LCMS2_LIBRARY)
         list(APPEND fixed "$<BUILD_INTERFACE:${l}>" "$<INSTALL_INTERFACE:thumbify::lcms2>")
+      elseif(WEBP_LIBRARY AND l STREQUAL WEBP_LIBRARY)
+        list(APPEND fixed "$<BUILD_INTERFACE:${l}>" "$<INSTALL_INTERFACE:thumbify::webp>")
       else()
         list(APPEND fixed "${l}")
       endif()
@@ -187,16 +190,16 @@ if(PROJECT_IS_TOP_LEVEL)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   else()
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
-    set(CPACK_DEBIAN_BIN_PACKAGE_DEPENDS "libc6, libjpeg62-turbo, libpng16-16, liblcms2-2")
-    set(CPACK_DEBIAN_LIB_PACKAGE_DEPENDS "libc6, libjpeg62-turbo, libpng16-16, liblcms2-2")
+    set(CPACK_DEBIAN_BIN_PACKAGE_DEPENDS "libc6, libjpeg62-turbo, libpng16-16, liblcms2-2, libwebp7")
+    set(CPACK_DEBIAN_LIB_PACKAGE_DEPENDS "libc6, libjpeg62-turbo, libpng16-16, liblcms2-2, libwebp7")
   endif()
 
   set(CPACK_DEBIAN_BIN_PACKAGE_NAME thumbify)
   set(CPACK_DEBIAN_BIN_PACKAGE_SECTION graphics)
   set(CPACK_COMPONENT_BIN_DESCRIPTION "batch JPEG/PNG thumbnailer
-thumbify makes a thumbnail of every JPEG and PNG image in a directory on
-forked worker processes, decoding JPEGs at a DCT-domain reduction and
-averaging each thumbnail pixel's exact footprint.")
+thumbify makes a thumbnail (JPEG, PNG or WebP) of every JPEG and PNG image
+in a directory on forked worker processes, decoding JPEGs at a DCT-domain
+reduction and averaging each thumbnail pixel's exact footprint.")
 
   set(CPACK_DEBIAN_LIB_PACKAGE_NAME libthumbify${THUMBIFY_SOVERSION})
   set(CPACK_DEBIAN_LIB_PACKAGE_SECTION libs)
@@ -213,10 +216,10 @@ sRGB). This package holds the shared library.")
   set(CPACK_DEBIAN_DEV_PACKAGE_NAME libthumbify-dev)
   set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
   set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
-  # thumbify.pc names libjpeg, libpng16 and lcms2 (Requires.private), which
+  # thumbify.pc names libjpeg, libpng16, lcms2 and libwebp (Requires.private), which
   # pkg-config wants present; libthumbify.a needs them to link.
   set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libthumbify${THUMBIFY_SOVERSION} (= ${PROJECT_VERSION}), libjpeg62-turbo-dev, libpng-dev, liblcms2-dev")
+    "libthumbify${THUMBIFY_SOVERSION} (= ${PROJECT_VERSION}), libjpeg62-turbo-dev, libpng-dev, liblcms2-dev, libwebp-dev")
   set(CPACK_COMPONENT_DEV_DESCRIPTION "thumbify image core (development files)
 The image core of thumbify: a JPEG or PNG image in memory in, a thumbnail
 out. This package holds the header, the static library and the pkg-config

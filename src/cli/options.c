@@ -39,10 +39,11 @@ const char options_help[] =
     "  -o, --output DIR       write thumbnails under DIR instead of thumbs/\n"
     "      --name TEMPLATE    name thumbnails by TEMPLATE: %s the source's name\n"
     "                         without extension, %w and %h the thumbnail's width\n"
-    "                         and height, %e jpg or png, %% a % (default: the\n"
-    "                         source's name, its extension changed per -F)\n"
-    "  -F, --format FORMAT    jpeg, png or same as the source's name (default same)\n"
-    "  -Q, --quality N        JPEG quality 1..100 (default 85)\n"
+    "                         and height, %e jpg, png or webp, %% a % (default:\n"
+    "                         the source's name, its extension changed per -F)\n"
+    "  -F, --format FORMAT    jpeg, png, webp or same as the source's name (default\n"
+    "                         same); webp is lossless for an image with alpha\n"
+    "  -Q, --quality N        JPEG and lossy WebP quality 1..100 (default 85)\n"
     "  -f, --force            remake thumbnails that are up to date; replace files\n"
     "                         at their paths that thumbify did not make\n"
     "      --sync             fsync each thumbnail before it takes its name\n"
@@ -203,6 +204,8 @@ static int parse_format(const char *s, tf_format *f)
         *f = TF_FORMAT_JPEG;
     else if (strcmp(s, "png") == 0)
         *f = TF_FORMAT_PNG;
+    else if (strcmp(s, "webp") == 0)
+        *f = TF_FORMAT_WEBP;
     else if (strcmp(s, "same") == 0)
         *f = TF_FORMAT_SAME;
     else
@@ -379,7 +382,8 @@ static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t
         return parse_int(arg, 1, 100, &p->quality, NULL)
                    ? BAD("-Q/--quality", "a whole number from 1 to 100")
                    : 0;
-    case 'F': return parse_format(arg, &p->format) ? BAD("-F/--format", "jpeg, png or same") : 0;
+    case 'F':
+        return parse_format(arg, &p->format) ? BAD("-F/--format", "jpeg, png, webp or same") : 0;
     case 'o': return *arg ? (o->out_dir = arg, 0) : BAD("-o/--output", "a directory name");
     case OPT_MAX_PIXELS:
         return parse_ull(arg, &p->max_pixels, NULL) ? BAD("--max-pixels", "a whole number from 1")

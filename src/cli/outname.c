@@ -35,9 +35,9 @@ int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt)
     const char *add = "";
     if (fmt != TF_FORMAT_SAME && outname_kind(path) != fmt) {
         keep = ext ? (size_t)(ext - path) : keep;
-        add = fmt == TF_FORMAT_PNG ? ".png" : ".jpg";
+        add = tf_format_ext(fmt);
     }
-    int n = snprintf(buf, cap, "%.*s%s", (int)keep, path, add);
+    int n = snprintf(buf, cap, "%.*s%s%s", (int)keep, path, *add ? "." : "", add);
     return n >= 0 && (size_t)n < cap ? 0 : -1;
 }
 

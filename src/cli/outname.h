@@ -12,7 +12,7 @@
  * case), TF_FORMAT_SAME for anything else. */
 tf_format outname_kind(const char *name);
 
-/* Writes path into buf, its extension replaced by fmt's (".jpg"/".png")
+/* Writes path into buf, its extension replaced by fmt's (".jpg"/".png"/".webp")
  * unless the name already says fmt; a name without an extension gets one.
  * TF_FORMAT_SAME copies path as it is. Returns 0, or -1 if buf is short. */
 int outname_fix(char *buf, size_t cap, const char *path, tf_format fmt);

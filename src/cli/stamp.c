@@ -27,6 +27,7 @@ static unsigned long long hash(const char *s)
  * known only once it is read. */
 #define STAMP_INFO " in="
 
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
@@ -39,6 +40,24 @@ void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *
     snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
              STAMP_VERSION, name, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
              st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
+}
+
+/* A WebP thumbnail's stamp is in its XMP chunk, which the container puts
+ * after the image (webp_encode.c): for a WebP file the last STAMP_READ
+ * bytes are read too, after the first. */
+static int is_webp(const char *head, ssize_t n)
+{
+    return n >= 12 && memcmp(head, "RIFF", 4) == 0 && memcmp(head + 8, "WEBP", 4) == 0;
+}
+
+ssize_t stamp_read_area(int fd, const struct stat *st, char *buf)
+{
+    ssize_t n = pread(fd, buf, STAMP_READ, 0);
+    if (n < STAMP_READ || !is_webp(buf, n) || st->st_size <= n)
+        return n;
+    off_t from = st->st_size - STAMP_READ > n ? st->st_size - STAMP_READ : n;
+    ssize_t t = pread(fd, buf + n, (size_t)(st->st_size - from), from);
+    return t < 0 ? -1 : n + t;
 }
 
 /* The source's format by its first bytes (what the core goes by too). */
@@ -91,8 +110,9 @@ int stamp_info(const char *head, size_t n, long long *src_size, char *fmt, size_
 
 int stamp_is_thumbnail(int fd)
 {
-    char head[512];
-    ssize_t n = pread(fd, head, sizeof head, 0);
+    char head[STAMP_AREA];
+    struct stat st;
+    ssize_t n = fstat(fd, &st) == 0 ? stamp_read_area(fd, &st, head) : -1;
     return n > 0 && memmem(head, (size_t)n, STAMP_PREFIX, sizeof STAMP_PREFIX - 1) != NULL;
 }
 
@@ -103,13 +123,13 @@ stamp_state stamp_check(const char *path, const char *stamp)
 
 stamp_state stamp_check_at(int dirfd, const char *path, const char *stamp)
 {
-    char head[512];
+    char head[STAMP_AREA];
     struct stat st;
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) /* no such name (the write will say why it cannot be made), or not ours */
         return errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? STAMP_NONE
                                                                             : STAMP_FOREIGN;
-    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? stamp_read_area(fd, &st, head) : -1;
     close(fd);
     if (n == 0)
         return STAMP_STALE; /* an empty file (a crash before its data reached the disk): nothing

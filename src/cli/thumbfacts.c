@@ -50,9 +50,21 @@ static void jpeg_size(const unsigned char *d, size_t n, thumb_facts *f)
     }
 }
 
-static void parse(const unsigned char *d, size_t n, thumb_facts *f)
+static int le24(const unsigned char *p)
 {
-    if (n >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+    return p[0] | p[1] << 8 | p[2] << 16;
+}
+
+/* The header's facts; the stamp's are read from area (n_area bytes, see
+ * stamp_read_area), which for a WebP thumbnail holds its end. */
+static void parse(const unsigned char *d, size_t n, const char *area, ssize_t n_area,
+                  thumb_facts *f)
+{
+    if (n >= 30 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBPVP8X", 8) == 0) {
+        f->format = "webp"; /* the canvas of the extended format thumbify writes */
+        f->w = le24(d + 24) + 1;
+        f->h = le24(d + 27) + 1;
+    } else if (n >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
         f->format = "png";
         f->w = be31(d + 16);
         f->h = be31(d + 20);
@@ -60,8 +72,8 @@ static void parse(const unsigned char *d, size_t n, thumb_facts *f)
         f->format = "jpeg";
         jpeg_size(d, n, f);
     }
-    if (stamp_info((const char *)d, n < 512 ? n : 512, &f->src_size, f->src_format,
-                   sizeof f->src_format) != 0)
+    if (n_area <= 0 ||
+        stamp_info(area, (size_t)n_area, &f->src_size, f->src_format, sizeof f->src_format) != 0)
         f->src_size = -1;
 }
 
@@ -73,10 +85,12 @@ int thumbfacts_read(const char *path, thumb_facts *f)
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return -1;
+    char area[STAMP_AREA];
     ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, head, sizeof head, 0) : -1;
+    ssize_t n_area = n < 0 ? -1 : stamp_read_area(fd, &st, area);
     close(fd);
     if (n < 0)
         return -1;
-    parse(head, (size_t)n, f);
+    parse(head, (size_t)n, area, n_area, f);
     return 0;
 }

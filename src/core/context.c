@@ -30,6 +30,8 @@ void tf_free(tf_ctx *ctx)
     tf_image_release(&ctx->oriented);
     free(ctx->profile.data);
     free(ctx->png_out.data);
+    free(ctx->webp_out.data);
+    free(ctx->webp_px.data);
     free(ctx->resize_tmp.data);
     free(ctx->dc_stream.data);
     free(ctx->dc_planes.data);
@@ -60,7 +62,7 @@ const char *tf_status_str(tf_status st)
 
 const char *tf_format_ext(tf_format f)
 {
-    return f == TF_FORMAT_PNG ? "png" : "jpg";
+    return f == TF_FORMAT_PNG ? "png" : f == TF_FORMAT_WEBP ? "webp" : "jpg";
 }
 
 const char *tf_path_str(tf_path path)

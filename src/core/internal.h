@@ -78,6 +78,8 @@ struct tf_ctx {
     tf_bytes profile; /* the source's ICC profile, if any */
     tf_profile_state profile_state;
     tf_bytes png_out;
+    tf_bytes webp_out;   /* the WebP file being written (webp_encode.c) */
+    tf_bytes webp_px;    /* grey pixels widened to RGB(A) for libwebp */
     tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
     tf_bytes dc_stream; /* a progressive file without AC scans */
     tf_bytes dc_planes; /* its coefficients (jpeg_dcseq.c) */
@@ -188,11 +190,13 @@ void tf_trim_black_bars(tf_image *img);
 void tf_flatten(tf_image *img);
 
 /* Encoders: data and size point into a buffer owned by the handle;
- * comment (or NULL) is stored as a COM marker / tEXt chunk. */
+ * comment (or NULL) is stored as a COM marker / tEXt chunk / XMP chunk. */
 tf_status tf_jpeg_encode(tf_ctx *ctx, const tf_image *img, int quality, const char *comment,
                          const unsigned char **data, size_t *size);
 void tf_jpeg_enc_free(struct tf_jpeg_enc *enc);
 tf_status tf_png_encode(tf_ctx *ctx, const tf_image *img, const char *comment,
                         const unsigned char **data, size_t *size);
+tf_status tf_webp_encode(tf_ctx *ctx, const tf_image *img, int quality, const char *comment,
+                         const unsigned char **data, size_t *size);
 
 #endif

@@ -41,7 +41,9 @@ typedef enum tf_status {
 typedef enum tf_format {
     TF_FORMAT_SAME = 0, /* as the source: JPEG -> JPEG, PNG -> PNG */
     TF_FORMAT_JPEG,
-    TF_FORMAT_PNG
+    TF_FORMAT_PNG,
+    TF_FORMAT_WEBP /* lossy (quality applies); lossless with alpha kept for an
+                      image with alpha */
 } tf_format;
 
 /* How the pixels were obtained. */
@@ -53,7 +55,7 @@ typedef enum tf_path {
 
 typedef struct tf_params {
     int box_w, box_h;              /* the thumbnail fits this box (>= 1 each) */
-    int quality;                   /* JPEG quality 1..100 */
+    int quality;                   /* JPEG and lossy WebP quality 1..100 */
     tf_format format;              /* output format */
     unsigned long long max_pixels; /* refuse larger images before decoding */
     int max_scans;                 /* refuse progressive files with more scans */
@@ -69,8 +71,9 @@ typedef struct tf_params {
                                       real status comes from decoding all of
                                       it without embedded_only. */
     const char *comment;           /* stored in the thumbnail (JPEG COM marker,
-                                      PNG tEXt "Comment" right after IHDR), or
-                                      NULL; at most 1000 bytes */
+                                      PNG tEXt "Comment" right after IHDR,
+                                      WebP XMP dc:description at the end of
+                                      the file), or NULL; at most 1000 bytes */
 } tf_params;
 
 typedef struct tf_result {
@@ -79,7 +82,7 @@ typedef struct tf_result {
     int scale_denom;  /* DCT-domain reduction used: 1, 2, 4 or 8 */
     tf_path path;
     int out_w, out_h;          /* the thumbnail, upright */
-    tf_format format;          /* TF_FORMAT_JPEG or TF_FORMAT_PNG */
+    tf_format format;          /* TF_FORMAT_JPEG, _PNG or _WEBP */
     int warnings;              /* recoverable damage seen while decoding */
     const char *note;          /* for verbose output: what was done about
                                   colour profiles; "" when nothing */
@@ -102,7 +105,7 @@ void tf_free(tf_ctx *ctx);
  * EXIF orientation, downscales it by area averaging to fit the box (never
  * upscaling), converts an embedded ICC profile's colours to sRGB and encodes
  * the result into *out. JPEG output of an image with alpha is composited
- * over white. */
+ * over white; WebP output of one is lossless, alpha kept. */
 tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                        tf_result *out);
 
@@ -121,7 +124,8 @@ const char *tf_message(const tf_ctx *ctx);
 /* A short lowercase name for a status, e.g. "decode error". */
 const char *tf_status_str(tf_status status);
 
-/* "jpeg" / "png" for a format; the file name extension for its output. */
+/* "jpg" / "png" / "webp" for a format: the file name extension for its
+ * output. */
 const char *tf_format_ext(tf_format format);
 
 /* "full", "dc-only", "embedded". */

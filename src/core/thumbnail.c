@@ -16,7 +16,7 @@ static tf_status check_params(tf_ctx *ctx, const tf_params *p)
         return tf_fail(ctx, TF_E_INVALID, "comment longer than 1000 bytes");
     if (p->embedded_only && !p->use_embedded)
         return tf_fail(ctx, TF_E_INVALID, "embedded_only without use_embedded");
-    if (p->format < TF_FORMAT_SAME || p->format > TF_FORMAT_PNG)
+    if (p->format < TF_FORMAT_SAME || p->format > TF_FORMAT_WEBP)
         return tf_fail(ctx, TF_E_INVALID, "unknown output format %d", (int)p->format);
     return TF_OK;
 }
@@ -91,6 +91,8 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
     if (out->format == TF_FORMAT_PNG)
         return tf_png_encode(ctx, img, params->comment, &out->data, &out->size);
+    if (out->format == TF_FORMAT_WEBP)
+        return tf_webp_encode(ctx, img, params->quality, params->comment, &out->data, &out->size);
     tf_flatten(img);
     return tf_jpeg_encode(ctx, img, params->quality, params->comment, &out->data, &out->size);
 }

@@ -165,10 +165,11 @@ check "Maintainer: thumbify developers <thumbify@example.org>" \
     [ "$(field thumbify Maintainer)" = "thumbify developers <thumbify@example.org>" ]
 deps=$(field thumbify Depends)
 missing=""
-for d in libjpeg62-turbo libpng16-16 liblcms2-2; do
+for d in libjpeg62-turbo libpng16-16 liblcms2-2 libwebp7; do
     [[ ", $deps," == *", $d"[\ ,]* ]] || missing="$missing $d"
 done
-check "thumbify Depends on libjpeg62-turbo, libpng16-16 and liblcms2-2${missing:+ (missing:$missing)}" [ -z "$missing" ]
+check "thumbify Depends on libjpeg62-turbo, libpng16-16, liblcms2-2 and libwebp7${missing:+ (missing:$missing)}" \
+    [ -z "$missing" ]
 check "libthumbify-dev Depends on libthumbify0 (= $version)" \
     grep -qF "libthumbify0 (= $version)" < <(field libthumbify-dev Depends)
 check "libthumbify0 has a shlibs file naming libthumbify.so.0" \

@@ -77,8 +77,8 @@ static void check(int rc, const cli_options *o, int argc, char **argv, const cha
         fail("quality in 1..100", err);
     if (o->params.max_pixels < 1)
         fail("max_pixels >= 1", err);
-    if (o->params.format < TF_FORMAT_SAME || o->params.format > TF_FORMAT_PNG)
-        fail("format is one of the three", err);
+    if (o->params.format < TF_FORMAT_SAME || o->params.format > TF_FORMAT_WEBP)
+        fail("format is one of the four", err);
     if (o->params.use_embedded != 0 && o->params.use_embedded != 1)
         fail("use_embedded is 0 or 1", err);
     if ((o->out_dir && !o->out_dir[0]) || (o->files_from && !o->files_from[0]) ||

@@ -1,7 +1,7 @@
 /* fuzz_thumbnail.c - libFuzzer target for the whole memory-to-memory image
  * path: tf_thumbnail() on the input as a file's bytes (JPEG or PNG, told
  * apart by content), so EXIF parsing, ICC handling, DC-only progressive
- * decoding, resizing, orientation and both encoders all run.
+ * decoding, resizing, orientation and the three encoders all run.
  *
  * One static tf_ctx serves every input, as a worker's handle serves every
  * file: buffers, the JPEG decoder after a longjmp, and the cached ICC
@@ -19,17 +19,20 @@
  *
  * Any status is accepted; crashes, leaks, UB and broken invariants are
  * findings. On TF_OK the thumbnail must fit the box, be non-empty, and
- * decode again (with a second handle) to the same size. With
+ * decode again (with a second handle; a WebP with libwebp) to the same
+ * size. With
  * use_embedded, embedded_only on the input and on its first half may
  * succeed only with the very bytes of the whole input's embedded result.
  *
  *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core -I/usr/include/stb \
  *       tests/fuzz/fuzz_thumbnail.c src/core/[a-z]*.c third_party/stb_image_resize_impl.c \
- *       -ljpeg -lpng -llcms2 -lz -lm -o fuzz_thumbnail */
+ *       -ljpeg -lpng -llcms2 -lwebp -lz -lm -o fuzz_thumbnail */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <webp/decode.h>
 
 #include "thumbify.h"
 
@@ -67,10 +70,12 @@ static void variant(unsigned sel, tf_params *p)
         p->format = TF_FORMAT_PNG;
         p->use_embedded = 1;
         break;
-    case 3: /* a box larger than most inputs: no resize (copy path) */
+    case 3: /* a box larger than most inputs: no resize (copy path); WebP
+               (lossy at quality 1, lossless with alpha; the comment as XMP) */
         p->box_w = 4096;
         p->box_h = 4096;
         p->quality = 1;
+        p->format = TF_FORMAT_WEBP;
         p->comment = long_comment();
         break;
     case 4: /* 1x1, top quality, few scans allowed, --embedded */
@@ -118,10 +123,25 @@ static int contains(const unsigned char *hay, size_t n, const char *needle)
     return 0;
 }
 
+/* A WebP thumbnail, which the core does not read: libwebp decodes it whole
+ * to its size. */
+static void check_webp_output(const tf_params *p, const tf_result *r)
+{
+    int w = 0, h = 0;
+    uint8_t *px = WebPDecodeRGBA(r->data, r->size, &w, &h);
+    if (!px || w != r->out_w || h != r->out_h)
+        fail("the WebP output decodes (libwebp) to its own size", p, r);
+    WebPFree(px);
+}
+
 /* The thumbnail, fed back in, must decode as itself: already inside the
  * box, so the same size and format come out. */
 static void check_output(const tf_params *p, const tf_result *r)
 {
+    if (r->format == TF_FORMAT_WEBP) {
+        check_webp_output(p, r);
+        return;
+    }
     static tf_ctx *again;
     if (!again && !(again = tf_new()))
         abort();
@@ -196,8 +216,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("orientation 1..8 and never upscaled", &p, &r);
     if (!r.data || r.size == 0)
         fail("thumbnail data is non-empty", &p, &r);
-    if (r.format != TF_FORMAT_JPEG && r.format != TF_FORMAT_PNG)
-        fail("result format is JPEG or PNG", &p, &r);
+    if (r.format != TF_FORMAT_JPEG && r.format != TF_FORMAT_PNG && r.format != TF_FORMAT_WEBP)
+        fail("result format is JPEG, PNG or WebP", &p, &r);
     if (p.format != TF_FORMAT_SAME && r.format != p.format)
         fail("result format is the one asked for", &p, &r);
     if ((r.warnings > 0) != (msg[0] != '\0'))

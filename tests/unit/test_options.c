@@ -92,7 +92,7 @@ static int same(const expect *a, const expect *b)
 /* e as text, naming only what differs from the defaults. */
 static const char *describe(const expect *e, char *buf, size_t n)
 {
-    static const char *const fmt[] = {"same", "jpeg", "png"};
+    static const char *const fmt[] = {"same", "jpeg", "png", "webp"};
     expect d = {0};
     fill_defaults(&d);
     size_t len = 0;
@@ -102,7 +102,7 @@ static const char *describe(const expect *e, char *buf, size_t n)
     if (e->box_w != d.box_w || e->box_h != d.box_h) ADD("box %dx%d, ", e->box_w, e->box_h);
     if (e->quality != d.quality) ADD("quality %d, ", e->quality);
     if (e->format != d.format)
-        ADD("format %s, ", (unsigned)e->format <= TF_FORMAT_PNG ? fmt[e->format] : "?");
+        ADD("format %s, ", (unsigned)e->format <= TF_FORMAT_WEBP ? fmt[e->format] : "?");
     if (e->max_pixels != d.max_pixels) ADD("max_pixels %llu, ", e->max_pixels);
     if (e->out_dir) ADD("out_dir %s, ", e->out_dir);
     if (e->quiet) ADD("quiet, ");
@@ -142,6 +142,7 @@ static void valid_cases(void)
         {{"-Q", "100", "a"}, {.quality = 100, .paths = {"a"}}},
         {{"--quality", "50", "a"}, {.quality = 50, .paths = {"a"}}},
         {{"-F", "png", "a"}, {.format = TF_FORMAT_PNG, .paths = {"a"}}},
+        {{"-F", "webp", "a"}, {.format = TF_FORMAT_WEBP, .paths = {"a"}}},
         {{"-F", "jpeg", "a"}, {.format = TF_FORMAT_JPEG, .paths = {"a"}}},
         {{"-F", "jpg", "a"}, {.format = TF_FORMAT_JPEG, .paths = {"a"}}},
         {{"--format=same", "a"}, {.format = TF_FORMAT_SAME, .paths = {"a"}}},
@@ -162,7 +163,8 @@ static void valid_cases(void)
         {{"--help"}, {.help = 1}},
         {{"-V"}, {.version = 1}},
         {{"--version"}, {.version = 1}},
-        {{"--proc=3", "--verb", "a"}, {.procs = 3, .verbose = 1, .paths = {"a"}}}, /* unique prefixes */
+        {{"--proc=3", "--verb", "a"},
+         {.procs = 3, .verbose = 1, .paths = {"a"}}}, /* unique prefixes */
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         char *argv[MAXARGS], err[256], want[512], got[512];
