@@ -33,6 +33,8 @@ const char options_help[] =
     "\n"
     "Output:\n"
     "  -s, --size WxH         fit into W x H pixels; N means NxN (default 75x75)\n"
+    "      --crop             fill the box exactly: the centred part of the\n"
+    "                         image with the box's aspect ratio (never upscaled)\n"
     "  -o, --output DIR       write thumbnails under DIR instead of thumbs/\n"
     "  -F, --format FORMAT    jpeg, png or same as the source's name (default same)\n"
     "  -Q, --quality N        JPEG quality 1..100 (default 85)\n"
@@ -65,6 +67,7 @@ enum {
     OPT_STRICT = 256,
     OPT_MAX_PIXELS,
     OPT_EMBEDDED,
+    OPT_CROP,
     OPT_FILES_FROM,
     OPT_SHARD,
     OPT_SYNC,
@@ -82,6 +85,7 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"embedded", no_argument, NULL, OPT_EMBEDDED},
+    {"crop", no_argument, NULL, OPT_CROP},
     {"size", required_argument, NULL, 's'},
     {"output", required_argument, NULL, 'o'},
     {"format", required_argument, NULL, 'F'},
@@ -389,6 +393,7 @@ static int apply_flag(int c, cli_options *o)
     case 'V': o->version = 1; return 0;
     case OPT_STRICT: o->strict = 1; return 0;
     case OPT_EMBEDDED: o->params.use_embedded = 1; return 0;
+    case OPT_CROP: o->params.fit = TF_FIT_CROP; return 0;
     case OPT_SYNC: o->sync = 1; return 0;
     }
     return -1;

@@ -10,7 +10,8 @@
 enum { PROGRESS_AUTO = 0, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
 typedef struct cli_options {
-    tf_params params;              /* -s, -F, -Q, --max-pixels, --embedded */
+    tf_params params;              /* -s, -F, -Q, --crop, --max-pixels,
+                                      --embedded */
     const char *out_dir;           /* -o; NULL = <source dir>/thumbs */
     int strict;                    /* --strict: a warning fails the file */
     int recursive;                 /* -r */

@@ -16,9 +16,10 @@
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
+    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d%s",
              STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
+             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded,
+             p->fit == TF_FIT_CROP ? " crop" : "");
 }
 
 stamp_state stamp_check(const char *path, const char *stamp)
