@@ -51,8 +51,8 @@ int tf_scale_denom(int w, int h, int out_w, int out_h)
     return 1;
 }
 
-tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h, int *rx,
-                      int *ry, int *rw, int *rh)
+tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h, int *rx, int *ry,
+                      int *rw, int *rh)
 {
     if (w < 1 || h < 1 || box_w < 1 || box_h < 1)
         return TF_E_INVALID;
@@ -119,8 +119,8 @@ int tf_plan_denom(const tf_ctx *ctx, const tf_result *res, int w, int h)
     int d = 8;
     for (int i = 0; i < ctx->nboxes; i++) {
         const tf_box_plan *b = &ctx->plan[i];
-        int bd = tf_scale_denom(scaled(b->rw, w, res->src_w), scaled(b->rh, h, res->src_h),
-                                b->rs_w, b->rs_h);
+        int bd = tf_scale_denom(scaled(b->rw, w, res->src_w), scaled(b->rh, h, res->src_h), b->rs_w,
+                                b->rs_h);
         d = bd < d ? bd : d;
     }
     return d;

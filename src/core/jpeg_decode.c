@@ -457,8 +457,8 @@ static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
  * while it keeps twice the pixels each box needs (*denom). Returns 1
  * when it decoded without a warning. */
 __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                     size_t len, const tf_result *res,
-                                                     int scale, int *denom)
+                                                     size_t len, const tf_result *res, int scale,
+                                                     int *denom)
 {
     jmp_buf outer;
     memcpy(outer, dec->err.jump, sizeof outer);

@@ -155,8 +155,8 @@ tf_status tf_fit_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h)
  * is kept whole, not upscaled. *out_w x *out_h = min(box, image) per side;
  * region (*rx, *ry) + *rw x *rh, in upright pixels. TF_E_INVALID for sizes
  * < 1. */
-tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h, int *rx,
-                      int *ry, int *rw, int *rh);
+tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h, int *rx, int *ry,
+                      int *rw, int *rh);
 
 /* The largest libjpeg scale_denom d in {8,4,2} for which the image's
  * extent at 1/d, w/d x h/d, is still at least twice out_w x out_h (the

@@ -60,8 +60,8 @@ static void crop_sweep(void)
                              rh >= oh && rx >= 0 && ry >= 0 && rm >= 0 && bm >= 0 &&
                              (rm - lm == 0 || rm - lm == 1) && (bm - tm == 0 || bm - tm == 1) &&
                              (rw == w || rh == h) && asp * asp <= (double)ow * ow + (double)oh * oh;
-                    bad += !EXPECT(ok, "%dx%d box %dx%d: %dx%d from %dx%d at (%d,%d)", w, h, bw,
-                                   bh, ow, oh, rw, rh, rx, ry);
+                    bad += !EXPECT(ok, "%dx%d box %dx%d: %dx%d from %dx%d at (%d,%d)", w, h, bw, bh,
+                                   ow, oh, rw, rh, rx, ry);
                     n++;
                 }
     CHECK(bad == 0, "%d crops: exact output size, centred, inside, box aspect; got %d bad", n, bad);
@@ -75,23 +75,29 @@ static void orient_rects(void)
     /* upright 120x160 (stored 160x120), box 100x60: region 120x72 at (0,44) */
     int x = 0, y = 44, w = 120, h = 72;
     tf_orient_rect(6, 160, 120, &x, &y, &w, &h);
-    CHECK(x == 44 && y == 0 && w == 72 && h == 120, "orientation 6: stored columns 44..115; got "
-          "(%d,%d) %dx%d", x, y, w, h);
+    CHECK(x == 44 && y == 0 && w == 72 && h == 120,
+          "orientation 6: stored columns 44..115; got "
+          "(%d,%d) %dx%d",
+          x, y, w, h);
     x = 0, y = 44, w = 120, h = 72;
     tf_orient_rect(8, 160, 120, &x, &y, &w, &h);
-    CHECK(x == 44 && y == 0 && w == 72 && h == 120, "orientation 8: stored columns 44..115; got "
-          "(%d,%d) %dx%d", x, y, w, h);
+    CHECK(x == 44 && y == 0 && w == 72 && h == 120,
+          "orientation 8: stored columns 44..115; got "
+          "(%d,%d) %dx%d",
+          x, y, w, h);
     /* an odd margin: upright 121 wide, region 72 at x 24 (25 right) */
     x = 24, y = 0, w = 72, h = 160;
     tf_orient_rect(6, 160, 121, &x, &y, &w, &h);
     CHECK(x == 0 && y == 25 && w == 160 && h == 72,
           "orientation 6, odd margin: upright left margin is the stored bottom one; got "
-          "(%d,%d) %dx%d", x, y, w, h);
+          "(%d,%d) %dx%d",
+          x, y, w, h);
     x = 24, y = 0, w = 72, h = 160;
     tf_orient_rect(8, 160, 121, &x, &y, &w, &h);
     CHECK(x == 0 && y == 24 && w == 160 && h == 72,
           "orientation 8, odd margin: upright left margin is the stored top one; got "
-          "(%d,%d) %dx%d", x, y, w, h);
+          "(%d,%d) %dx%d",
+          x, y, w, h);
 }
 
 static unsigned char *slurp(const char *path, size_t *len)
