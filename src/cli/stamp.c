@@ -13,12 +13,24 @@
 /* Every stamp starts so: a file that has it is a thumbnail. */
 #define STAMP_PREFIX "thumbify-stamp "
 
+/* "75x75" or "75x75,150x150,...": -s as it was meant */
+static void sizes(char *buf, size_t cap, const cli_options *o)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < o->nsizes && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%dx%d", i ? "," : "", o->sizes[i].w,
+                              o->sizes[i].h);
+}
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d%s",
+    char size[TF_MAX_BOXES * 12];
+    sizes(size, sizeof size, o);
+    snprintf(buf, cap, STAMP_PREFIX "%d src=%lld:%lld.%09ld size=%s format=%d q=%d emb=%d%s",
              STAMP_VERSION, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded,
+             st->st_mtim.tv_nsec, size, (int)p->format, p->quality, p->use_embedded,
              p->fit == TF_FIT_CROP ? " crop" : "");
 }
 

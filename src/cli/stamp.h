@@ -11,9 +11,10 @@
 
 #include "options.h"
 
-#define STAMP_MAX 160
+#define STAMP_MAX 256
 
-/* The stamp for a source with status *st under options o. */
+/* The stamp for a source with status *st under options o (every -s size:
+ * the thumbnails of one decode carry one stamp). */
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
 
 /* What is at an output path now. */

@@ -4,6 +4,11 @@
 # (tftool psnr --crop is the reference: full decode, orientation, centred
 # region, exact average), never upscaled; a stamp says crop, so adding or
 # dropping --crop remakes.
+# -s with several sizes: one decode (at the scale the largest needs) per
+# source, each size under <outroot>/WxH/, each within 45 dB of the same
+# size made alone; one report entry and one stamp check per output; one
+# size alone keeps the plain layout; duplicate or too many sizes are usage
+# errors.
 . "$(dirname "$0")/../lib.sh"
 
 db() { sed -n 's/^psnr .*: \([0-9.]*\) dB.*/\1/p' <<<"$1"; }
@@ -55,6 +60,75 @@ check "--crop after a fit run remakes the thumbnail (now $(dims "$out/gradient_6
     [ "$(dims "$out/gradient_640x480.jpg")" = "60 60" ]
 run -v --crop -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
 check "the same --crop run again: up to date ($(tail -1 "$WORK/err"))" grep -q "1 up to date" "$WORK/err"
+
+# several sizes: layout, pixels against single-size runs, one decode each
+multi=75x75,150x150,300x300
+srcs=("$in"/*)
+run -v -r -F png -s $multi --report "$WORK/multi.json" "$in"
+check "-s $multi: exit 0 ($(tail -1 "$WORK/err"))" [ "$rc" -eq 0 ]
+cp "$WORK/err" "$WORK/multi.err"
+n=${#srcs[@]}
+for f in "${srcs[@]}"; do
+    b=$(basename "$f")
+    c=$(grep -cF "$f: one full decode at 1/" "$WORK/multi.err")
+    check "$b: decoded once for the three sizes ($c '$b: one ... decode ... for 3 sizes' lines)" \
+        bash -c "[ $c -eq 1 ] && grep -qF '$f: one full decode at 1/' '$WORK/multi.err' &&
+                 grep -F '$f: one full decode' '$WORK/multi.err' | grep -q 'for 3 sizes'"
+done
+for size in 75x75 150x150 300x300; do
+    run -F png -s $size -o "$WORK/single-$size" "$in"
+    for f in "${srcs[@]}"; do
+        b=$(basename "$f")
+        t=$in/thumbs/$size/${b%.*}.png
+        check "$size/$b: in thumbs/$size/ of the multi-size run" [ -f "$t" ]
+        l=$("$TFTOOL" psnr "$WORK/single-$size/${b%.*}.png" "$t" 2>&1)
+        check "$size/$b against -s $size alone: $l, at least 45 dB" ge "$(db "$l")" 45
+    done
+done
+check "no thumbnail directly in thumbs/ with several sizes" \
+    [ -z "$(find "$in/thumbs" -maxdepth 1 -type f)" ]
+entries=$(grep -o '"output":' "$WORK/multi.json" | wc -l)
+check "--report: one entry per output ($entries for $n sources x 3 sizes)" [ "$entries" -eq $((3 * n)) ]
+run -v -r -F png -s $multi "$in"
+check "the same sizes again: all $((3 * n)) up to date ($(tail -1 "$WORK/err"))" \
+    grep -q "0 thumbnails, 0 failed, $((3 * n)) up to date" "$WORK/err"
+run -r -F png -s $multi --crop "$in"
+check "the same sizes with --crop: remade, 300x300 exactly ($(dims "$in/thumbs/300x300/gradient_640x480.png"))" \
+    [ "$(dims "$in/thumbs/300x300/gradient_640x480.png")" = "300 300" ]
+l=$("$TFTOOL" psnr --crop "$in/gradient_640x480.jpg" "$in/thumbs/150x150/gradient_640x480.png")
+check "multi-size --crop 150x150: $l, at least 40 dB" ge "$(db "$l")" 40
+
+# -o DIR: each size under DIR/WxH/; one size alone: DIR/name as before
+run -s 20x20,40 -o "$WORK/o" "$in/small_50x40.jpg"
+check "-o DIR with 20x20,40: DIR/20x20/ and DIR/40x40/" \
+    bash -c "[ '$(dims "$WORK/o/20x20/small_50x40.jpg")' = '20 16' ] && [ '$(dims "$WORK/o/40x40/small_50x40.jpg")' = '40 32' ]"
+run -s 20x20 -o "$WORK/o1" "$in/small_50x40.jpg"
+check "-o DIR with one size: DIR/small_50x40.jpg, no size directory" \
+    bash -c "[ -f '$WORK/o1/small_50x40.jpg' ] && [ ! -d '$WORK/o1/20x20' ]"
+
+# each size its own output for the clash check: two a.jpg into one -o
+mkdir -p "$WORK/c1" "$WORK/c2"
+cp "$in/small_50x40.jpg" "$WORK/c1/a.jpg"
+cp "$in/gradient_640x480.jpg" "$WORK/c2/a.jpg"
+run -s 20,30 -o "$WORK/clash" "$WORK/c1/a.jpg" "$WORK/c2/a.jpg"
+c=$(grep -c "clash\|same output\|also" "$WORK/err")
+check "two a.jpg into one -o with two sizes: exit 1, nothing written, each output's clash said ($c lines)" \
+    bash -c "[ $rc -eq 1 ] && [ -z \"\$(find '$WORK/clash' -type f 2>/dev/null)\" ] && [ $c -ge 4 ]"
+
+# usage errors
+usage() {
+    run "$@" "$in"
+    if [ "$rc" -eq 2 ] && grep -qxF "Try 'thumbify --help' for more information." "$WORK/err"; then
+        ok "'$*' is a usage error ($(head -1 "$WORK/err"))"
+    else
+        fail "'$*' should be a usage error (exit $rc: $(head -2 "$WORK/err"))"
+    fi
+}
+usage -s 75x75,75
+usage -s 1,2,3,4,5,6,7,8,9
+usage -s 75,,150
+usage -s 75,
+usage -s 75,0
 
 check "no temp files left" no_temp_files "$WORK"
 finish
