@@ -84,8 +84,8 @@ static int add_one(job_list *l, char *src, size_t rel, unsigned dir, unsigned bo
         free(out);
         return -1;
     }
-    l->v[l->n++] = (job){src,     out, outname_format(out, fmt), rel,        box,
-                         dir,     st->st_size, st->st_dev, st->st_ino};
+    l->v[l->n++] = (job){
+        src, out, outname_format(out, fmt), rel, box, dir, st->st_size, st->st_dev, st->st_ino};
     return 0;
 }
 

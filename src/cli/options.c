@@ -193,10 +193,12 @@ static int parse_sizes(const char *s, cli_options *o, const char **why)
 {
     int n = 0;
     char one[32];
-    *why = "WxH or N, each from 1 to 65535, up to 8 of them apart by commas";
+    *why = "WxH or N, each from 1 to 65535";
     for (const char *p = s;; p++) {
         size_t len = strcspn(p, ",");
-        if (n == TF_MAX_BOXES || len >= sizeof one)
+        if (n == TF_MAX_BOXES)
+            return *why = "at most 8 sizes, apart by commas", -1;
+        if (len >= sizeof one)
             return -1;
         memcpy(one, p, len);
         one[len] = '\0';

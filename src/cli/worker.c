@@ -32,8 +32,8 @@ typedef struct worker {
     long i;     /* the current job */
     const job *j;
     result_slot *rs;
-    long first; /* the group: jobs first .. first + n - 1, one source's */
-    size_t n;   /* sizes, made from one decode */
+    long first;                 /* the group: jobs first .. first + n - 1, one source's */
+    size_t n;                   /* sizes, made from one decode */
     int state[TF_MAX_BOXES];    /* each one's RESULT_* */
     int make[TF_MAX_BOXES];     /* the ones to make, of the group */
     tf_box boxes[TF_MAX_BOXES]; /* ... their sizes */

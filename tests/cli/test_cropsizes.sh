@@ -115,6 +115,15 @@ c=$(grep -c "clash\|same output\|also" "$WORK/err")
 check "two a.jpg into one -o with two sizes: exit 1, nothing written, each output's clash said ($c lines)" \
     bash -c "[ $rc -eq 1 ] && [ -z \"\$(find '$WORK/clash' -type f 2>/dev/null)\" ] && [ $c -ge 4 ]"
 
+# a worker that dies on a source fails every size of it, and only those
+mkdir -p "$WORK/crash"
+cp "$in/small_50x40.jpg" "$in/orient_6.jpg" "$WORK/crash/"
+THUMBIFY_TEST_CRASH=orient_6 run_hooked -s 10,20 --report "$WORK/crash.json" "$WORK/crash"
+failed=$(grep -o '"status": "failed"' "$WORK/crash.json" | wc -l)
+made=$(grep -o '"status": "ok"' "$WORK/crash.json" | wc -l)
+check "a crash on orient_6.jpg: its 2 outputs failed ($failed), small_50x40.jpg's 2 made ($made), exit $rc" \
+    bash -c "[ $rc -eq 1 ] && [ $failed -eq 2 ] && [ $made -eq 2 ]"
+
 # usage errors
 usage() {
     run "$@" "$in"
