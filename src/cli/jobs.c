@@ -25,8 +25,10 @@ int jobs_add_dir(job_list *l, char *path, size_t trusted, unsigned *index)
 {
     if (!path)
         return -1;
-    /* the last one, or one of the last sizes' (they take turns) */
-    for (size_t k = l->ndirs, back = 0; k > 0 && back <= (size_t)l->nsizes; k--, back++)
+    /* the last one, or with several sizes one of the last (they take
+     * turns) */
+    size_t look = l->nsizes > 1 ? (size_t)l->nsizes : 1;
+    for (size_t k = l->ndirs, back = 0; k > 0 && back < look; k--, back++)
         if (strcmp(l->dirs[k - 1].path, path) == 0) {
             free(path);
             *index = (unsigned)(k - 1);
