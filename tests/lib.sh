@@ -131,6 +131,20 @@ kill_ours() {
     done
 }
 
+# stopped_child PID SECS: prints the pid of a child of PID that is stopped
+# (state T), waiting up to SECS for one.
+stopped_child() {
+    local i c
+    for ((i = 0; i < $2 * 20; i++)); do
+        for c in $(pgrep -P "$1"); do
+            [ "$(awk '{print $3}' "/proc/$c/stat" 2>/dev/null)" = T ] && { echo "$c"; return 0; }
+        done
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
 # dead_pid: a pid that surely does not exist (not in /proc, kill -0 fails).
 dead_pid() {
     local p

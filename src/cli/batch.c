@@ -75,13 +75,15 @@ int batch_run(const cli_options *o, batch_result *res)
     }
     /* said before the work, and before clashing jobs leave the list */
     int bad_report = o->report && plan_report_is_input(&jobs, o->report);
-    if (!o->dry_run)
-        jobs_make_dirs(&jobs);
     if (plan_outputs(&jobs) != 0) {
         msg_line("thumbify: out of memory while planning the outputs");
         jobs_free(&jobs);
         return -1;
     }
+    /* after the plan: a directory is made only for outputs to be written,
+     * none for a clash refused */
+    if (!o->dry_run)
+        jobs_make_dirs(&jobs);
     jobs_order(&jobs);
     res->inputs = jobs.n;
     pool_shared *sh = NULL;

@@ -56,7 +56,8 @@ int jobs_scan(const cli_options *opts, job_list *list);
 /* Creates each output directory (with parents) and removes temp files
  * that killed runs left there; jobs whose directory cannot be made are
  * reported once per directory, counted as failed and removed. Call it
- * straight after jobs_scan(), while jobs are in scan order. */
+ * after plan_outputs(), so that no directory is made for a refused job,
+ * and before jobs_order(), while jobs are in scan order. */
 void jobs_make_dirs(job_list *list);
 
 /* Orders the jobs largest first (ties by path). Call it after

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ typedef struct target {
     const char *name; /* the final name in dirfd */
     char *slot;
     size_t cap;
+    const outfile_guard *guard; /* NULL: whatever is at name is replaced */
     const char **what;
 } target;
 
@@ -125,10 +127,61 @@ static int link_fd(int fd, int dirfd, const char *name)
     return 0;
 }
 
+/* Renames tmp to name only where nothing has that name: one atomic step,
+ * renameat2(RENAME_NOREPLACE), or where the file system has no such flag
+ * (NFS) a hard link, which fails with EEXIST as atomically, then the temp
+ * name removed. A file system with neither (no hard links either) is
+ * checked first and renamed after: a window of microseconds. Returns 0,
+ * or -1 with errno set (EEXIST: something has that name). */
+static int rename_new(int dirfd, const char *tmp, const char *name)
+{
+    int linked = testhook_is("THUMBIFY_TEST_NOREPLACE", "link");
+    if (!linked && renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (!linked && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    if (linkat(dirfd, tmp, dirfd, name, 0) == 0) {
+        unlinkat(dirfd, tmp, 0);
+        return 0;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+        return -1;
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return renameat(dirfd, tmp, dirfd, name);
+}
+
+/* The complete temp file tmp gets the final name. Without a guard it
+ * replaces whatever is there. With one it takes the name only where
+ * nothing has it, or where the guard, asked just before the rename, lets
+ * the file there be replaced; a file that vanishes in between is tried
+ * again. Fails with EEXIST ("exists") when the guard refuses. */
+static int put(const target *t, const char *tmp)
+{
+    if (!t->guard)
+        return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, "rename");
+    for (int tries = 0; tries < 8; tries++) {
+        if (rename_new(t->dirfd, tmp, t->name) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return failed(t, "rename");
+        int may = t->guard->replaceable(t->dirfd, t->name, t->guard->arg);
+        if (may == 0)
+            break;
+        if (may > 0)
+            return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, "rename");
+    }
+    errno = EEXIST;
+    return failed(t, "exists");
+}
+
 /* The unnamed file fd, complete, gets its final name: linked straight to
- * it when there is none yet, else linked to a temp name that is renamed
- * over it. Returns 0, -1 (failed), or 1 when it cannot be linked at all
- * (no /proc): nothing was named then. */
+ * it when there is none yet (linkat never replaces), else linked to a
+ * temp name that put() renames over it. Returns 0, -1 (failed), or 1 when
+ * it cannot be linked at all (no /proc): nothing was named then. */
 static int name_unnamed(const target *t, int fd)
 {
     if (link_fd(fd, t->dirfd, t->name) == 0)
@@ -147,9 +200,9 @@ static int name_unnamed(const target *t, int fd)
         t->slot[0] = '\0';
         return failed(t, "create");
     }
-    if (renameat(t->dirfd, tmp, t->dirfd, t->name) != 0) {
+    if (put(t, tmp) != 0) {
         drop_tmp(t, tmp);
-        return failed(t, "rename");
+        return -1;
     }
     t->slot[0] = '\0';
     return 0;
@@ -217,8 +270,8 @@ static int via_named(const target *t, const void *data, size_t len, int sync)
         close_keeping_errno(fd);
     else if (close(fd) != 0)
         rc = failed(t, "close");
-    if (rc == 0 && renameat(t->dirfd, tmp, t->dirfd, t->name) != 0)
-        rc = failed(t, "rename");
+    if (rc == 0)
+        rc = put(t, tmp);
     if (rc != 0)
         drop_tmp(t, tmp);
     t->slot[0] = '\0';
@@ -228,11 +281,11 @@ static int via_named(const target *t, const void *data, size_t len, int sync)
 }
 
 int outfile_write(int dirfd, const char *path, const void *data, size_t len, int sync,
-                  char *tmp_slot, size_t tmp_cap, const char **what)
+                  const outfile_guard *guard, char *tmp_slot, size_t tmp_cap, const char **what)
 {
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-    target t = {dirfd, path, dirlen, path + dirlen, tmp_slot, tmp_cap, what};
+    target t = {dirfd, path, dirlen, path + dirlen, tmp_slot, tmp_cap, guard, what};
     tmp_slot[0] = '\0';
     int rc = via_unnamed(&t, data, len, sync);
     return rc <= 0 ? rc : via_named(&t, data, len, sync);
@@ -253,7 +306,7 @@ int outfile_write_path(const char *path, const void *data, size_t len, int sync,
         *what = "create";
         return -1;
     }
-    int rc = outfile_write(dirfd, path, data, len, sync, tmp_slot, tmp_cap, what);
+    int rc = outfile_write(dirfd, path, data, len, sync, NULL, tmp_slot, tmp_cap, what);
     close_keeping_errno(dirfd);
     return rc;
 }

@@ -24,20 +24,39 @@
 #define OUTFILE_TMP_PREFIX ".thumbify-"
 #define OUTFILE_TMP_SUFFIX ".tmp"
 
+/* What may be replaced. A file can appear at the final name, or the one
+ * there change, while the data is being made: the check that found the
+ * name free (or a file there that may go) is old by then. With a guard,
+ * the name is taken only where nothing has it, atomically (linkat of the
+ * unnamed file, renameat2(RENAME_NOREPLACE) or a hard link of the temp
+ * name: each fails with EEXIST instead of replacing); where something
+ * has it, replaceable() is asked just before the rename over it. It
+ * returns 1 (replace it), 0 (keep it: the write fails with EEXIST, *what
+ * "exists", and nothing is left behind) or -1 (nothing is there any more:
+ * try again). The rename after a 1 replaces whatever has the name then:
+ * a file put there in the microseconds between the guard's look and the
+ * rename is lost; Linux has no rename that replaces only a given inode. */
+typedef struct outfile_guard {
+    int (*replaceable)(int dirfd, const char *name, void *arg);
+    void *arg;
+} outfile_guard;
+
 /* Writes data to path, a file in the directory open as dirfd (see
  * outdir.h): the last component of path is its name there; the rest only
  * goes into messages and tmp_slot. A temp name's path is published in
  * tmp_slot (tmp_cap bytes, e.g. shared memory) before the name exists and
  * cleared once it is gone, so whoever kills this process can remove it.
  * sync: fsync the data before it gets its name, so that a crash of the
- * machine cannot leave an empty file under the final name. Returns 0, or
+ * machine cannot leave an empty file under the final name. guard: what
+ * may be replaced (above); NULL replaces whatever is there. Returns 0, or
  * -1 with errno set and what failed in *what ("create", "write", "sync",
- * "close", "rename"); no file is left behind then. */
+ * "close", "rename", "exists"); no file is left behind then. */
 int outfile_write(int dirfd, const char *path, const void *data, size_t len, int sync,
-                  char *tmp_slot, size_t tmp_cap, const char **what);
+                  const outfile_guard *guard, char *tmp_slot, size_t tmp_cap, const char **what);
 
 /* outfile_write into path's directory, opened through path as given
- * (following symlinks: a path the user named). */
+ * (following symlinks: a path the user named), replacing whatever is
+ * there (no guard). */
 int outfile_write_path(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
                        size_t tmp_cap, const char **what);
 

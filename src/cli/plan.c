@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "casefold.h"
 #include "msg.h"
 #include "outname.h"
 #include "plan.h"
@@ -25,6 +26,7 @@ typedef struct planner {
     job_list *l;
     key *k;        /* one per job, same index */
     char **dcanon; /* canonical output directories, per l->dirs index */
+    char *dfold;   /* ... and whether it compares names without case */
 } planner;
 
 /* dir with trailing slashes removed ("/" stays): malloc'd. */
@@ -72,11 +74,16 @@ static int make_key(planner *p, size_t i)
 {
     const job *j = &p->l->v[i];
     key *k = &p->k[i];
-    if (!p->dcanon[j->dir] && !(p->dcanon[j->dir] = canon_dir(p->l->dirs[j->dir].path)))
-        return -1;
+    if (!p->dcanon[j->dir]) {
+        if (!(p->dcanon[j->dir] = canon_dir(p->l->dirs[j->dir].path)))
+            return -1;
+        p->dfold[j->dir] = (char)casefold_dir(p->l->dirs[j->dir].path);
+    }
     const char *slash = strrchr(j->out, '/');
     if (!(k->canon = outname_join(p->dcanon[j->dir], slash ? slash + 1 : j->out)))
         return -1;
+    if (p->dfold[j->dir]) /* the whole path: a directory may be spelt in either case too */
+        casefold_ascii(k->canon);
     struct stat st;
     k->exists = stat(j->out, &st) == 0;
     k->dev = k->exists ? st.st_dev : 0;
@@ -247,8 +254,9 @@ int plan_outputs(job_list *l)
     int rc = -1;
     p.k = calloc(n + 1, sizeof *p.k);
     p.dcanon = calloc(l->ndirs + 1, sizeof *p.dcanon);
+    p.dfold = calloc(l->ndirs + 1, 1);
     size_t *order = malloc((n + 1) * sizeof *order);
-    if (!p.k || !p.dcanon || !order)
+    if (!p.k || !p.dcanon || !p.dfold || !order)
         goto out;
     for (size_t i = 0; i < n; i++)
         if (make_key(&p, i) != 0)
@@ -269,6 +277,7 @@ out:
         free(p.dcanon[i]);
     free(p.k);
     free(p.dcanon);
+    free(p.dfold);
     free(order);
     return rc;
 }

@@ -7,7 +7,10 @@
  *   - outputs are the same when their canonical paths are (the real path
  *     of the directory plus the name: "x/a.jpg" and "./x/a.jpg" are one),
  *     or when a file is there already and both are that file (device and
- *     inode: a case-insensitive file system, a symlink);
+ *     inode: a case-insensitive file system, a symlink); in a directory
+ *     that compares names without case (casefold.h) the paths are
+ *     compared with ASCII letters folded, so "A.jpg" and "a.jpg" are one
+ *     output before either exists;
  *   - an output is a source when the file already at that path is one of
  *     the run's sources (device and inode).
  *

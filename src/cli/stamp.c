@@ -36,9 +36,14 @@ void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *
 
 stamp_state stamp_check(const char *path, const char *stamp)
 {
+    return stamp_check_at(AT_FDCWD, path, stamp);
+}
+
+stamp_state stamp_check_at(int dirfd, const char *path, const char *stamp)
+{
     char head[512];
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) /* no such name (the write will say why it cannot be made), or not ours */
         return errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? STAMP_NONE
                                                                             : STAMP_FOREIGN;

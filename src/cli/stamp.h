@@ -33,4 +33,7 @@ typedef enum stamp_state {
  * with stamp. */
 stamp_state stamp_check(const char *path, const char *stamp);
 
+/* stamp_check of path relative to the directory open as dirfd. */
+stamp_state stamp_check_at(int dirfd, const char *path, const char *stamp);
+
 #endif

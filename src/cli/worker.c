@@ -183,14 +183,37 @@ static int open_out_dir(worker *w, const char *out)
     return fd;
 }
 
-static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char *out)
+/* The guard of a thumbnail's rename (see outfile.h), asked when a file
+ * has its name: that file is replaced only when it is a thumbnail thumbify
+ * made. One another run made meanwhile, for the same source or an older
+ * version of it, is replaced like any stale thumbnail: both runs end with
+ * a thumbnail of the source as they read it, the last rename wins. */
+static int thumbnail_replaceable(int dirfd, const char *name, void *stamp)
+{
+    switch (stamp_check_at(dirfd, name, stamp)) {
+    case STAMP_NONE: return -1;
+    case STAMP_FOREIGN: return 0;
+    default: return 1;
+    }
+}
+
+static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char *out, char *stamp)
 {
     const char *what;
     worker_slot *ws = &w->sh->workers[w->k];
-    if (outfile_write(dirfd, out, r->data, r->size, w->o->sync, ws->tmp, sizeof ws->tmp, &what) ==
-        0)
+    outfile_guard guard = {thumbnail_replaceable, stamp};
+    /* -f replaces whatever is there */
+    if (outfile_write(dirfd, out, r->data, r->size, w->o->sync, w->o->force ? NULL : &guard,
+                      ws->tmp, sizeof ws->tmp, &what) == 0)
         return 0;
     int e = errno;
+    if (strcmp(what, "exists") == 0) {
+        say(w, 0,
+            "%s was made by something else while its thumbnail was being made and is not a "
+            "thumbnail made by thumbify; kept, not replaced (-f replaces it)",
+            out);
+        return -1;
+    }
     /* a full disk or quota shows up when writing, not when creating */
     if (dir_level(e) && (strcmp(what, "create") == 0 || e == ENOSPC || e == EDQUOT)) {
         dir_unusable(w, strerror(e));
@@ -201,14 +224,17 @@ static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char 
     return -1;
 }
 
+/* -v: "SOURCE: WxH -> WxH (...) -> OUTPUT", like cp -v's lines a report of
+ * what was done, not prefixed "thumbify:" as the errors and warnings are, so
+ * that a grep for "^thumbify:" finds the trouble alone. */
 static void verbose_line(worker *w, const tf_result *r, const char *out)
 {
     char orient[16] = "";
     if (r->orientation != 1)
         snprintf(orient, sizeof orient, ", orientation %d", r->orientation);
-    msg_error(w->j->src, "%dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", r->src_w, r->src_h,
-              r->out_w, r->out_h, tf_path_str(r->path), r->scale_denom, orient,
-              r->note[0] ? "; " : "", r->note, out);
+    msg_line("%s: %dx%d -> %dx%d (%s decode at 1/%d%s%s%s) -> %s", w->j->src, r->src_w, r->src_h,
+             r->out_w, r->out_h, tf_path_str(r->path), r->scale_denom, orient,
+             r->note[0] ? "; " : "", r->note, out);
 }
 
 static void record(result_slot *rs, const tf_result *r)
@@ -243,7 +269,8 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
 }
 
 /* Writes the thumbnail to out through its directory's descriptor. */
-static int deliver(worker *w, const tf_result *r, const char *out, const struct stat *src)
+static int deliver(worker *w, const tf_result *r, const char *out, const struct stat *src,
+                   char *stamp)
 {
     int dirfd = open_out_dir(w, out);
     if (dirfd < 0)
@@ -257,7 +284,7 @@ static int deliver(worker *w, const tf_result *r, const char *out, const struct 
          * both written and counted: worker_run unblocks it after
          * pool_finish. */
         sigprocmask(SIG_BLOCK, &w->term, NULL);
-        if (write_thumbnail(w, r, dirfd, out) == 0)
+        if (write_thumbnail(w, r, dirfd, out, stamp) == 0)
             state = RESULT_OK;
     }
     close(dirfd);
@@ -328,8 +355,8 @@ static int make_pixels(worker *w, struct stat *st, char *stamp)
     for (int m = 0; m < w->nmake; m++)
         record(&w->sh->results[w->first + w->make[m]], &w->res[m]);
     if (w->nmake > 1 && w->o->verbose)
-        msg_error(w->j->src, "one %s decode at 1/%d for %d sizes", tf_path_str(w->res[0].path),
-                  w->res[0].scale_denom, w->nmake);
+        msg_line("%s: one %s decode at 1/%d for %d sizes", w->j->src,
+                 tf_path_str(w->res[0].path), w->res[0].scale_denom, w->nmake);
     return judge_warnings(w, &w->res[0]);
 }
 
@@ -367,7 +394,7 @@ static void make_group(worker *w)
     }
     for (int m = 0; m < w->nmake; m++) {
         focus(w, w->make[m]);
-        w->state[w->make[m]] = deliver(w, &w->res[m], w->j->out, &st);
+        w->state[w->make[m]] = deliver(w, &w->res[m], w->j->out, &st, stamp);
     }
 }
 

@@ -20,7 +20,8 @@ for f in "${fallback[@]}"; do dims[$f]="75 56 3"; done
 
 quietly() { "$@" >/dev/null 2>&1; }
 # The -v line of source $2 in stderr file $1.
-vline() { grep -F "thumbify: $2: " "$1" | head -n 1; }
+# the -v line of a source: "SOURCE: ..." (errors and warnings start "thumbify: ")
+vline() { grep -F -- "$2: " "$1" | grep -v '^thumbify: ' | head -n 1; }
 # close "R G B" "R G B" TOL: every channel within TOL.
 close() {
     awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {
@@ -115,7 +116,7 @@ for f in "${fallback[@]}"; do
     check "$f: ${dims[$f]// /x}" [ "$("$TFTOOL" dims "$WORK/emb/$f")" = "${dims[$f]}" ]
 done
 check "wrong aspect: the reason names the size (160x90)" \
-    bash -c "vline() { grep -F \"thumbify: \$2: \" \"\$1\"; }; vline '$WORK/emb.err' '$E/exif_thumb_wrong_aspect_640x480.jpg' | grep -q '160x90'"
+    bash -c "vline() { grep -F -- \"\$2: \" \"\$1\" | grep -v '^thumbify: '; }; vline '$WORK/emb.err' '$E/exif_thumb_wrong_aspect_640x480.jpg' | grep -q '160x90'"
 check "too small: the reason names the size (40x30)" \
     grep -qF "$E/exif_thumb_small_640x480.jpg: 640x480 -> 75x56 (full decode at 1/4; embedded thumbnail not used: 40x30" "$WORK/emb.err"
 

@@ -18,7 +18,6 @@
 # Every run here is of thumbify-hooked, the test build with the fault
 # injection (THUMBIFY_TEST_*); the installed thumbify has none.
 THUMBIFY=${THUMBIFY_HOOKED:?thumbify-hooked (THUMBIFY_HOOKED) is not set}
-TESTING=1
 PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 
 # ---------------------------------------------------------------- cleanup
@@ -76,65 +75,57 @@ GRAD=$T/gradient_640x480.jpg
 BIGGEST=$T/progressive_restart_800x600.jpg   # the largest file in testdata
 
 # ============================================ 1. a worker crashes: SIGSEGV
-if [ "$TESTING" = 1 ]; then
-    D=$WORK/segv
-    copies 12 "$GRAD" "$D" ok_
-    cp "$T/progressive_1024x768.jpg" "$D/crashme_a.jpg"
-    cp "$T/gray_300x200.jpg" "$D/crashme_b.jpg"
-    before=$(src_state "$D")
-    THUMBIFY_TEST_CRASH=crashme trun 60 -p 2 "$D"
-    check "SIGSEGV: exit 1 (got $rc)" [ "$rc" -eq 1 ]
-    check "SIGSEGV: each crashed file is named with the signal" bash -c \
-        "grep -qx 'thumbify: $D/crashme_a.jpg: worker killed by SIGSEGV' '$WORK/err' &&
-         grep -qx 'thumbify: $D/crashme_b.jpg: worker killed by SIGSEGV' '$WORK/err'"
-    check "SIGSEGV: replacement workers finish the queue (12 thumbnails)" \
-        [ "$(find "$D/thumbs" -name 'ok_*.jpg' | wc -l)" -eq 12 ]
-    check "SIGSEGV: the summary counts 12 made and 2 failed" grep -qE '^12 thumbnails, 2 failed' "$WORK/err"
-    check "SIGSEGV: no thumbnail for the crashed files" \
-        bash -c "[ ! -e '$D/thumbs/crashme_a.jpg' ] && [ ! -e '$D/thumbs/crashme_b.jpg' ]"
-    check "SIGSEGV: thumbs/ holds only complete thumbnails, no temp file" thumbs_complete "$D/thumbs"
-    check "SIGSEGV: sources untouched" untouched "$D" "$before"
+D=$WORK/segv
+copies 12 "$GRAD" "$D" ok_
+cp "$T/progressive_1024x768.jpg" "$D/crashme_a.jpg"
+cp "$T/gray_300x200.jpg" "$D/crashme_b.jpg"
+before=$(src_state "$D")
+THUMBIFY_TEST_CRASH=crashme trun 60 -p 2 "$D"
+check "SIGSEGV: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "SIGSEGV: each crashed file is named with the signal" bash -c \
+    "grep -qx 'thumbify: $D/crashme_a.jpg: worker killed by SIGSEGV' '$WORK/err' &&
+     grep -qx 'thumbify: $D/crashme_b.jpg: worker killed by SIGSEGV' '$WORK/err'"
+check "SIGSEGV: replacement workers finish the queue (12 thumbnails)" \
+    [ "$(find "$D/thumbs" -name 'ok_*.jpg' | wc -l)" -eq 12 ]
+check "SIGSEGV: the summary counts 12 made and 2 failed" grep -qE '^12 thumbnails, 2 failed' "$WORK/err"
+check "SIGSEGV: no thumbnail for the crashed files" \
+    bash -c "[ ! -e '$D/thumbs/crashme_a.jpg' ] && [ ! -e '$D/thumbs/crashme_b.jpg' ]"
+check "SIGSEGV: thumbs/ holds only complete thumbnails, no temp file" thumbs_complete "$D/thumbs"
+check "SIGSEGV: sources untouched" untouched "$D" "$before"
 
-    # -p 1: the only worker dies on the first (largest) file; a
-    # replacement must do all the rest.
-    rm -rf "$D/thumbs"
-    THUMBIFY_TEST_CRASH=crashme_a trun 60 -p 1 "$D"
-    check "SIGSEGV with -p 1: exit 1, the first file failed, 13 others made (rc $rc: $(summary_counts))" \
-        bash -c "[ $rc -eq 1 ] && grep -qE '^13 thumbnails, 1 failed' '$WORK/err'"
-    check "SIGSEGV with -p 1: thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
-else
-    echo "note: THUMBIFY_TESTING is not 1 (no fault injection built): SIGSEGV checks not run"
-fi
+# -p 1: the only worker dies on the first (largest) file; a
+# replacement must do all the rest.
+rm -rf "$D/thumbs"
+THUMBIFY_TEST_CRASH=crashme_a trun 60 -p 1 "$D"
+check "SIGSEGV with -p 1: exit 1, the first file failed, 13 others made (rc $rc: $(summary_counts))" \
+    bash -c "[ $rc -eq 1 ] && grep -qE '^13 thumbnails, 1 failed' '$WORK/err'"
+check "SIGSEGV with -p 1: thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
 
 # ================================== 2. a worker SIGKILLed while it hangs
-if [ "$TESTING" = 1 ]; then
-    D=$WORK/kill9
-    copies 20 "$GRAD" "$D" img
-    cp "$BIGGEST" "$D/hangme.jpg"          # the largest: claimed first
-    before=$(src_state "$D")
-    THUMBIFY_TEST_HANG=hangme timeout -k 5 60 "$THUMBIFY" -p 1 "$D" >"$WORK/out" 2>"$WORK/err" &
-    tpid=$!
-    parent=; worker=
-    for _ in $(seq 100); do              # up to 10 s for thumbify and its worker
-        parent=$(pgrep -P "$tpid" | head -1)
-        [ -n "$parent" ] && worker=$(pgrep -P "$parent" | head -1)
-        [ -n "$worker" ] && break
-        sleep 0.1
-    done
-    sleep 0.5                            # the worker is now in its hang
-    if [ -n "$worker" ]; then kill -9 "$worker"; fi
-    wait "$tpid"; rc=$?
-    check "SIGKILL (hung worker, -p 1): a worker was found and killed" [ -n "$worker" ]
-    check "SIGKILL (hung worker, -p 1): exit 1 (got $rc)" [ "$rc" -eq 1 ]
-    check "SIGKILL (hung worker, -p 1): the file is named with the signal" \
-        grep -qx "thumbify: $D/hangme.jpg: worker killed by SIGKILL" "$WORK/err"
-    check "SIGKILL (hung worker, -p 1): a replacement made the 20 others" \
-        bash -c "[ \$(find '$D/thumbs' -name 'img*.jpg' | wc -l) -eq 20 ] && grep -qE '^20 thumbnails, 1 failed' '$WORK/err'"
-    check "SIGKILL (hung worker): thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
-    check "SIGKILL (hung worker): sources untouched" untouched "$D" "$before"
-else
-    echo "note: THUMBIFY_TESTING is not 1: SIGKILL-on-a-hung-worker checks not run"
-fi
+D=$WORK/kill9
+copies 20 "$GRAD" "$D" img
+cp "$BIGGEST" "$D/hangme.jpg"          # the largest: claimed first
+before=$(src_state "$D")
+THUMBIFY_TEST_HANG=hangme timeout -k 5 60 "$THUMBIFY" -p 1 "$D" >"$WORK/out" 2>"$WORK/err" &
+tpid=$!
+parent=; worker=
+for _ in $(seq 100); do              # up to 10 s for thumbify and its worker
+    parent=$(pgrep -P "$tpid" | head -1)
+    [ -n "$parent" ] && worker=$(pgrep -P "$parent" | head -1)
+    [ -n "$worker" ] && break
+    sleep 0.1
+done
+sleep 0.5                            # the worker is now in its hang
+if [ -n "$worker" ]; then kill -9 "$worker"; fi
+wait "$tpid"; rc=$?
+check "SIGKILL (hung worker, -p 1): a worker was found and killed" [ -n "$worker" ]
+check "SIGKILL (hung worker, -p 1): exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "SIGKILL (hung worker, -p 1): the file is named with the signal" \
+    grep -qx "thumbify: $D/hangme.jpg: worker killed by SIGKILL" "$WORK/err"
+check "SIGKILL (hung worker, -p 1): a replacement made the 20 others" \
+    bash -c "[ \$(find '$D/thumbs' -name 'img*.jpg' | wc -l) -eq 20 ] && grep -qE '^20 thumbnails, 1 failed' '$WORK/err'"
+check "SIGKILL (hung worker): thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
+check "SIGKILL (hung worker): sources untouched" untouched "$D" "$before"
 
 # ========================== 3. a worker SIGKILLed while it works (no hang)
 D=$WORK/kill9busy
@@ -177,39 +168,35 @@ for bad in 0 abc -1 86401; do
     trun 10 --timeout "$bad" "$T/small_50x40.jpg"
     check "--timeout $bad is a usage error (rc $rc)" bash -c "[ $rc -eq 2 ] && grep -qF -- '--timeout' '$WORK/err'"
 done
-if [ "$TESTING" = 1 ]; then
-    D=$WORK/hang
-    copies 10 "$GRAD" "$D" img
-    cp "$BIGGEST" "$D/hangme.jpg"
-    before=$(src_state "$D")
-    THUMBIFY_TEST_HANG=hangme trun 30 --timeout 2 -p 2 "$D"
-    check "--timeout 2: exit 1 (got $rc)" [ "$rc" -eq 1 ]
-    check "--timeout 2: the hung file is named" \
-        grep -qx "thumbify: $D/hangme.jpg: timed out after 2 s (--timeout)" "$WORK/err"
-    check "--timeout 2: the others complete (10 thumbnails, 1 failed)" \
-        bash -c "grep -qE '^10 thumbnails, 1 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 10 ]"
-    check "--timeout 2: the run takes 2 s to well under 10 s (${ms} ms)" \
-        bash -c "[ $ms -ge 1900 ] && [ $ms -lt 8000 ]"
-    check "--timeout: thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
-    rm -rf "$D/thumbs"
-    THUMBIFY_TEST_HANG=hangme trun 30 --timeout 2 -p 1 "$D"
-    check "--timeout 2 with -p 1: a replacement worker does the 10 others (rc $rc, ${ms} ms)" \
-        bash -c "[ $rc -eq 1 ] && grep -qE '^10 thumbnails, 1 failed' '$WORK/err' && [ $ms -lt 8000 ]"
-    check "--timeout: sources untouched" untouched "$D" "$before"
+D=$WORK/hang
+copies 10 "$GRAD" "$D" img
+cp "$BIGGEST" "$D/hangme.jpg"
+before=$(src_state "$D")
+THUMBIFY_TEST_HANG=hangme trun 30 --timeout 2 -p 2 "$D"
+check "--timeout 2: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "--timeout 2: the hung file is named" \
+    grep -qx "thumbify: $D/hangme.jpg: timed out after 2 s (--timeout)" "$WORK/err"
+check "--timeout 2: the others complete (10 thumbnails, 1 failed)" \
+    bash -c "grep -qE '^10 thumbnails, 1 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 10 ]"
+check "--timeout 2: the run takes 2 s to well under 10 s (${ms} ms)" \
+    bash -c "[ $ms -ge 1900 ] && [ $ms -lt 8000 ]"
+check "--timeout: thumbs/ complete, no temp file" thumbs_complete "$D/thumbs"
+rm -rf "$D/thumbs"
+THUMBIFY_TEST_HANG=hangme trun 30 --timeout 2 -p 1 "$D"
+check "--timeout 2 with -p 1: a replacement worker does the 10 others (rc $rc, ${ms} ms)" \
+    bash -c "[ $rc -eq 1 ] && grep -qE '^10 thumbnails, 1 failed' '$WORK/err' && [ $ms -lt 8000 ]"
+check "--timeout: sources untouched" untouched "$D" "$before"
 
-    # without --timeout (60 s) a hang is still running after 3 s
-    D=$WORK/hangdefault
-    copies 2 "$GRAD" "$D" img
-    cp "$BIGGEST" "$D/hangme.jpg"
-    THUMBIFY_TEST_HANG=hangme "$THUMBIFY" -p 2 "$D" >"$WORK/out" 2>"$WORK/err" &
-    tpid=$!
-    sleep 3
-    check "default timeout: a hang is not cut after 3 s" \
-        eval 'kill -0 $tpid 2>/dev/null && ! grep -q "timed out" "$WORK/err"'
-    kill -TERM "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null
-else
-    echo "note: THUMBIFY_TESTING is not 1: --timeout checks not run"
-fi
+# without --timeout (60 s) a hang is still running after 3 s
+D=$WORK/hangdefault
+copies 2 "$GRAD" "$D" img
+cp "$BIGGEST" "$D/hangme.jpg"
+THUMBIFY_TEST_HANG=hangme "$THUMBIFY" -p 2 "$D" >"$WORK/out" 2>"$WORK/err" &
+tpid=$!
+sleep 3
+check "default timeout: a hang is not cut after 3 s" \
+    eval 'kill -0 $tpid 2>/dev/null && ! grep -q "timed out" "$WORK/err"'
+kill -TERM "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null
 
 # ============================================ 5. memory: --max-memory
 for bad in 0 1K abc 63M 12Q; do
@@ -377,50 +364,42 @@ else
 fi
 
 # =========================================== 9. a source deleted mid-run
-if [ "$TESTING" = 1 ]; then
-    D=$WORK/vanish
-    copies 5 "$GRAD" "$D" img
-    cp "$T/gray_300x200.jpg" "$D/victim.jpg"
-    cp "$BIGGEST" "$D/hangme.jpg"        # the largest: the one worker hangs on it first
-    THUMBIFY_TEST_HANG=hangme timeout -k 5 30 "$THUMBIFY" -p 1 --timeout 2 "$D" >"$WORK/out" 2>"$WORK/err" &
-    tpid=$!
-    sleep 0.7
-    rm -f "$D/victim.jpg"
-    wait "$tpid"; rc=$?
-    check "deleted source: exit 1 (got $rc)" [ "$rc" -eq 1 ]
-    check "deleted source: named, 'No such file or directory'" \
-        grep -qE "^thumbify: $D/victim.jpg: cannot (access|open): No such file or directory$" "$WORK/err"
-    check "deleted source: the run goes on (5 made, 2 failed)" \
-        bash -c "grep -qE '^5 thumbnails, 2 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 5 ]"
-    check "deleted source: thumbs/ complete" thumbs_complete "$D/thumbs"
-else
-    echo "note: THUMBIFY_TESTING is not 1: deleted-source check not run"
-fi
+D=$WORK/vanish
+copies 5 "$GRAD" "$D" img
+cp "$T/gray_300x200.jpg" "$D/victim.jpg"
+cp "$BIGGEST" "$D/hangme.jpg"        # the largest: the one worker hangs on it first
+THUMBIFY_TEST_HANG=hangme timeout -k 5 30 "$THUMBIFY" -p 1 --timeout 2 "$D" >"$WORK/out" 2>"$WORK/err" &
+tpid=$!
+sleep 0.7
+rm -f "$D/victim.jpg"
+wait "$tpid"; rc=$?
+check "deleted source: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "deleted source: named, 'No such file or directory'" \
+    grep -qE "^thumbify: $D/victim.jpg: cannot (access|open): No such file or directory$" "$WORK/err"
+check "deleted source: the run goes on (5 made, 2 failed)" \
+    bash -c "grep -qE '^5 thumbnails, 2 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 5 ]"
+check "deleted source: thumbs/ complete" thumbs_complete "$D/thumbs"
 
 # ============================== 9b. a source truncated while it is decoded
 # Small sources are read, large ones mapped (source.h): a file cut short
 # under the decoder must not kill the worker (SIGBUS on a mapping); the
 # file is failed either way. cutme_big.jpg is padded past the size that is
 # read, so it is mapped.
-if [ "$TESTING" = 1 ]; then
-    D=$WORK/shrink
-    copies 3 "$GRAD" "$D" img
-    for f in progressive_restart_800x600.jpg gray_300x200.jpg; do cp "$T/$f" "$D/cutme_$f"; done
-    padded "$T/gray_300x200.jpg" "$D/cutme_big.jpg"
-    check "the padded file is larger than 128 KiB" [ "$(stat -c %s "$D/cutme_big.jpg")" -gt 131072 ]
-    THUMBIFY_TEST_TRUNCATE=cutme trun 30 -p 1 "$D"
-    check "truncated while decoded: exit 1 (got $rc), no worker killed" \
-        bash -c "[ $rc -eq 1 ] && ! grep -q 'killed by' '$WORK/err'"
-    for f in cutme_progressive_restart_800x600.jpg cutme_gray_300x200.jpg cutme_big.jpg; do
-        check "truncated while decoded: $f named, 'the file changed while being read'" grep -qx \
-            "thumbify: $D/$f: the file changed while being read; not written" "$WORK/err"
-    done
-    check "truncated while decoded: the run goes on (3 made, 3 failed), none for the cut files" \
-        bash -c "grep -qE '^3 thumbnails, 3 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 3 ]"
-    check "truncated while decoded: thumbs/ complete" thumbs_complete "$D/thumbs"
-else
-    echo "note: THUMBIFY_TESTING is not 1: truncated-source check not run"
-fi
+D=$WORK/shrink
+copies 3 "$GRAD" "$D" img
+for f in progressive_restart_800x600.jpg gray_300x200.jpg; do cp "$T/$f" "$D/cutme_$f"; done
+padded "$T/gray_300x200.jpg" "$D/cutme_big.jpg"
+check "the padded file is larger than 128 KiB" [ "$(stat -c %s "$D/cutme_big.jpg")" -gt 131072 ]
+THUMBIFY_TEST_TRUNCATE=cutme trun 30 -p 1 "$D"
+check "truncated while decoded: exit 1 (got $rc), no worker killed" \
+    bash -c "[ $rc -eq 1 ] && ! grep -q 'killed by' '$WORK/err'"
+for f in cutme_progressive_restart_800x600.jpg cutme_gray_300x200.jpg cutme_big.jpg; do
+    check "truncated while decoded: $f named, 'the file changed while being read'" grep -qx \
+        "thumbify: $D/$f: the file changed while being read; not written" "$WORK/err"
+done
+check "truncated while decoded: the run goes on (3 made, 3 failed), none for the cut files" \
+    bash -c "grep -qE '^3 thumbnails, 3 failed' '$WORK/err' && [ \$(ls '$D/thumbs' | wc -l) -eq 3 ]"
+check "truncated while decoded: thumbs/ complete" thumbs_complete "$D/thumbs"
 
 # ============================== 9c. how a source is taken
 # A web-size photo is read whole with one read() into the buffer the

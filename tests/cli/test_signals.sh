@@ -9,16 +9,13 @@
 # finish or die, and the next run removes dead temp files and keeps one a
 # live writer holds.
 #
-# A run is kept in progress with THUMBIFY_TEST_HANG when the fault injection
-# is built (THUMBIFY_TESTING=1); without it the run is interrupted early in
-# a batch of 220 images, and a run that ended before the signal arrived is
-# noted, not failed.
+# A run is kept in progress with THUMBIFY_TEST_HANG (a worker hangs on
+# hangme.jpg), a hook of thumbify-hooked.
 . "$(dirname "$0")/../lib.sh"
 
 # Every run here is of thumbify-hooked, the test build with the fault
 # injection (THUMBIFY_TEST_*); the installed thumbify has none.
 THUMBIFY=${THUMBIFY_HOOKED:?thumbify-hooked (THUMBIFY_HOOKED) is not set}
-TESTING=1
 PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -1)
 # Background jobs of a non-interactive shell start with SIGINT ignored; the
 # wrapper puts SIGINT (and SIGQUIT) back to the default before the exec.
@@ -98,10 +95,9 @@ T=$TESTDATA
 batch() {
     copies 200 "$T/gradient_640x480.jpg" "$1" g
     copies 20 "$T/progressive_1024x768.jpg" "$1" p
-    [ "$TESTING" = 1 ] && cp "$T/progressive_restart_800x600.jpg" "$1/hangme.jpg"
-    NFILES=$((220 + (TESTING == 1)))
+    cp "$T/progressive_restart_800x600.jpg" "$1/hangme.jpg"
+    NFILES=221
 }
-[ "$TESTING" = 1 ] || echo "note: THUMBIFY_TESTING is not 1: runs are interrupted early instead of kept in progress by a hang"
 
 # ============================================== stop signals, mid-run
 # interrupted NAME SIG RC [setsid]: a run in NAME is sent SIG (to the
@@ -110,11 +106,7 @@ interrupted() {
     local name=$1 sig=$2 want=$3 mode=${4:-} D=$WORK/sig-$1
     batch "$D"
     local before; before=$(src_state "$D")
-    if [ "$TESTING" = 1 ]; then
-        THUMBIFY_TEST_HANG=hangme start $mode -p 2 "$D"
-    else
-        start $mode -p 2 "$D"
-    fi
+    THUMBIFY_TEST_HANG=hangme start $mode -p 2 "$D"
     if [ "$mode" = setsid ] && [ "$(ps -o pgid= -p "$pid" | tr -d ' ')" != "$pid" ]; then
         echo "note: setsid did not make thumbify a group leader; group Ctrl-C check not run"
         kill -TERM "$pid"; finish_wait 10
@@ -125,10 +117,6 @@ interrupted() {
     if [ "$mode" = setsid ]; then kill -"$sig" -- "-$pid"; else kill -"$sig" "$pid"; fi
     finish_wait 15
     local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-    if [ "$TESTING" != 1 ] && [ "$rc" -eq 0 ] && ! grep -q interrupted "$WORK/err"; then
-        echo "note: $name: the run ended before SIG$sig arrived; not checked"
-        return
-    fi
     local what="SIG$sig${mode:+ to the process group}"
     check "$what: exit $want (128+N, got $rc)" [ "$rc" -eq "$want" ]
     check "$what: the run stops promptly (${ms} ms)" [ "$ms" -lt 5000 ]
@@ -176,10 +164,6 @@ except subprocess.TimeoutExpired:
 EOF
 )
         want=-$(kill -l "$sig")
-        if [ "$TESTING" != 1 ] && [ "$got" = 0 ]; then
-            echo "note: re-raise $sig: the run ended before the signal; not checked"
-            continue
-        fi
         check "SIG$sig: thumbify dies of the signal itself (Popen returncode $got, want $want)" [ "$got" = "$want" ]
     done
     check "re-raise runs: no temp file, no process left" eval 'no_temp_files "$D" && none_left "$D" 2'
@@ -190,7 +174,7 @@ fi
 # ========================= a second SIGINT: workers that do not end, killed
 D=$WORK/double
 batch "$D"
-if [ "$TESTING" = 1 ]; then THUMBIFY_TEST_HANG=hangme start -p 2 "$D"; else start -p 2 "$D"; fi
+THUMBIFY_TEST_HANG=hangme start -p 2 "$D"
 first_thumb "$D" 10
 held=$(pgrep -P "$pid" | tail -1)
 if [ -n "$held" ] && kill -STOP "$held" 2>/dev/null; then
@@ -225,24 +209,20 @@ fi
 # ============================= SIGHUP ignored on entry (nohup) stays ignored
 D=$WORK/nohup
 copies 3 "$T/gradient_640x480.jpg" "$D" g
-if [ "$TESTING" = 1 ]; then
-    cp "$T/progressive_restart_800x600.jpg" "$D/hangme.jpg"
-    THUMBIFY_TEST_HANG=hangme nohup "$THUMBIFY" --timeout 3 -p 2 "$D" >"$WORK/out" 2>"$WORK/err" </dev/null &
-    pid=$!
-    for _ in $(seq 200); do
-        [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$THUMBIFY")" ] && break
-        sleep 0.02
-    done
-    sleep 0.5
-    kill -HUP "$pid" 2>/dev/null
-    finish_wait 15
-    check "nohup: SIGHUP ignored on entry does not stop the run (rc $rc)" \
-        eval '[ $rc -eq 1 ] && grep -qE "^3 thumbnails, 1 failed" "$WORK/err"'
-    check "nohup: the hang still times out, the run completes" grep -q "hangme.jpg: timed out after 3 s" "$WORK/err"
-    none_left "$D" 5
-else
-    echo "note: THUMBIFY_TESTING is not 1: nohup check not run"
-fi
+cp "$T/progressive_restart_800x600.jpg" "$D/hangme.jpg"
+THUMBIFY_TEST_HANG=hangme nohup "$THUMBIFY" --timeout 3 -p 2 "$D" >"$WORK/out" 2>"$WORK/err" </dev/null &
+pid=$!
+for _ in $(seq 200); do
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$THUMBIFY")" ] && break
+    sleep 0.02
+done
+sleep 0.5
+kill -HUP "$pid" 2>/dev/null
+finish_wait 15
+check "nohup: SIGHUP ignored on entry does not stop the run (rc $rc)" \
+    eval '[ $rc -eq 1 ] && grep -qE "^3 thumbnails, 1 failed" "$WORK/err"'
+check "nohup: the hang still times out, the run completes" grep -q "hangme.jpg: timed out after 3 s" "$WORK/err"
+none_left "$D" 5
 
 # ======================================= kill -9 of the parent; next run
 D=$WORK/parent9
@@ -284,28 +264,24 @@ rm -f "$D/thumbs/.thumbify-fedcba9876543210.tmp"
 check "kill -9 parent: sources untouched" untouched "$D" "$before"
 
 # ================== kill -9 of the parent while a worker hangs: the orphan
-if [ "$TESTING" = 1 ]; then
-    D=$WORK/parent9hang
-    batch "$D"
-    THUMBIFY_TEST_HANG=hangme start -p 2 "$D"
-    first_thumb "$D" 10
-    workers=$(pgrep -P "$pid" | tr '\n' ' ')
-    kill -9 "$pid"
-    finish_wait 10
-    none_left "$D" 10
-    left=$(ours "$D")
-    check "kill -9 parent during a hang: the hung orphan worker does not live on (left: ${left:-none})" \
-        [ -z "$left" ]
-    kill_ours
-    none_left "$D" 5
-    # shellcheck disable=SC2086
-    gone $workers 10
-    "$THUMBIFY" -q -p 2 "$D" >"$WORK/out" 2>"$WORK/err"; rc=$?
-    check "kill -9 parent during a hang: the next run completes (rc $rc)" \
-        eval '[ $rc -eq 0 ] && [ "$(nthumbs "$D/thumbs")" -eq $NFILES ] && no_temp_files "$D"'
-else
-    echo "note: THUMBIFY_TESTING is not 1: kill -9 of the parent during a hang not run"
-fi
+D=$WORK/parent9hang
+batch "$D"
+THUMBIFY_TEST_HANG=hangme start -p 2 "$D"
+first_thumb "$D" 10
+workers=$(pgrep -P "$pid" | tr '\n' ' ')
+kill -9 "$pid"
+finish_wait 10
+none_left "$D" 10
+left=$(ours "$D")
+check "kill -9 parent during a hang: the hung orphan worker does not live on (left: ${left:-none})" \
+    [ -z "$left" ]
+kill_ours
+none_left "$D" 5
+# shellcheck disable=SC2086
+gone $workers 10
+"$THUMBIFY" -q -p 2 "$D" >"$WORK/out" 2>"$WORK/err"; rc=$?
+check "kill -9 parent during a hang: the next run completes (rc $rc)" \
+    eval '[ $rc -eq 0 ] && [ "$(nthumbs "$D/thumbs")" -eq $NFILES ] && no_temp_files "$D"'
 
 none_left "$WORK" 2
 left=$(ours "$WORK")

@@ -47,20 +47,6 @@ same_tree() {
     return $bad
 }
 
-# stopped_child PID SECS: prints the pid of a child of PID that is stopped
-# (state T), waiting up to SECS for one.
-stopped_child() {
-    local i c
-    for ((i = 0; i < $2 * 20; i++)); do
-        for c in $(pgrep -P "$1"); do
-            [ "$(awk '{print $3}' "/proc/$c/stat" 2>/dev/null)" = T ] && { echo "$c"; return 0; }
-        done
-        kill -0 "$1" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-
 # ================================== 1. three shards in PID namespaces
 if [ ${#NS[@]} -gt 0 ]; then
     S=$WORK/shards

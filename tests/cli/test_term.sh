@@ -97,14 +97,14 @@ check "odd names: exit 1 (one file is not an image; got $rc)" [ "$rc" -eq 1 ]
 check "odd names: nothing on stdout (-v lines are on stderr)" [ ! -s "$WORK/out" ]
 check "odd names: stderr is 10 lines: 7 -v, 1 warning, 1 error, the summary" \
     [ "$(wc -l <"$WORK/err")" -eq 10 ]
-check "odd names: every line on stderr but the summary starts with 'thumbify: '" \
-    bash -c "[ \"\$(grep -vc '^thumbify: ' '$WORK/err')\" -eq 1 ] && tail -n 1 '$WORK/err' | grep -qE '^7 thumbnails, 1 failed'"
+check "odd names: the warning and the error start with 'thumbify: ', the 7 -v lines with the source's name" \
+    bash -c "[ \"\$(grep -c '^thumbify: ' '$WORK/err')\" -eq 2 ] && [ \"\$(grep -c '^$N/' '$WORK/err')\" -eq 7 ] && tail -n 1 '$WORK/err' | grep -qE '^7 thumbnails, 1 failed'"
 check "odd names: no control character on stderr but the newlines" \
     bash -c "! LC_ALL=C grep -q \$'[\x01-\x09\x0b-\x1f\x7f]' '$WORK/err'"
 check "odd names: stderr is valid UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$WORK/err"
 for i in "${!names[@]}"; do
     check "-v line of ${shown[i]}: source and output escaped, on one line" \
-        grep -qxF "thumbify: $N/${shown[i]}: 640x480 -> 75x56 (full decode at 1/4) -> $WORK/nout/${shown[i]}" "$WORK/err"
+        grep -qxF "$N/${shown[i]}: 640x480 -> 75x56 (full decode at 1/4) -> $WORK/nout/${shown[i]}" "$WORK/err"
     check "${shown[i]}: its thumbnail has the exact name and is complete" \
         complete_image "$WORK/nout/${names[i]}"
 done

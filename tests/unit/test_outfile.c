@@ -1,6 +1,7 @@
 /* test_outfile.c - output directories opened without following symlinks
  * below the part the user named (outdir), files written whole and then
- * named (outfile: new, replacing, failing, each way of naming), and the
+ * named (outfile: new, replacing, failing, each way of naming, a guard
+ * keeping a file that has the name), and the
  * start-up clean-up that removes dead temp files only (outstale). Works in
  * a temp directory of its own under $TMPDIR or /tmp. */
 #include <dirent.h>
@@ -127,7 +128,7 @@ static void write_one(const char *way, const char *name, const char *text)
     char rel[64];
     snprintf(rel, sizeof rel, "out/%.40s", name);
     at(p, rel);
-    int rc = outfile_write(dirfd, p, text, strlen(text), 1, slot, sizeof slot, &what);
+    int rc = outfile_write(dirfd, p, text, strlen(text), 1, NULL, slot, sizeof slot, &what);
     close(dirfd);
     int temps, n = entries(dir, &temps);
     CHECK(rc == 0 && holds(p, text) && temps == 0 && slot[0] == '\0',
@@ -159,7 +160,7 @@ static void writing(void)
     rmdir(p);
     const char *what = "";
     at(p, "gone/x.jpg");
-    int rc = outfile_write(dirfd, p, "x", 1, 0, slot, sizeof slot, &what);
+    int rc = outfile_write(dirfd, p, "x", 1, 0, NULL, slot, sizeof slot, &what);
     int e = errno;
     CHECK(rc == -1 && strcmp(what, "create") == 0 && slot[0] == '\0',
           "a removed directory: create fails (%s), the slot stays empty; got rc %d, %s",
@@ -167,6 +168,74 @@ static void writing(void)
     close(dirfd);
     rc = outfile_write_path(at(p, "out/report.json"), "{}", 2, 0, slot, sizeof slot, &what);
     CHECK(rc == 0 && holds(p, "{}"), "outfile_write_path writes through the path as given");
+}
+
+/* The guard: keeps "keep.jpg", says "gone.jpg" is not there (the first
+ * time), lets anything else be replaced; counts its calls. */
+static int asked;
+static int test_guard(int dirfd, const char *name, void *arg)
+{
+    (void)dirfd;
+    (void)arg;
+    asked++;
+    if (strcmp(name, "gone.jpg") == 0)
+        return asked == 1 ? -1 : 1;
+    return strcmp(name, "keep.jpg") != 0;
+}
+
+/* outfile_write with the test guard into root/guard/NAME, where a file
+ * with content `there` is (NULL: none); way as in write_one, link: the
+ * hard-link way of a file system without RENAME_NOREPLACE (hook). */
+static void guarded(const char *way, int link, const char *name, const char *there, int kept)
+{
+    char p[PATH_MAX], slot[PATH_MAX], dir[PATH_MAX], rel[64];
+    const char *what = "";
+    outfile_guard g = {test_guard, NULL};
+    setenv("THUMBIFY_TEST_TMPFILE", way, 1);
+    setenv("THUMBIFY_TEST_NOREPLACE", link ? "link" : "", 1);
+    snprintf(rel, sizeof rel, "guard/%.40s", name);
+    at(p, rel);
+    unlink(p);
+    if (there)
+        put(rel, there);
+    int dirfd = open(at(dir, "guard"), O_PATH | O_DIRECTORY);
+    asked = 0;
+    int rc = outfile_write(dirfd, p, "new", 3, 0, &g, slot, sizeof slot, &what);
+    int e = errno;
+    close(dirfd);
+    int temps;
+    entries(dir, &temps);
+    const char *label = *way ? way : "default";
+    if (kept)
+        CHECK(rc == -1 && e == EEXIST && strcmp(what, "exists") == 0 && holds(p, there) &&
+                  temps == 0 && asked == 1,
+              "%s way%s: the guard keeps %s (EEXIST, \"exists\", no temp file); got rc %d, %s, "
+              "%d temps, asked %d",
+              label, link ? " (link)" : "", name, rc, what, temps, asked);
+    /* gone.jpg: asked again after its "not there" */
+    int expect = !there ? 0 : strcmp(name, "gone.jpg") == 0 ? 2 : 1;
+    if (!kept)
+        CHECK(rc == 0 && holds(p, "new") && temps == 0 && asked == expect,
+              "%s way%s: %s written (%s), the guard asked %d times; got rc %d (%s), %d temps, "
+              "asked %d",
+              label, link ? " (link)" : "", name, there ? "replacing" : "new", expect, rc, what,
+              temps, asked);
+}
+
+static void guarding(void)
+{
+    char p[PATH_MAX];
+    mkdir(at(p, "guard"), 0777);
+    const char *ways[] = {"", "named", "named", "proc"};
+    for (int i = 0; i < 4; i++) {
+        int link = i == 2;
+        guarded(ways[i], link, "keep.jpg", "the user's", 1);
+        guarded(ways[i], link, "fresh.jpg", NULL, 0);
+        guarded(ways[i], link, "ours.jpg", "old thumbnail", 0);
+        guarded(ways[i], link, "gone.jpg", "vanishing", 0);
+    }
+    unsetenv("THUMBIFY_TEST_TMPFILE");
+    unsetenv("THUMBIFY_TEST_NOREPLACE");
 }
 
 static void clean_up(void)
@@ -223,6 +292,7 @@ int main(void)
     }
     directories();
     writing();
+    guarding();
     clean_up();
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
