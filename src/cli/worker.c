@@ -355,8 +355,8 @@ static int make_pixels(worker *w, struct stat *st, char *stamp)
     for (int m = 0; m < w->nmake; m++)
         record(&w->sh->results[w->first + w->make[m]], &w->res[m]);
     if (w->nmake > 1 && w->o->verbose)
-        msg_line("%s: one %s decode at 1/%d for %d sizes", w->j->src,
-                 tf_path_str(w->res[0].path), w->res[0].scale_denom, w->nmake);
+        msg_line("%s: one %s decode at 1/%d for %d sizes", w->j->src, tf_path_str(w->res[0].path),
+                 w->res[0].scale_denom, w->nmake);
     return judge_warnings(w, &w->res[0]);
 }
 
