@@ -25,16 +25,20 @@ int jobs_add_dir(job_list *l, char *path, size_t trusted, unsigned *index)
 {
     if (!path)
         return -1;
-    if (l->ndirs && strcmp(l->dirs[l->ndirs - 1].path, path) == 0) {
-        free(path);
-        *index = (unsigned)(l->ndirs - 1);
-        return 0;
-    }
+    /* the last one, or with several sizes one of the last (they take
+     * turns) */
+    size_t look = l->nsizes > 1 ? (size_t)l->nsizes : 1;
+    for (size_t k = l->ndirs, back = 0; k > 0 && back < look; k--, back++)
+        if (strcmp(l->dirs[k - 1].path, path) == 0) {
+            free(path);
+            *index = (unsigned)(k - 1);
+            return 0;
+        }
     if (ARRAY_GROW(l->dirs, l->ndirs, l->dirs_cap, 16) != 0) {
         free(path);
         return -1;
     }
-    l->dirs[l->ndirs] = (out_dir){path, trusted};
+    l->dirs[l->ndirs] = (out_dir){path, trusted, strlen(path)};
     *index = (unsigned)l->ndirs++;
     return 0;
 }
@@ -59,17 +63,18 @@ static char *out_path(const char *dir, const char *src, tf_format fmt)
     return out;
 }
 
-/* The output path of src: out_path, or with --name DIR/<the template's
- * name>. A source whose header does not give the size %w/%h need fails
- * alone (said here, counted in failed): 1. 0 done, -1 out of memory. */
-static int output_of(job_list *l, const char *src, unsigned dir, tf_format fmt, char **out, int *w,
-                     int *h)
+/* The output path of src for size box: out_path, or with --name
+ * DIR/<the template's name>. A source whose header does not give the size
+ * %w/%h need fails alone (said here, counted in failed): 1. 0 done, -1 out
+ * of memory. */
+static int output_of(job_list *l, const char *src, unsigned dir, unsigned box, tf_format fmt,
+                     char **out, int *w, int *h)
 {
     char why[256] = "";
     *w = *h = 0;
     if (!l->o || !l->o->name)
         return (*out = out_path(l->dirs[dir].path, src, fmt)) ? 0 : -1;
-    char *name = jobs_name(l, src, fmt, w, h, why, sizeof why);
+    char *name = jobs_name(l, src, box, fmt, w, h, why, sizeof why);
     *out = name ? outname_join(l->dirs[dir].path, name) : NULL;
     free(name);
     if (*out || !why[0])
@@ -79,18 +84,63 @@ static int output_of(job_list *l, const char *src, unsigned dir, tf_format fmt, 
     return 1;
 }
 
-int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, const struct stat *st)
+/* The directory of size k: dir's path with WxH/ put in after its root. */
+static int sized_dir(job_list *l, unsigned dir, int k, unsigned *index)
+{
+    const out_dir *d = &l->dirs[dir];
+    size_t root = d->root, len = strlen(d->path);
+    int slash = root > 0 && d->path[root - 1] == '/';
+    char *p = malloc(len + 32);
+    if (!p)
+        return -1;
+    snprintf(p, len + 32, "%.*s%s%dx%d%s%s", (int)root, d->path, slash ? "" : "/", l->sizes[k].w,
+             l->sizes[k].h, slash && root < len ? "/" : "", d->path + root);
+    return jobs_add_dir(l, p, d->trusted, index);
+}
+
+static int add_one(job_list *l, char *src, size_t rel, unsigned dir, unsigned box, tf_format fmt,
+                   const struct stat *st)
 {
     char *out = NULL;
-    int w, h, rc = src ? output_of(l, src, dir, fmt, &out, &w, &h) : -1;
+    int w, h, rc = src ? output_of(l, src, dir, box, fmt, &out, &w, &h) : -1;
     if (rc != 0 || ARRAY_GROW(l->v, l->n, l->cap, 256) != 0) {
         free(src);
         free(out);
         return rc > 0 ? 0 : -1;
     }
     l->v[l->n++] = (job){
-        src, out, outname_format(out, fmt), rel, dir, st->st_size, st->st_dev, st->st_ino, w, h};
+        src, out, outname_format(out, fmt), rel, box, dir, st->st_size, st->st_dev, st->st_ino, w, h};
     return 0;
+}
+
+int jobs_add(job_list *l, char *src, size_t rel, unsigned dir, tf_format fmt, const struct stat *st)
+{
+    if (l->nsizes <= 1)
+        return add_one(l, src, rel, dir, 0, fmt, st);
+    for (int k = 0; k < l->nsizes; k++) {
+        unsigned kdir;
+        int last = k + 1 == l->nsizes;
+        if (sized_dir(l, dir, k, &kdir) != 0) {
+            free(src);
+            return -1;
+        }
+        char *copy = last ? src : src ? strdup(src) : NULL;
+        if (add_one(l, copy, rel, kdir, (unsigned)k, fmt, st) != 0) { /* add_one freed copy */
+            if (!last)
+                free(src);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+size_t jobs_group(const job_list *l, size_t i)
+{
+    size_t n = 1;
+    while (i + n < l->n && l->v[i + n].box > l->v[i + n - 1].box &&
+           strcmp(l->v[i + n].src, l->v[i].src) == 0)
+        n++;
+    return n;
 }
 
 static int by_size_desc(const void *a, const void *b)
@@ -98,7 +148,8 @@ static int by_size_desc(const void *a, const void *b)
     const job *x = a, *y = b;
     if (x->size != y->size)
         return x->size > y->size ? -1 : 1;
-    return strcmp(x->src, y->src);
+    int c = strcmp(x->src, y->src);
+    return c ? c : x->box < y->box ? -1 : x->box > y->box;
 }
 
 void jobs_drop(job *j)
@@ -141,19 +192,19 @@ static int make_dir(const out_dir *d)
 
 void jobs_make_dirs(job_list *l)
 {
-    unsigned dir = (unsigned)-1;
-    int ok = 1;
+    /* each directory once: 0 not yet, 1 made, 2 failed (several sizes
+     * take turns, so one directory's jobs need not be consecutive) */
+    unsigned char *made = calloc(l->ndirs ? l->ndirs : 1, 1);
     for (size_t i = 0; i < l->n; i++) {
         job *j = &l->v[i];
-        if (j->dir != dir) { /* jobs of one directory are consecutive */
-            dir = j->dir;
-            ok = make_dir(&l->dirs[dir]) == 0;
-        }
-        if (!ok) {
+        if (made && !made[j->dir])
+            made[j->dir] = make_dir(&l->dirs[j->dir]) == 0 ? 1 : 2;
+        if (!made || made[j->dir] == 2) {
             jobs_drop(j);
             l->failed++;
         }
     }
+    free(made);
     jobs_compact(l);
 }
 

@@ -17,6 +17,9 @@ typedef struct job {
                       (outname_format) */
     size_t rel;    /* src + rel: the path below its input root
                       (what --shard hashes) */
+    unsigned box;  /* which -s size: the jobs of one source under several
+                      sizes follow each other in box order, a group
+                      that one worker makes from one decode */
     unsigned dir;  /* index of the output directory */
     off_t size;    /* for largest-first ordering */
     dev_t dev;     /* identity, to drop the same file twice */
@@ -30,6 +33,8 @@ typedef struct out_dir {
     size_t trusted; /* path[0..trusted) was given by the user;
                        below it thumbify made the directories
                        and refuses symlinks */
+    size_t root;    /* path[0..root) is the output root (-o DIR or
+                       thumbs/), where several sizes put WxH/ */
 } out_dir;
 
 typedef struct job_list {
@@ -40,6 +45,8 @@ typedef struct job_list {
     int failed; /* paths that failed before any decoding */
     const cli_options *o; /* what names follow: --name, -s, -F */
     struct tf_ctx *probe; /* reads headers for %w/%h (jobs_name.c) */
+    const tf_box *sizes; /* -s: a job per source and size */
+    int nsizes;
 } job_list;
 
 /* Scans every operand and --files-from path into *list: directories listed
@@ -68,22 +75,28 @@ void jobs_compact(job_list *list);
 
 void jobs_free(job_list *list);
 
+/* How many jobs from i on are one source's group (1 with one size). */
+size_t jobs_group(const job_list *list, size_t i);
+
 /* Building blocks for scanning. jobs_add_dir registers an output directory
- * (taking path) and gives its index; the same path as the last one
- * registered shares its index. jobs_add adds a job (taking src). Both
+ * (taking path; its root is all of it until the caller says otherwise) and
+ * gives its index; the same path as one of the last ones registered
+ * shares its index. jobs_add adds a job (taking src), one per -s size,
+ * each in its size's WxH/ below the directory's root when there are
+ * several. Both
  * return 0, or -1 when memory runs out. */
 struct stat;
 int jobs_add_dir(job_list *list, char *path, size_t trusted, unsigned *index);
 int jobs_add(job_list *list, char *src, size_t rel, unsigned dir, tf_format fmt,
              const struct stat *st);
 
-/* The name of src's thumbnail (the source's, or --name's, see
- * outname.h), filling *w x *h when the name needs the thumbnail's size:
+/* The name of src's thumbnail in -s size box (the source's, or --name's,
+ * see outname.h), filling *w x *h when the name needs the thumbnail's size:
  * then src's header is read (the first 256 KiB, or all of it if that is
  * not enough). malloc'd; NULL with *why set when the header does not
  * give the size, NULL with *why "" when memory runs out. */
-char *jobs_name(job_list *list, const char *src, tf_format fmt, int *w, int *h, char *why,
-                size_t whylen);
+char *jobs_name(job_list *list, const char *src, unsigned box, tf_format fmt, int *w, int *h,
+                char *why, size_t whylen);
 
 /* FNV-1a, 64-bit, of a path: what --shard takes modulo N. */
 uint64_t jobs_hash(const char *path);

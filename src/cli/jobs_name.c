@@ -48,10 +48,16 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
     return *buf && n >= 0 ? 0 : -1;
 }
 
-/* The thumbnail size of src from its header: 0, or -1 with *why set ("" when
- * memory ran out). */
-static int probe(job_list *l, const char *src, int *w, int *h, char *why, size_t whylen)
+/* The thumbnail size of src in size box from its header: 0, or -1 with *why
+ * set ("" when memory ran out). */
+static int probe(job_list *l, const char *src, unsigned box, int *w, int *h, char *why,
+                 size_t whylen)
 {
+    tf_params params = l->o->params;
+    if (box < (unsigned)l->nsizes) { /* -s with several sizes: this one's */
+        params.box_w = l->sizes[box].w;
+        params.box_h = l->sizes[box].h;
+    }
     if (!l->probe && !(l->probe = tf_new()))
         return -1;
     tf_result r;
@@ -63,7 +69,7 @@ static int probe(job_list *l, const char *src, int *w, int *h, char *why, size_t
             free(buf);
             return -1;
         }
-        st = tf_probe(l->probe, buf, len, &l->o->params, &r);
+        st = tf_probe(l->probe, buf, len, &params, &r);
         free(buf);
         if (len < (size_t)HEADER_BYTES || max == 0)
             break; /* all of the file was read */
@@ -77,11 +83,11 @@ static int probe(job_list *l, const char *src, int *w, int *h, char *why, size_t
     return 0;
 }
 
-char *jobs_name(job_list *l, const char *src, tf_format fmt, int *w, int *h, char *why,
-                size_t whylen)
+char *jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w, int *h,
+                char *why, size_t whylen)
 {
     *why = '\0';
-    if (outname_has_size(l->o->name) && probe(l, src, w, h, why, whylen) != 0)
+    if (outname_has_size(l->o->name) && probe(l, src, box, w, h, why, whylen) != 0)
         return NULL;
     return outname_expand(l->o->name, src, fmt, *w, *h);
 }

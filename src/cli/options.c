@@ -36,6 +36,10 @@ const char options_help[] =
     "\n"
     "Output:\n"
     "  -s, --size WxH         fit into W x H pixels; N means NxN (default 75x75)\n"
+    "  -s W1xH1,W2xH2,...     up to 8 sizes from one decode, each written under\n"
+    "                         its own WxH/ subdirectory of the output root\n"
+    "      --crop             fill the box exactly: the centred part of the\n"
+    "                         image with the box's aspect ratio (never upscaled)\n"
     "  -o, --output DIR       write thumbnails under DIR instead of thumbs/\n"
     "      --name TEMPLATE    name thumbnails by TEMPLATE: %s the source's name\n"
     "                         without extension, %w and %h the thumbnail's width\n"
@@ -76,6 +80,7 @@ enum {
     OPT_STRICT = 256,
     OPT_MAX_PIXELS,
     OPT_EMBEDDED,
+    OPT_CROP,
     OPT_FILES_FROM,
     OPT_SHARD,
     OPT_SYNC,
@@ -97,6 +102,7 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"embedded", no_argument, NULL, OPT_EMBEDDED},
+    {"crop", no_argument, NULL, OPT_CROP},
     {"size", required_argument, NULL, 's'},
     {"output", required_argument, NULL, 'o'},
     {"name", required_argument, NULL, OPT_NAME},
@@ -196,6 +202,38 @@ static int parse_size(const char *s, int *w, int *h)
     if (*rest != 'x' && *rest != 'X')
         return -1;
     return parse_int(rest + 1, 1, 65535, h, NULL);
+}
+
+/* "SIZE[,SIZE]..." into o->sizes: 1 to TF_MAX_BOXES sizes, no two alike;
+ * the first is also params' box. 0, or -1 with *why. */
+static int parse_sizes(const char *s, cli_options *o, const char **why)
+{
+    int n = 0;
+    char one[32];
+    *why = "WxH or N, each from 1 to 65535";
+    for (const char *p = s;; p++) {
+        size_t len = strcspn(p, ",");
+        if (n == TF_MAX_BOXES)
+            return *why = "at most 8 sizes, apart by commas", -1;
+        if (len >= sizeof one)
+            return -1;
+        memcpy(one, p, len);
+        one[len] = '\0';
+        tf_box *b = &o->sizes[n];
+        if (parse_size(one, &b->w, &b->h) != 0)
+            return -1;
+        for (int i = 0; i < n; i++)
+            if (o->sizes[i].w == b->w && o->sizes[i].h == b->h)
+                return *why = "each size once", -1;
+        n++;
+        p += len;
+        if (!*p)
+            break;
+    }
+    o->nsizes = n;
+    o->params.box_w = o->sizes[0].w;
+    o->params.box_h = o->sizes[0].h;
+    return 0;
 }
 
 static int parse_format(const char *s, tf_format *f)
@@ -369,14 +407,15 @@ static int apply_value(int c, const char *arg, cli_options *o, char *err, size_t
 #define BAD(names, expect)                                                                         \
     fail(err, errlen, "invalid value '%s' for " names ": expected " expect, arg)
     tf_params *p = &o->params;
+    const char *why;
     switch (c) {
     case 'p':
         return parse_int(arg, 1, 4096, &o->procs, NULL)
                    ? BAD("-p/--procs", "a whole number from 1 to 4096")
                    : 0;
     case 's':
-        return parse_size(arg, &p->box_w, &p->box_h)
-                   ? BAD("-s/--size", "WxH or N, each from 1 to 65535")
+        return parse_sizes(arg, o, &why)
+                   ? fail(err, errlen, "invalid value '%s' for -s/--size: expected %s", arg, why)
                    : 0;
     case 'Q':
         return parse_int(arg, 1, 100, &p->quality, NULL)
@@ -426,6 +465,7 @@ static int apply_flag(int c, cli_options *o)
     case 'V': o->version = 1; return 0;
     case OPT_STRICT: o->strict = 1; return 0;
     case OPT_EMBEDDED: o->params.use_embedded = 1; return 0;
+    case OPT_CROP: o->params.fit = TF_FIT_CROP; return 0;
     case OPT_SYNC: o->sync = 1; return 0;
     case OPT_PRUNE: o->prune = 1; return 0;
     }
@@ -513,6 +553,8 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
 {
     *o = (cli_options){0};
     tf_params_default(&o->params);
+    o->sizes[0] = (tf_box){o->params.box_w, o->params.box_h};
+    o->nsizes = 1;
     o->timeout_s = OPTIONS_DEFAULT_TIMEOUT;
     o->max_memory = OPTIONS_DEFAULT_MAX_MEMORY;
     optind = 0; /* 0, not 1: full reinitialisation in glibc */

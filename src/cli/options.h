@@ -10,7 +10,10 @@
 enum { PROGRESS_AUTO = 0, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
 typedef struct cli_options {
-    tf_params params;              /* -s, -F, -Q, --max-pixels, --embedded */
+    tf_params params;              /* -s (the first size), -F, -Q, --crop,
+                                      --max-pixels, --embedded */
+    tf_box sizes[TF_MAX_BOXES];    /* -s: every size, none twice */
+    int nsizes;                    /* 1: one size, the plain layout */
     const char *out_dir;           /* -o; NULL = <source dir>/thumbs */
     int strict;                    /* --strict: a warning fails the file */
     int recursive;                 /* -r */

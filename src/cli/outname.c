@@ -67,8 +67,9 @@ static const char *escape(char c, const char *src, tf_format asked, int w, int h
     case 'e':
         if (asked == TF_FORMAT_SAME)
             asked = outname_kind(base);
-        *len = 3;
-        return asked == TF_FORMAT_PNG ? "png" : "jpg";
+        ext = tf_format_ext(asked);
+        *len = strlen(ext);
+        return ext;
     case 'w':
     case 'h': *len = (size_t)snprintf(buf, 16, "%d", c == 'w' ? w : h); return buf;
     }

@@ -66,6 +66,22 @@ long pool_claim(pool_shared *sh, int k)
     return (long)i;
 }
 
+long pool_claim_span(pool_shared *sh, int k, size_t (*span)(const void *arg, size_t i),
+                     const void *arg, size_t *n)
+{
+    if (atomic_load(&sh->stop))
+        return -1;
+    size_t i = atomic_load(&sh->next);
+    do {
+        if (i >= sh->njobs)
+            return -1;
+        *n = span(arg, i);
+    } while (!atomic_compare_exchange_weak(&sh->next, &i, i + *n));
+    atomic_store(&sh->workers[k].since_ns, pool_now_ns());
+    atomic_store(&sh->workers[k].current, (long)i);
+    return (long)i;
+}
+
 void pool_record(pool_shared *sh, long i, int state)
 {
     atomic_store(&sh->results[i].state, state);

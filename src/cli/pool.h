@@ -57,6 +57,12 @@ void pool_unmap(pool_shared *sh);
  * the run is stopping. */
 long pool_claim(pool_shared *sh, int k);
 
+/* pool_claim for a group: jobs i .. i + *n - 1 at once, where *n =
+ * span(arg, i) (the jobs of one source under several sizes, made from
+ * one decode); the first is published as k's current job. */
+long pool_claim_span(pool_shared *sh, int k, size_t (*span)(const void *arg, size_t i),
+                     const void *arg, size_t *n);
+
 /* Records job i's final state and clears worker k's current job. */
 void pool_finish(pool_shared *sh, int k, long i, int state);
 

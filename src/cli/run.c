@@ -114,17 +114,21 @@ static const char *signal_name(int sig, char *buf, size_t cap)
     return buf;
 }
 
-/* Fails job i for a reason found by the parent, keeping the message for
- * the report too. */
+/* Fails job i and the rest of its group (the other sizes of its source,
+ * made by the same worker) for a reason found by the parent, keeping the
+ * message for the report too. */
 static void fail_job(parent *p, long i, const char *why)
 {
-    result_slot *r = &p->sh->results[i];
-    if (atomic_load(&r->state) != RESULT_PENDING)
-        return;
-    pool_record(p->sh, i, RESULT_FAILED);
-    msg_error(p->jobs->v[i].src, "%s", why);
-    if (p->sh->msgs)
-        snprintf(p->sh->msgs[i], RESULT_MSG_MAX, "%s", why);
+    size_t n = jobs_group(p->jobs, (size_t)i);
+    for (long g = i; g < i + (long)n; g++) {
+        result_slot *r = &p->sh->results[g];
+        if (atomic_load(&r->state) != RESULT_PENDING)
+            continue;
+        pool_record(p->sh, g, RESULT_FAILED);
+        msg_error(p->jobs->v[g].src, "%s", why);
+        if (p->sh->msgs)
+            snprintf(p->sh->msgs[g], RESULT_MSG_MAX, "%s", why);
+    }
 }
 
 /* A worker that died by a signal: remove the temp file it may have left,

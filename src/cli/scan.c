@@ -227,9 +227,13 @@ static int add_file(scanner *s, DIR *d, const char *dir, const struct dirent *e,
         free(src); /* another shard's, vanished, or not a file */
         return 0;
     }
-    if (*out_index == (unsigned)-1 && jobs_add_dir(s->l, strdup(out), trusted, out_index) != 0) {
-        free(src);
-        return -1;
+    if (*out_index == (unsigned)-1) {
+        if (jobs_add_dir(s->l, strdup(out), trusted, out_index) != 0) {
+            free(src);
+            return -1;
+        }
+        /* out is the output root plus what dir has below its input root */
+        s->l->dirs[*out_index].root = strlen(out) - (strlen(dir) - root_len);
     }
     return jobs_add(s->l, src, rel, *out_index, s->o->params.format, &st);
 }
@@ -436,6 +440,8 @@ int jobs_scan(const cli_options *o, job_list *l)
 {
     scanner s = {.o = o, .l = l};
     l->o = o;
+    l->sizes = o->sizes;
+    l->nsizes = o->nsizes;
     int rc = find_output_roots(&s);
     if (rc == 0)
         rc = find_base(&s);

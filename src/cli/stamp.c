@@ -28,18 +28,30 @@ static unsigned long long hash(const char *s)
 #define STAMP_INFO " in="
 
 
+/* "75x75" or "75x75,150x150,...": -s as it was meant */
+static void sizes(char *buf, size_t cap, const cli_options *o)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < o->nsizes && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%dx%d", i ? "," : "", o->sizes[i].w,
+                              o->sizes[i].h);
+}
+
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st)
 {
     const tf_params *p = &o->params;
-    char name[32] = "";
+    char name[32] = "", size[TF_MAX_BOXES * 12];
     /* Only with --name, so that thumbnails of the default name made before
      * --name existed stay up to date; before src=, so that the default
      * stamp (which stamp_check looks for anywhere) is no part of it. */
     if (o->name)
         snprintf(name, sizeof name, "name=%016llx ", hash(o->name));
-    snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%dx%d format=%d q=%d emb=%d",
+    sizes(size, sizeof size, o);
+    snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%s format=%d q=%d emb=%d%s",
              STAMP_VERSION, name, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-             st->st_mtim.tv_nsec, p->box_w, p->box_h, (int)p->format, p->quality, p->use_embedded);
+             st->st_mtim.tv_nsec, size, (int)p->format, p->quality, p->use_embedded,
+             p->fit == TF_FIT_CROP ? " crop" : "");
 }
 
 /* A WebP thumbnail's stamp is in its XMP chunk, which the container puts

@@ -13,7 +13,7 @@
 
 #include "options.h"
 
-#define STAMP_MAX 160
+#define STAMP_MAX 256
 
 /* Where a stamp may be: a file's first STAMP_READ bytes, and a WebP
  * file's last STAMP_READ (its XMP chunk follows the image). */
@@ -25,7 +25,8 @@
  * then of a longer WebP file its last ones. Returns the bytes read, or -1. */
 ssize_t stamp_read_area(int fd, const struct stat *st, char *buf);
 
-/* The stamp for a source with status *st under options o. */
+/* The stamp for a source with status *st under options o (every -s size:
+ * the thumbnails of one decode carry one stamp). */
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
 
 /* The text a thumbnail carries: stamp, then what the source's first len

@@ -32,6 +32,13 @@ typedef struct worker {
     long i;     /* the current job */
     const job *j;
     result_slot *rs;
+    long first;                 /* the group: jobs first .. first + n - 1, one source's */
+    size_t n;                   /* sizes, made from one decode */
+    int state[TF_MAX_BOXES];    /* each one's RESULT_* */
+    int make[TF_MAX_BOXES];     /* the ones to make, of the group */
+    tf_box boxes[TF_MAX_BOXES]; /* ... their sizes */
+    tf_result res[TF_MAX_BOXES];
+    int nmake;
     sigset_t term; /* {SIGTERM}: held while a written thumbnail is counted */
 } worker;
 
@@ -107,9 +114,10 @@ static int take_source(worker *w, struct stat *st, size_t limit)
 /* The core on the taken source; says why not. A source that shrank while
  * mapped gave zeros for its lost end: whatever came out is not its
  * thumbnail. */
-static int run_core(worker *w, const tf_params *params, tf_result *r, int quiet)
+static int run_core(worker *w, const tf_params *params, int quiet)
 {
-    tf_status st = tf_thumbnail(w->ctx, w->src.data, w->src.len, params, r);
+    tf_status st =
+        tf_thumbnails(w->ctx, w->src.data, w->src.len, params, w->boxes, w->nmake, w->res);
     int changed = source_changed(&w->src);
     source_close(&w->src); /* the thumbnail is in w->ctx, not in the source */
     if (changed) {
@@ -256,8 +264,7 @@ static void label(const worker *w, const struct stat *st, char *comment)
     stamp_describe(comment, STAMP_MAX, stamp, w->src.data, w->src.len);
 }
 
-static int embedded_from_start(worker *w, struct stat *st, tf_params *params, char *comment,
-                               tf_result *r)
+static int embedded_from_start(worker *w, struct stat *st, tf_params *params, char *comment)
 {
     enum { HEAD = 256 << 10 };
     if (!params->use_embedded || st->st_size <= 2 * HEAD)
@@ -266,7 +273,7 @@ static int embedded_from_start(worker *w, struct stat *st, tf_params *params, ch
         return -1;
     label(w, st, comment);
     params->embedded_only = 1;
-    int rc = run_core(w, params, r, 1);
+    int rc = run_core(w, params, 1);
     params->embedded_only = 0;
     return rc < 0 ? -1 : rc == 0;
 }
@@ -311,12 +318,29 @@ static int name_lies(worker *w, const tf_result *r)
     return 1;
 }
 
-static int make_one(worker *w)
+/* Makes job first + k of the group the current one (say, record). */
+static void focus(worker *w, int k)
 {
-    struct stat st;
-    char stamp[STAMP_MAX];
-    const char *out = w->j->out;
-    inject_faults(w->j->src);
+    w->i = w->first + k;
+    w->j = &w->jobs->v[w->i];
+    w->rs = &w->sh->results[w->i];
+}
+
+/* Every job of the group still to make failed for what was said about
+ * the current one: the report says so for each. */
+static void fail_made(worker *w)
+{
+    for (int m = 0; m < w->nmake; m++) {
+        w->state[w->make[m]] = RESULT_FAILED;
+        if (w->sh->msgs && w->first + w->make[m] != w->i)
+            memcpy(w->sh->msgs[w->first + w->make[m]], w->sh->msgs[w->i], RESULT_MSG_MAX);
+    }
+}
+
+/* What the current job's output needs: RESULT_PENDING to be made, else
+ * its final state (up to date, or not to be touched). */
+static int check_out(worker *w, const char *stamp)
+{
     if (atomic_load(&w->sh->dir_broken[w->j->dir])) {
         /* said once on stderr, for the whole directory; the report still
          * says why this file has no thumbnail */
@@ -324,39 +348,87 @@ static int make_one(worker *w)
             snprintf(w->sh->msgs[w->i], RESULT_MSG_MAX, "output directory unusable");
         return RESULT_FAILED;
     }
-    if (stat(w->j->src, &st) != 0) {
-        say(w, 0, "cannot access: %s", strerror(errno));
-        return RESULT_FAILED;
-    }
-    stamp_make(stamp, sizeof stamp, w->o, &st);
-    int there = w->o->force ? STAMP_NONE : stamp_check(out, stamp);
+    int there = w->o->force ? STAMP_NONE : stamp_check(w->j->out, stamp);
     if (there == STAMP_CURRENT)
         return RESULT_UPTODATE;
     if (there == STAMP_FOREIGN) {
         say(w, 0,
             "%s exists and is not a thumbnail made by thumbify; not replaced (-f replaces it)",
-            out);
+            w->j->out);
         return RESULT_FAILED;
     }
-    char comment[STAMP_MAX];
+    return RESULT_PENDING;
+}
+
+/* The thumbnails of every size still to make, from one decode, into
+ * w->res: 0, or -1 when the source failed (said). */
+static int make_pixels(worker *w, struct stat *st, char *comment)
+{
     tf_params params = w->o->params;
-    params.format = w->j->fmt;
+    params.format = w->j->fmt; /* one name, one format, whatever the size */
     params.comment = comment;
-    tf_result r;
-    int got = embedded_from_start(w, &st, &params, comment, &r);
+    int got = embedded_from_start(w, st, &params, comment);
     if (got < 0)
-        return RESULT_FAILED;
+        return -1;
     if (!got) {
-        if (take_source(w, &st, SIZE_MAX) != 0)
-            return RESULT_FAILED;
-        label(w, &st, comment); /* as read, if it changed */
-        if (run_core(w, &params, &r, 0) != 0)
-            return RESULT_FAILED;
+        if (take_source(w, st, SIZE_MAX) != 0)
+            return -1;
+        label(w, st, comment); /* as read, if it changed */
+        if (run_core(w, &params, 0) != 0)
+            return -1;
     }
-    record(w->rs, &r);
-    if (judge_warnings(w, &r) != 0 || name_lies(w, &r))
-        return RESULT_FAILED;
-    return deliver(w, &r, out, &st, stamp);
+    for (int m = 0; m < w->nmake; m++)
+        record(&w->sh->results[w->first + w->make[m]], &w->res[m]);
+    if (w->nmake > 1 && w->o->verbose)
+        msg_line("%s: one %s decode at 1/%d for %d sizes", w->j->src, tf_path_str(w->res[0].path),
+                 w->res[0].scale_denom, w->nmake);
+    return judge_warnings(w, &w->res[0]);
+}
+
+/* The group from w->first: each size's output checked, the ones to make
+ * made from one decode and written; w->state says how each ended. */
+static void make_group(worker *w)
+{
+    struct stat st;
+    char stamp[STAMP_MAX], comment[STAMP_MAX];
+    w->nmake = 0;
+    focus(w, 0);
+    inject_faults(w->j->src);
+    if (stat(w->j->src, &st) != 0) {
+        say(w, 0, "cannot access: %s", strerror(errno));
+        for (size_t k = 0; k < w->n; k++)
+            w->make[w->nmake++] = (int)k;
+        fail_made(w);
+        return;
+    }
+    stamp_make(stamp, sizeof stamp, w->o, &st);
+    for (size_t k = 0; k < w->n; k++) {
+        focus(w, (int)k);
+        w->state[k] = check_out(w, stamp);
+        if (w->state[k] == RESULT_PENDING) {
+            w->boxes[w->nmake] = w->o->sizes[w->j->box];
+            w->make[w->nmake++] = (int)k;
+        }
+    }
+    if (!w->nmake)
+        return;
+    focus(w, w->make[0]);
+    if (make_pixels(w, &st, comment) != 0) {
+        fail_made(w);
+        return;
+    }
+    for (int m = 0; m < w->nmake; m++) {
+        focus(w, w->make[m]);
+        w->state[w->make[m]] = name_lies(w, &w->res[m])
+                                   ? RESULT_FAILED
+                                   : deliver(w, &w->res[m], w->j->out, &st, stamp);
+    }
+}
+
+/* The group of job i: the jobs after it of the same source. */
+static size_t group_span(const void *jobs, size_t i)
+{
+    return jobs_group(jobs, i);
 }
 
 /* A worker decodes image after image of similar size. glibc would serve
@@ -408,14 +480,15 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
     int failed = 0;
     sigemptyset(&w.term);
     sigaddset(&w.term, SIGTERM);
-    while ((w.i = pool_claim(sh, k)) >= 0) {
-        w.j = &jobs->v[w.i];
-        w.rs = &sh->results[w.i];
+    while ((w.first = pool_claim_span(sh, k, group_span, jobs, &w.n)) >= 0) {
         long long t0 = pool_now_ns();
-        int state = make_one(&w);
-        w.rs->ms = (float)((double)(pool_now_ns() - t0) / 1e6);
-        failed |= state == RESULT_FAILED;
-        pool_finish(sh, k, w.i, state);
+        make_group(&w);
+        float ms = (float)((double)(pool_now_ns() - t0) / 1e6 / (double)w.n);
+        for (size_t g = 0; g < w.n; g++) {
+            sh->results[w.first + (long)g].ms = ms; /* the group's time, shared */
+            failed |= w.state[g] == RESULT_FAILED;
+            pool_finish(sh, k, w.first + (long)g, w.state[g]);
+        }
         sigprocmask(SIG_UNBLOCK, &w.term, NULL);
     }
     source_free(&w.src);

@@ -37,6 +37,8 @@ void tf_free(tf_ctx *ctx)
     free(ctx->dc_planes.data);
     free(ctx->dc_seq.data);
     free(ctx->embedded.data);
+    for (int i = 0; i < TF_MAX_BOXES; i++)
+        free(ctx->outs[i].data);
     free(ctx);
 }
 
@@ -112,6 +114,7 @@ tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channel
     img->h = h;
     img->ext_w = w;
     img->ext_h = h;
+    img->org_x = img->org_y = 0;
     img->channels = channels;
     return TF_OK;
 }

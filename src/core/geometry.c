@@ -51,7 +51,48 @@ int tf_scale_denom(int w, int h, int out_w, int out_h)
     return 1;
 }
 
-tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_w, int *rs_h)
+tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h, int *rx, int *ry,
+                      int *rw, int *rh)
+{
+    if (w < 1 || h < 1 || box_w < 1 || box_h < 1)
+        return TF_E_INVALID;
+    int ow = box_w < w ? box_w : w, oh = box_h < h ? box_h : h; /* never upscale */
+    int64_t cw = w, ch = h; /* the largest region of aspect ow:oh */
+    if ((int64_t)w * oh >= (int64_t)h * ow)
+        cw = div_round((int64_t)h * ow, oh);
+    else
+        ch = div_round((int64_t)w * oh, ow);
+    cw = cw < ow ? ow : cw > w ? w : cw; /* rounding: never under the output */
+    ch = ch < oh ? oh : ch > h ? h : ch;
+    *out_w = ow;
+    *out_h = oh;
+    *rw = (int)cw;
+    *rh = (int)ch;
+    *rx = (int)((w - cw) / 2);
+    *ry = (int)((h - ch) / 2);
+    return TF_OK;
+}
+
+/* One box: the thumbnail and the region it averages, chosen upright (a
+ * crop is centred in the image as it is shown), then turned into the
+ * stored orientation that decoders and tf_resize work in. */
+static void plan_box(const tf_params *p, tf_box box, int w, int h, int o, tf_box_plan *b)
+{
+    int swap = o >= 5; /* 5..8 turn the image a quarter */
+    int uw = swap ? h : w, uh = swap ? w : h;
+    b->rx = b->ry = 0;
+    b->rw = uw;
+    b->rh = uh;
+    if (p->fit == TF_FIT_CROP)
+        tf_crop_box(uw, uh, box.w, box.h, &b->out_w, &b->out_h, &b->rx, &b->ry, &b->rw, &b->rh);
+    else
+        tf_fit_box(uw, uh, box.w, box.h, &b->out_w, &b->out_h);
+    tf_orient_rect(o, w, h, &b->rx, &b->ry, &b->rw, &b->rh);
+    b->rs_w = swap ? b->out_h : b->out_w;
+    b->rs_h = swap ? b->out_w : b->out_h;
+}
+
+tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res)
 {
     int w = res->src_w, h = res->src_h;
     if (w < 1 || h < 1)
@@ -59,9 +100,38 @@ tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_
     if ((unsigned long long)w * (unsigned long long)h > params->max_pixels)
         return tf_fail(ctx, TF_E_LIMIT, "image is %dx%d, more than the limit of %llu pixels", w, h,
                        params->max_pixels);
-    int swap = res->orientation >= 5; /* 5..8 turn the image a quarter */
-    tf_fit_box(swap ? h : w, swap ? w : h, params->box_w, params->box_h, &res->out_w, &res->out_h);
-    *rs_w = swap ? res->out_h : res->out_w;
-    *rs_h = swap ? res->out_w : res->out_h;
+    for (int i = 0; i < ctx->nboxes; i++)
+        plan_box(params, ctx->boxes[i], w, h, res->orientation, &ctx->plan[i]);
+    res->out_w = ctx->plan[0].out_w;
+    res->out_h = ctx->plan[0].out_h;
     return ctx->probe_only ? TF_PROBED : TF_OK;
+}
+
+/* A length of the source scaled to a rendition n pixels long where the
+ * source is src_n (exact for the source itself). */
+static int scaled(int len, int n, int src_n)
+{
+    return (int)((int64_t)len * n / src_n);
+}
+
+int tf_plan_denom(const tf_ctx *ctx, const tf_result *res, int w, int h)
+{
+    int d = 8;
+    for (int i = 0; i < ctx->nboxes; i++) {
+        const tf_box_plan *b = &ctx->plan[i];
+        int bd = tf_scale_denom(scaled(b->rw, w, res->src_w), scaled(b->rh, h, res->src_h), b->rs_w,
+                                b->rs_h);
+        d = bd < d ? bd : d;
+    }
+    return d;
+}
+
+int tf_plan_fits(const tf_ctx *ctx, const tf_result *res, int w, int h)
+{
+    for (int i = 0; i < ctx->nboxes; i++) {
+        const tf_box_plan *b = &ctx->plan[i];
+        if (scaled(b->rw, w, res->src_w) < b->rs_w || scaled(b->rh, h, res->src_h) < b->rs_h)
+            return 0;
+    }
+    return 1;
 }

@@ -28,7 +28,19 @@ typedef struct tf_image {
      * (row) that stands for a fraction of one (450 rows at 1/8: 57 rows,
      * 56.25 of them image). tf_image_reserve sets w x h. */
     double ext_w, ext_h;
+    /* Where that extent starts (0 but for a crop, which averages only a
+     * region of the decoded pixels). tf_image_reserve sets 0. */
+    double org_x, org_y;
 } tf_image;
+
+/* One thumbnail of a call: its size upright, the same in the stored
+ * orientation (what is resized to before turning), and the region of the
+ * source, in stored pixels, that it averages (the whole image but for
+ * TF_FIT_CROP). */
+typedef struct tf_box_plan {
+    int out_w, out_h, rs_w, rs_h;
+    int rx, ry, rw, rh;
+} tf_box_plan;
 
 /* A growable byte buffer owned by the handle. */
 typedef struct tf_bytes {
@@ -88,6 +100,10 @@ struct tf_ctx {
     tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
     tf_entropy entropy; /* how the last JPEG's scan was decoded (for tests) */
     int probe_only;     /* tf_probe: tf_plan ends the decode with TF_PROBED */
+    tf_box boxes[TF_MAX_BOXES]; /* this call's boxes (tf_thumbnails) */
+    int nboxes;
+    tf_box_plan plan[TF_MAX_BOXES]; /* ... planned by tf_plan */
+    tf_bytes outs[TF_MAX_BOXES];    /* their encoded thumbnails, when several */
 };
 
 /* What tf_plan returns under probe_only, once res->out_w/out_h are set: a
@@ -105,11 +121,20 @@ tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channel
 void tf_image_release(tf_image *img);
 tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap);
 
-/* Sets res->out_w/out_h for a source of res->src_w x res->src_h with
- * res->orientation, after checking params->max_pixels; *rs_w x *rs_h is
- * the same size in the stored (unrotated) orientation, which decoders
- * reduce to. Under ctx->probe_only it returns TF_PROBED. */
-tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res, int *rs_w, int *rs_h);
+/* Plans ctx->plan[0 .. ctx->nboxes) for a source of res->src_w x
+ * res->src_h with res->orientation, after checking params->max_pixels;
+ * sets res->out_w/out_h to the first box's thumbnail. Under ctx->probe_only
+ * it returns TF_PROBED. */
+tf_status tf_plan(tf_ctx *ctx, const tf_params *params, tf_result *res);
+
+/* The DCT scale for decoding a w x h rendition of the source (the source
+ * itself, or its EXIF thumbnail): the smallest tf_scale_denom any planned
+ * box needs over its region, scaled to that rendition. */
+int tf_plan_denom(const tf_ctx *ctx, const tf_result *res, int w, int h);
+
+/* Whether a w x h rendition of the source has at least each box's stored
+ * size of pixels in its region. */
+int tf_plan_fits(const tf_ctx *ctx, const tf_result *res, int w, int h);
 
 /* Decoders fill ctx->decoded (stored orientation), ctx->profile and res:
  * src_w/h, orientation, scale_denom, path, out_w/h, warnings. */
@@ -158,8 +183,8 @@ tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t le
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res);
 
-/* Area-averages src's extent (src->ext_w x src->ext_h from its top left
- * corner) into dst at dst->w x dst->h (set by the caller): each output
+/* Area-averages src's extent (src->ext_w x src->ext_h from (src->org_x,
+ * src->org_y)) into dst at dst->w x dst->h (set by the caller): each output
  * pixel the exact mean of the source area it covers, within rounding,
  * colour weighted by alpha when there is an alpha channel. */
 tf_status tf_resize(tf_ctx *ctx, const tf_image *src, tf_image *dst);
@@ -177,6 +202,11 @@ tf_status tf_icc_to_srgb(tf_ctx *ctx, tf_image *img);
 int tf_icc_cmyk_begin(tf_ctx *ctx, int inverted, tf_status *st);
 void tf_icc_cmyk_row(tf_ctx *ctx, const unsigned char *cmyk, unsigned char *rgb, int w);
 void tf_icc_free(struct tf_icc *icc);
+
+/* The rectangle of a stored image (stored_w x stored_h) that shows as the
+ * upright rectangle (*x, *y) + *w x *h under EXIF orientation o: the
+ * same rectangle, mirrored and/or transposed, in place. */
+void tf_orient_rect(int o, int stored_w, int stored_h, int *x, int *y, int *w, int *h);
 
 /* dst = src turned upright for EXIF orientation 1..8. */
 tf_status tf_orient(tf_ctx *ctx, const tf_image *src, tf_image *dst, int orientation);

@@ -289,15 +289,14 @@ static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_pa
     res->src_w = (int)cinfo->image_width;
     res->src_h = (int)cinfo->image_height;
     res->orientation = read_orientation(cinfo);
-    int rs_w, rs_h;
-    tf_status st = tf_plan(ctx, params, res, &rs_w, &rs_h);
+    tf_status st = tf_plan(ctx, params, res);
     if (st == TF_OK)
         st = choose_color(ctx, cinfo, channels);
     if (st == TF_OK)
         st = read_profile(ctx, dec);
     if (st != TF_OK)
         return st;
-    res->scale_denom = tf_scale_denom(res->src_w, res->src_h, rs_w, rs_h);
+    res->scale_denom = tf_plan_denom(ctx, res, res->src_w, res->src_h);
     cinfo->scale_num = 1;
     cinfo->scale_denom = (unsigned)res->scale_denom;
     return st;
@@ -454,12 +453,12 @@ static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
 
 /* Decodes the embedded thumbnail into ctx->decoded, under a setjmp of its
  * own: a broken thumbnail only means falling back to the main image.
- * With rs_w x rs_h > 0, a large one (phones store 240x320 and up) is
- * DCT-scaled while it keeps twice the pixels needed (*denom). Returns 1
+ * With scale, a large one (phones store 240x320 and up) is DCT-scaled
+ * while it keeps twice the pixels each box needs (*denom). Returns 1
  * when it decoded without a warning. */
 __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                     size_t len, unsigned long long max_px,
-                                                     int rs_w, int rs_h, int *denom)
+                                                     size_t len, const tf_result *res, int scale,
+                                                     int *denom)
 {
     jmp_buf outer;
     memcpy(outer, dec->err.jump, sizeof outer);
@@ -472,11 +471,12 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
         /* Its header may claim any size: a "thumbnail" larger than the
          * image itself (which passed --max-pixels) is not decoded. */
         if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
-            (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <= max_px &&
+            (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <=
+                (unsigned long long)res->src_w * res->src_h &&
             choose_color(ctx, &dec->cinfo, &channels) == TF_OK) {
-            *denom = rs_w > 0 ? tf_scale_denom((int)dec->cinfo.image_width,
-                                               (int)dec->cinfo.image_height, rs_w, rs_h)
-                              : 1;
+            *denom = scale ? tf_plan_denom(ctx, res, (int)dec->cinfo.image_width,
+                                           (int)dec->cinfo.image_height)
+                           : 1;
             dec->cinfo.scale_num = 1;
             dec->cinfo.scale_denom = (unsigned)*denom;
             ok = decode_pixels(ctx, dec, channels, 0, &gave_up) == TF_OK &&
@@ -490,27 +490,29 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
 /* The embedded thumbnail decoded, its black letterbox bars trimmed. One
  * with bars is decoded again unscaled if it was scaled: at 1/2 the edge
  * of a bar blurs into the picture's first row. */
-static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len,
-                          unsigned long long max_px, int rs_w, int rs_h, int *denom)
+static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len, const tf_result *res,
+                          int *denom)
 {
-    if (!decode_embedded(ctx, dec, len, max_px, rs_w, rs_h, denom))
+    if (!decode_embedded(ctx, dec, len, res, 1, denom))
         return 0;
     int w = ctx->decoded.w, h = ctx->decoded.h;
     tf_trim_black_bars(&ctx->decoded);
     if (*denom == 1 || (ctx->decoded.w == w && ctx->decoded.h == h))
         return 1;
-    if (!decode_embedded(ctx, dec, len, max_px, 0, 0, denom))
+    if (!decode_embedded(ctx, dec, len, res, 0, denom))
         return 0;
     tf_trim_black_bars(&ctx->decoded);
     return 1;
 }
 
-/* Whether the decoded thumbnail (bars trimmed) can stand in for the w x h
- * main image: at least rs_w x rs_h, same aspect within 2%. */
-static int embedded_fits(const tf_image *img, int w, int h, int rs_w, int rs_h)
+/* Whether the decoded thumbnail (bars trimmed) can stand in for the main
+ * image: the same aspect within 2%, and pixels enough for every box. */
+static int embedded_fits(const tf_ctx *ctx, const tf_result *res)
 {
-    double aspect = (double)w / h, thumb = (double)img->w / img->h;
-    return img->w >= rs_w && img->h >= rs_h && thumb >= aspect * 0.98 && thumb <= aspect * 1.02;
+    const tf_image *img = &ctx->decoded;
+    double aspect = (double)res->src_w / res->src_h, thumb = (double)img->w / img->h;
+    return tf_plan_fits(ctx, res, img->w, img->h) && thumb >= aspect * 0.98 &&
+           thumb <= aspect * 1.02;
 }
 
 /* --embedded: uses the EXIF thumbnail when it fits, else restarts the
@@ -519,15 +521,12 @@ static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsign
                               size_t len, const tf_params *params, tf_result *res, int *channels,
                               int *used)
 {
-    int swap = res->orientation >= 5;
-    int rs_w = swap ? res->out_h : res->out_w, rs_h = swap ? res->out_w : res->out_h;
     size_t n = copy_embedded(ctx, &dec->cinfo);
     char why[96] = "none in the file";
     int denom = 1;
-    if (n && !decode_trimmed(ctx, dec, n, (unsigned long long)res->src_w * res->src_h, rs_w, rs_h,
-                             &denom))
+    if (n && !decode_trimmed(ctx, dec, n, res, &denom))
         snprintf(why, sizeof why, "it does not decode cleanly");
-    else if (n && !embedded_fits(&ctx->decoded, res->src_w, res->src_h, rs_w, rs_h))
+    else if (n && !embedded_fits(ctx, res))
         snprintf(why, sizeof why,
                  "%dx%d (decoded at 1/%d) after trimming bars: too small or "
                  "another aspect",

@@ -45,6 +45,17 @@ static void source_of(int o, int x, int y, int w, int h, int *sx, int *sy)
     }
 }
 
+void tf_orient_rect(int o, int stored_w, int stored_h, int *x, int *y, int *w, int *h)
+{
+    int ax, ay, bx, by; /* the stored pixels of the first and last corner */
+    source_of(o, *x, *y, stored_w, stored_h, &ax, &ay);
+    source_of(o, *x + *w - 1, *y + *h - 1, stored_w, stored_h, &bx, &by);
+    *x = ax < bx ? ax : bx;
+    *y = ay < by ? ay : by;
+    *w = (ax < bx ? bx - ax : ax - bx) + 1;
+    *h = (ay < by ? by - ay : ay - by) + 1;
+}
+
 tf_status tf_orient(tf_ctx *ctx, const tf_image *src, tf_image *dst, int o)
 {
     int swap = o >= 5 && o <= 8;

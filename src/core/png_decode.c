@@ -164,8 +164,7 @@ __attribute__((noinline)) static tf_status decode_body(png_run *run, const tf_pa
     res->src_w = (int)w;
     res->src_h = (int)h;
     res->scale_denom = 1;
-    int rs_w, rs_h;
-    tf_status st = tf_plan(ctx, params, res, &rs_w, &rs_h);
+    tf_status st = tf_plan(ctx, params, res);
     if (st != TF_OK)
         return st;
     int channels = set_transforms(run);

@@ -29,16 +29,17 @@ typedef struct axis {
     uint16_t *w;
 } axis;
 
-/* The weights for n outputs over a source extent ext (pixels 0 .. ceil
- * (ext) - 1): output o covers [o * ext / n, (o + 1) * ext / n). Each
+/* The weights for n outputs over a source extent ext from org (pixels
+ * floor(org) .. ceil(org + ext) - 1): output o covers [org + o * ext / n,
+ * org + (o + 1) * ext / n). Each
  * weight is the rounded running sum less the one before, so that they
  * add up to exactly ONE and none is negative. */
-static void axis_weights(axis *a, double ext, int n, int src_n)
+static void axis_weights(axis *a, double org, double ext, int n, int src_n)
 {
     double r = ext / n;
     int k = 0;
     for (int o = 0; o < n; o++) {
-        double lo = o * r, hi = o == n - 1 ? ext : (o + 1) * r, cum = 0;
+        double lo = org + o * r, hi = org + (o == n - 1 ? ext : (o + 1) * r), cum = 0;
         int i0 = (int)floor(lo), i1 = (int)ceil(hi), prev = 0;
         if (i1 > src_n)
             i1 = src_n;
@@ -123,8 +124,8 @@ static tf_status resize_opaque(tf_ctx *ctx, const tf_image *src, tf_image *dst)
     axis_place(&y, base + xs, oh);
     uint32_t *acc = (uint32_t *)(void *)(base + xs + ys);
     uint16_t *row = (uint16_t *)(void *)(base + xs + ys + accs);
-    axis_weights(&x, src->ext_w, ow, src->w);
-    axis_weights(&y, src->ext_h, oh, src->h);
+    axis_weights(&x, src->org_x, src->ext_w, ow, src->w);
+    axis_weights(&y, src->org_y, src->ext_h, oh, src->h);
     for (int o = 0; o < oh; o++) {
         unsigned char *out = dst->px + (size_t)o * ow * c;
         filter_rows(&y, o, src->px, n, acc, row);
@@ -141,19 +142,22 @@ tf_status tf_resize(tf_ctx *ctx, const tf_image *src, tf_image *dst)
     tf_status st = tf_image_reserve(ctx, dst, dst->w, dst->h, src->channels);
     if (st != TF_OK)
         return st;
-    if (dst->w == src->w && dst->h == src->h && src->ext_w == src->w && src->ext_h == src->h) {
+    if (dst->w == src->w && dst->h == src->h && src->ext_w == src->w && src->ext_h == src->h &&
+        src->org_x == 0 && src->org_y == 0) {
         memcpy(dst->px, src->px, (size_t)src->w * src->h * src->channels);
         return TF_OK;
     }
     if (src->channels == 1 || src->channels == 3)
         return resize_opaque(ctx, src, dst);
     /* The region ends inside the last column (row) when that stands for a
-     * fraction of a pixel. */
-    float s1 = (float)(src->ext_w / src->w), t1 = (float)(src->ext_h / src->h);
+     * fraction of a pixel; a crop's starts inside the image. */
+    float s0 = (float)(src->org_x / src->w), t0 = (float)(src->org_y / src->h);
+    float s1 = (float)((src->org_x + src->ext_w) / src->w);
+    float t1 = (float)((src->org_y + src->ext_h) / src->h);
     if (!stbir_resize_region(src->px, src->w, src->h, 0, dst->px, dst->w, dst->h, 0,
                              STBIR_TYPE_UINT8, src->channels, src->channels - 1, 0,
                              STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP, STBIR_FILTER_BOX, STBIR_FILTER_BOX,
-                             STBIR_COLORSPACE_LINEAR, NULL, 0.0f, 0.0f, s1, t1))
+                             STBIR_COLORSPACE_LINEAR, NULL, s0, t0, s1, t1))
         return tf_fail(ctx, TF_E_NOMEM, "out of memory while resizing");
     return TF_OK;
 }

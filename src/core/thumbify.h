@@ -53,8 +53,25 @@ typedef enum tf_path {
     TF_PATH_EMBEDDED  /* the EXIF thumbnail stood in for the image */
 } tf_path;
 
+/* How a thumbnail meets its box. */
+typedef enum tf_fit {
+    TF_FIT_INSIDE = 0, /* the whole image, fitting inside the box */
+    TF_FIT_CROP        /* fills the box exactly: the centred region of the
+                          upright image with the box's aspect ratio (a
+                          source smaller than the box on a side keeps that
+                          side: never upscaled) */
+} tf_fit;
+
+/* Most boxes tf_thumbnails makes from one decode. */
+#define TF_MAX_BOXES 8
+
+typedef struct tf_box {
+    int w, h;
+} tf_box;
+
 typedef struct tf_params {
     int box_w, box_h;              /* the thumbnail fits this box (>= 1 each) */
+    tf_fit fit;                    /* inside the box, or filling it */
     int quality;                   /* JPEG and lossy WebP quality 1..100 */
     tf_format format;              /* output format */
     unsigned long long max_pixels; /* refuse larger images before decoding */
@@ -118,6 +135,14 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
 tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                    tf_result *out);
 
+/* tf_thumbnail for n boxes (1..TF_MAX_BOXES; params->box_w/h unused) from
+ * one decode, at the DCT scale the most demanding box needs, each
+ * thumbnail an area average of that decode: out[i] for boxes[i]. The
+ * results share src_w/h, orientation, scale_denom, path and warnings;
+ * each out[i].data is owned by the handle until the next call. */
+tf_status tf_thumbnails(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                        const tf_box *boxes, int n, tf_result *out);
+
 /* The message of the last call (see the contract above). Never NULL. */
 const char *tf_message(const tf_ctx *ctx);
 
@@ -136,6 +161,15 @@ const char *tf_path_str(tf_path path);
  * s = min(box_w/w, box_h/h), capped at 1 (never upscale), each side
  * round(side*s) and at least 1. Returns TF_E_INVALID for sizes < 1. */
 tf_status tf_fit_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h);
+
+/* tf_crop_box: for TF_FIT_CROP, the thumbnail size and the region of the
+ * upright w x h image it averages: the box's aspect ratio, centred
+ * (rounded), as large as fits; a side of the image shorter than the box's
+ * is kept whole, not upscaled. *out_w x *out_h = min(box, image) per side;
+ * region (*rx, *ry) + *rw x *rh, in upright pixels. TF_E_INVALID for sizes
+ * < 1. */
+tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h, int *rx, int *ry,
+                      int *rw, int *rh);
 
 /* The largest libjpeg scale_denom d in {8,4,2} for which the image's
  * extent at 1/d, w/d x h/d, is still at least twice out_w x out_h (the

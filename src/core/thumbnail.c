@@ -4,10 +4,22 @@
 
 #include "internal.h"
 
+static tf_status check_boxes(tf_ctx *ctx, const tf_box *boxes, int n)
+{
+    if (n < 1 || n > TF_MAX_BOXES)
+        return tf_fail(ctx, TF_E_INVALID, "%d boxes, not 1..%d", n, TF_MAX_BOXES);
+    for (int i = 0; i < n; i++)
+        if (boxes[i].w < 1 || boxes[i].h < 1)
+            return tf_fail(ctx, TF_E_INVALID, "box %dx%d is empty", boxes[i].w, boxes[i].h);
+    memcpy(ctx->boxes, boxes, (size_t)n * sizeof *boxes);
+    ctx->nboxes = n;
+    return TF_OK;
+}
+
 static tf_status check_params(tf_ctx *ctx, const tf_params *p)
 {
-    if (p->box_w < 1 || p->box_h < 1)
-        return tf_fail(ctx, TF_E_INVALID, "box %dx%d is empty", p->box_w, p->box_h);
+    if (p->fit != TF_FIT_INSIDE && p->fit != TF_FIT_CROP)
+        return tf_fail(ctx, TF_E_INVALID, "unknown fit %d", (int)p->fit);
     if (p->quality < 1 || p->quality > 100)
         return tf_fail(ctx, TF_E_INVALID, "quality %d is not in 1..100", p->quality);
     if (p->max_scans < 1)
@@ -45,16 +57,28 @@ static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const t
     return tf_jpeg_decode(ctx, s, len, p, res);
 }
 
-/* Colour to sRGB, then resize, both in stored orientation, then turn
- * upright (on the thumbnail only). Returns the finished image. */
-static tf_status shape(tf_ctx *ctx, const tf_result *res, tf_image **out)
+/* Box i's thumbnail: its region of the decoded image (already sRGB)
+ * resized, in stored orientation, then turned upright (on the thumbnail
+ * only). A region is in source pixels: scaled to the decoded extent, which
+ * stands for the whole source. Returns the finished image. */
+static tf_status shape(tf_ctx *ctx, const tf_result *res, int i, tf_image **out)
 {
-    int swap = res->orientation >= 5;
-    ctx->resized.w = swap ? res->out_h : res->out_w;
-    ctx->resized.h = swap ? res->out_w : res->out_h;
-    tf_status st = tf_icc_to_srgb(ctx, &ctx->decoded);
-    if (st == TF_OK)
-        st = tf_resize(ctx, &ctx->decoded, &ctx->resized);
+    const tf_box_plan *b = &ctx->plan[i];
+    tf_image *d = &ctx->decoded;
+    double full_w = d->ext_w, full_h = d->ext_h;
+    double kx = full_w / res->src_w, ky = full_h / res->src_h;
+    d->org_x = b->rx * kx;
+    d->org_y = b->ry * ky;
+    if (b->rw != res->src_w || b->rh != res->src_h) {
+        d->ext_w = b->rw * kx;
+        d->ext_h = b->rh * ky;
+    }
+    ctx->resized.w = b->rs_w;
+    ctx->resized.h = b->rs_h;
+    tf_status st = tf_resize(ctx, d, &ctx->resized);
+    d->ext_w = full_w;
+    d->ext_h = full_h;
+    d->org_x = d->org_y = 0;
     if (st != TF_OK || res->orientation == 1) {
         *out = &ctx->resized;
         return st;
@@ -63,32 +87,8 @@ static tf_status shape(tf_ctx *ctx, const tf_result *res, tf_image **out)
     return tf_orient(ctx, &ctx->resized, &ctx->oriented, res->orientation);
 }
 
-/* What every call starts with: arguments, message, result cleared. */
-static tf_status begin(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
-                       tf_result *out)
+static tf_status encode(tf_ctx *ctx, const tf_params *params, tf_image *img, tf_result *out)
 {
-    if (!ctx || !params || !out || (!src && len))
-        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
-    ctx->msg[0] = ctx->note[0] = '\0';
-    ctx->profile.len = 0;
-    ctx->profile_state = TF_PROFILE_PENDING;
-    *out = (tf_result){.note = ctx->note};
-    return check_params(ctx, params);
-}
-
-tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
-                       tf_result *out)
-{
-    tf_format natural = TF_FORMAT_JPEG;
-    tf_image *img = NULL;
-    tf_status st = begin(ctx, src, len, params, out);
-    if (st == TF_OK)
-        st = decode(ctx, src, len, params, out, &natural);
-    if (st == TF_OK)
-        st = shape(ctx, out, &img);
-    if (st != TF_OK)
-        return st;
-    out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
     if (out->format == TF_FORMAT_PNG)
         return tf_png_encode(ctx, img, params->comment, &out->data, &out->size);
     if (out->format == TF_FORMAT_WEBP)
@@ -97,13 +97,78 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     return tf_jpeg_encode(ctx, img, params->quality, params->comment, &out->data, &out->size);
 }
 
+/* Box i of several: shaped, encoded and kept in ctx->outs[i], since the
+ * encoders' buffers serve the next box. */
+static tf_status make_box(tf_ctx *ctx, const tf_params *params, int i, tf_result *out)
+{
+    tf_image *img = NULL;
+    out->out_w = ctx->plan[i].out_w;
+    out->out_h = ctx->plan[i].out_h;
+    tf_status st = shape(ctx, out, i, &img);
+    if (st == TF_OK)
+        st = encode(ctx, params, img, out);
+    if (st != TF_OK || ctx->nboxes == 1)
+        return st;
+    if ((st = tf_bytes_reserve(ctx, &ctx->outs[i], out->size)) != TF_OK)
+        return st;
+    memcpy(ctx->outs[i].data, out->data, out->size);
+    out->data = ctx->outs[i].data;
+    return TF_OK;
+}
+
+/* What every call starts with: arguments, message, result cleared, the
+ * boxes taken. */
+static tf_status begin(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                       const tf_box *boxes, int n, tf_result *out)
+{
+    if (!ctx || !params || !out || !boxes || (!src && len))
+        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
+    ctx->msg[0] = ctx->note[0] = '\0';
+    ctx->profile.len = 0;
+    ctx->profile_state = TF_PROFILE_PENDING;
+    *out = (tf_result){.note = ctx->note};
+    tf_status st = check_params(ctx, params);
+    return st == TF_OK ? check_boxes(ctx, boxes, n) : st;
+}
+
+tf_status tf_thumbnails(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                        const tf_box *boxes, int n, tf_result *out)
+{
+    tf_format natural = TF_FORMAT_JPEG;
+    tf_status st = begin(ctx, src, len, params, boxes, n, out);
+    if (st == TF_OK)
+        st = decode(ctx, src, len, params, out, &natural);
+    if (st == TF_OK) /* once, before averaging (see tf_icc_to_srgb) */
+        st = tf_icc_to_srgb(ctx, &ctx->decoded);
+    if (st != TF_OK)
+        return st;
+    out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
+    for (int i = n - 1; i >= 0 && st == TF_OK; i--) { /* out[0] last: it holds the common part */
+        out[i] = out[0];
+        st = make_box(ctx, params, i, &out[i]);
+    }
+    return st;
+}
+
+tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                       tf_result *out)
+{
+    if (!params)
+        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
+    tf_box box = {params->box_w, params->box_h};
+    return tf_thumbnails(ctx, src, len, params, &box, 1, out);
+}
+
 /* The decoders stop in tf_plan, before any pixel: see TF_PROBED. The
  * EXIF thumbnail is not looked at, as it never changes the size. */
 tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                    tf_result *out)
 {
+    if (!params)
+        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
     tf_format natural = TF_FORMAT_JPEG;
-    tf_status st = begin(ctx, src, len, params, out);
+    tf_box box = {params->box_w, params->box_h};
+    tf_status st = begin(ctx, src, len, params, &box, 1, out);
     if (st != TF_OK)
         return st;
     tf_params p = *params;

@@ -20,6 +20,11 @@
  *                                    (RGB, RGBA, CMYK) through its embedded
  *                                    ICC profile to sRGB first, as
  *                                    mean-icc does; grey stays grey.
+ *                                    --crop averages only the centred
+ *                                    region of the upright SRC with
+ *                                    THUMB's aspect ratio, as large as
+ *                                    fits (sides rounded, offsets halved
+ *                                    down): what -s WxH --crop shows.
  *   tftool derive SRC OUTDIR N SEED [WxH]
  *                                    writes N photo-like JPEGs of 400 to 700
  *                                    pixels on the longer side (or all W x
@@ -670,7 +675,30 @@ static double *alpha_doubles(const image *s, int premultiplied)
     return d;
 }
 
-static int cmd_psnr(int orient_n, int icc, const char *src_path, const char *thumb_path,
+/* Replaces *img by its centred region of aspect tw:th, as large as fits. */
+static void crop_centre(image *img, int tw, int th)
+{
+    int rw = img->w, rh = img->h;
+    if ((double)img->w * th >= (double)img->h * tw)
+        rw = (int)floor((double)img->h * tw / th + 0.5);
+    else
+        rh = (int)floor((double)img->w * th / tw + 0.5);
+    rw = rw < tw ? tw : rw > img->w ? img->w : rw;
+    rh = rh < th ? th : rh > img->h ? img->h : rh;
+    int x0 = (img->w - rw) / 2, y0 = (img->h - rh) / 2;
+    unsigned char *px = malloc((size_t)rw * rh * img->c);
+    if (!px) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    for (int y = 0; y < rh; y++)
+        memcpy(px + (size_t)y * rw * img->c, img->px + ((size_t)(y0 + y) * img->w + x0) * img->c,
+               (size_t)rw * img->c);
+    free(img->px);
+    *img = (image){rw, rh, img->c, px};
+}
+
+static int cmd_psnr(int orient_n, int icc, int crop, const char *src_path, const char *thumb_path,
                     double min_db)
 {
     image src, th;
@@ -701,6 +729,8 @@ static int cmd_psnr(int orient_n, int icc, const char *src_path, const char *thu
         ret = 2;
         goto out;
     }
+    if (crop)
+        crop_centre(&src, th.w, th.h);
     /* ref: th.c channels per pixel. An opaque source against a thumbnail
      * with alpha: alpha 255 is expected. */
     if (has_alpha(src.c)) {
@@ -749,9 +779,11 @@ static int cmd_psnr(int orient_n, int icc, const char *src_path, const char *thu
         }
     }
     double db = se == 0 ? 99.0 : 10 * log10(255.0 * 255.0 * (double)n / se);
-    char how[32] = "";
+    char how[48] = "";
     if (orient_n > 1)
         snprintf(how, sizeof how, ", orientation %d", orient_n);
+    if (crop)
+        snprintf(how + strlen(how), sizeof how - strlen(how), ", centre crop");
     printf("psnr %s: %.2f dB (%dx%dx%d against %dx%dx%d%s)\n", thumb_path, db, th.w, th.h, th.c,
            src.w, src.h, src.c, how);
     ret = db >= min_db ? 0 : 1;
@@ -930,7 +962,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: tftool dims FILE | pixel FILE X Y |\n"
-            "       psnr [--orient auto|N] [--icc] SRC THUMB [MIN_DB] | mean FILE |\n"
+            "       psnr [--orient auto|N] [--icc] [--crop] SRC THUMB [MIN_DB] | mean FILE |\n"
             "       mean-icc SRC | exif-orientation FILE | derive SRC OUTDIR N SEED [WxH]\n");
     return 2;
 }
@@ -960,12 +992,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 4 && strcmp(argv[1], "psnr") == 0) {
-        int orient_n = 1, icc = 0; /* -1: auto */
+        int orient_n = 1, icc = 0, crop = 0; /* -1: auto */
         const char *pos[3];
         int npos = 0;
         for (int i = 2; i < argc; i++) {
             if (strcmp(argv[i], "--icc") == 0) {
                 icc = 1;
+            } else if (strcmp(argv[i], "--crop") == 0) {
+                crop = 1;
             } else if (strcmp(argv[i], "--orient") == 0 && i + 1 < argc) {
                 const char *v = argv[++i];
                 char *end;
@@ -985,7 +1019,7 @@ int main(int argc, char **argv)
         }
         if (npos < 2)
             return usage();
-        return cmd_psnr(orient_n, icc, pos[0], pos[1], npos == 3 ? atof(pos[2]) : 0);
+        return cmd_psnr(orient_n, icc, crop, pos[0], pos[1], npos == 3 ? atof(pos[2]) : 0);
     }
     if (argc == 3 && strcmp(argv[1], "mean") == 0)
         return cmd_mean(argv[2]);

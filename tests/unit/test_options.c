@@ -217,6 +217,27 @@ static void base_and_name(void)
           "--name without escapes is allowed (plan.c reports what clashes)");
 }
 
+/* -s with several sizes: each kept in order, the first is the box;
+ * --crop sets the fit; one size is nsizes 1. */
+static void size_lists(void)
+{
+    char *argv[MAXARGS], err[256];
+    cli_options o;
+    int rc = parse(ARGS("-s", "75x75,150,300x200", "--crop", "a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.nsizes == 3 && o.sizes[0].w == 75 && o.sizes[0].h == 75 &&
+              o.sizes[1].w == 150 && o.sizes[1].h == 150 && o.sizes[2].w == 300 &&
+              o.sizes[2].h == 200 && o.params.box_w == 75 && o.params.box_h == 75 &&
+              o.params.fit == TF_FIT_CROP,
+          "-s 75x75,150,300x200 --crop: three sizes in order, box 75x75, crop; got rc %d n %d", rc,
+          o.nsizes);
+    rc = parse(ARGS("-s", "40x30", "a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.nsizes == 1 && o.sizes[0].w == 40 && o.sizes[0].h == 30 &&
+              o.params.fit == TF_FIT_INSIDE,
+          "-s 40x30: one size, fit inside");
+    rc = parse(ARGS("-s", "1,2,3,4,5,6,7,8", "a"), &o, err, sizeof err, argv);
+    CHECK(rc == OPTIONS_OK && o.nsizes == 8 && o.sizes[7].w == 8, "-s with 8 sizes: the most");
+}
+
 static void invalid_cases(void)
 {
     static const struct {
@@ -529,6 +550,7 @@ int main(void)
 {
     defaults();
     valid_cases();
+    size_lists();
     invalid_cases();
     base_and_name();
     shard_given();
