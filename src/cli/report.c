@@ -158,11 +158,11 @@ static int body(FILE *f, char *digest, const cli_options *o, const job_list *job
     size_t rlen = 0, olen = 0;
     FILE *fr = open_memstream(&recs, &rlen), *fo = open_memstream(&outs, &olen);
     int rc = fr && fo ? records(fr, fo, jobs, sh, uptodate) : -1;
-    if (fo) {
+    /* not the removed files: like ok or up to date, what a run did, not
+     * what the output tree holds (a later run that removes nothing would
+     * otherwise rewrite a report saying the same of the tree) */
+    if (fo)
         fprintf(fo, "%s %d\n", TF_VERSION, o->dry_run);
-        if (removed)
-            removed_list(fo, removed);
-    }
     if ((fr && fclose(fr) != 0) || (fo && fclose(fo) != 0) || !recs || !outs)
         rc = -1;
     if (rc == 0) {
