@@ -1,4 +1,4 @@
-/* jpeg_decode.c - JPEG to pixels with libjpeg-turbo, from memory.
+/* decode.c - JPEG to pixels with libjpeg-turbo, from memory.
  *
  * libjpeg reports fatal errors through error_exit, which must not return:
  * ours longjmps back into tf_jpeg_decode(), the only function that calls
@@ -17,8 +17,8 @@
 
 #include "exif.h"
 #include "internal.h"
-#include "jpeg_feed.h"
-#include "jpeg_skipac.h"
+#include "path_dc_only_feed.h"
+#include "path_skip_ac.h"
 
 struct tf_jpeg_err {
     struct jpeg_error_mgr pub;
@@ -142,7 +142,7 @@ static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
  * with the last file's (an MJPEG frame relying on the standard Huffman
  * tables gets another file's optimised ones; one without DQT decodes
  * instead of failing). Making it again costs well under a microsecond;
- * the tables of our own decoders (jpeg_skipac.c) stay cached. */
+ * the tables of our own decoders (path_skip_ac.c) stay cached. */
 static tf_status dec_renew(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
     if (!dec->used)
@@ -304,7 +304,7 @@ static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_pa
 
 /* At 1/8 a progressive file needs only its DC scans: restart the decoder
  * on a copy without the AC scans, or where those can be decoded here
- * (jpeg_dcseq.c), on a sequential header they are fed to. Block smoothing
+ * (path_dc_only_sequential.c), on a sequential header they are fed to. Block smoothing
  * would invent detail from the missing AC, and costs more than the
  * decode. */
 static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
@@ -375,7 +375,7 @@ __attribute__((noinline)) static void finish_tolerant(tf_ctx *ctx, struct tf_jpe
     memcpy(dec->err.jump, outer, sizeof outer);
 }
 
-/* The rows. With skip_ac, the 1/8 entropy decoder (jpeg_skipac.c) takes
+/* The rows. With skip_ac, the 1/8 entropy decoder (path_skip_ac.c) takes
  * the scan where it can; a header stream is fed its planes. *gave_up = 1
  * when either could not finish (the rows are then not the image): on
  * something a clean stream does not have, or a header that cannot be
