@@ -1,14 +1,14 @@
 /* entropy_run.h - 1/8 decodes with one of the core's entropy decoders in
- * libjpeg's place: the skipping decoder (jpeg_skipac.c: test_skipac,
- * fuzz_skipac) or the planes' feeder (jpeg_feed.c: test_dconly,
+ * libjpeg's place: the skipping decoder (jpeg/path_skip_ac.c: test_skipac,
+ * fuzz_skipac) or the planes' feeder (jpeg/path_dc_only_feed.c: test_dconly,
  * fuzz_dcseq). eighth.h's reference decode, hooked. Header-only, like
  * eighth.h (inline: not every includer uses all). */
 #ifndef THUMBIFY_TESTS_ENTROPY_RUN_H
 #define THUMBIFY_TESTS_ENTROPY_RUN_H
 
 #include "eighth.h"
-#include "jpeg_feed.h"
-#include "jpeg_skipac.h"
+#include "jpeg/path_dc_only_feed.h"
+#include "jpeg/path_skip_ac.h"
 
 typedef struct skipac_run {
     tf_skipac *s;

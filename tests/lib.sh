@@ -130,6 +130,9 @@ kill_ours() {
         [ "$p" != "$$" ] && kill -CONT "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
     done
 }
+# kill_ours_at_exit: at exit, kill_ours, then remove $WORK (instead of
+# only removing it): for tests that start processes they may leave behind.
+kill_ours_at_exit() { trap 'kill_ours; rm -rf "$WORK"' EXIT; }
 
 # stopped_child PID SECS: prints the pid of a child of PID that is stopped
 # (state T), waiting up to SECS for one.
@@ -154,11 +157,12 @@ dead_pid() {
     echo 999999
 }
 
-# near "A B C" "D E F" TOL: the same count of integers, each within TOL.
+# near "A B C" "D E F" TOL: the same count (not none) of integers, each
+# within TOL.
 near() {
     local a b i tol=$3
     read -ra a <<<"$1"; read -ra b <<<"$2"
-    [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
+    [ "${#a[@]}" -gt 0 ] && [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
     for i in "${!a[@]}"; do
         local d=$((a[i] - b[i])); [ "${d#-}" -le "$tol" ] || return 1
     done
@@ -167,3 +171,24 @@ near() {
 # same_pixels A B: two images of the same size and samples (tftool's PSNR
 # is capped at 99 dB for identical images).
 same_pixels() { "$TFTOOL" psnr "$1" "$2" 99 >/dev/null; }
+
+# quietly COMMAND...: runs COMMAND, its output discarded; its status.
+quietly() { "$@" >/dev/null 2>&1; }
+# run_in DIR ARGS...: run, from DIR (relative operands), stdin passed on.
+run_in() { local d=$1; shift; (cd "$d" && { run "$@"; exit "$rc"; }); rc=$?; }
+# says PATH ERE: a "thumbify: PATH: " line in $WORK/err matches ERE (any case).
+says() { grep -F "thumbify: $1: " "$WORK/err" | grep -qiE -- "$2"; }
+# summary_is ERE: the summary line (the last line on stderr) matches ERE.
+summary_is() { tail -n 1 "$WORK/err" | grep -qE "$1"; }
+# tree_of DIR: the sorted list of files below DIR, relative to it.
+tree_of() { (cd "$1" && find . -type f | LC_ALL=C sort); }
+
+# is_png FILE, is_jpeg FILE: FILE starts with the format's signature.
+is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+is_jpeg() { [ "$(head -c 3 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = ffd8ff ]; }
+# dims FILE: tftool's "W H ..." of an image; pixel FILE X Y: its samples there.
+dims() { "$TFTOOL" dims "$1" 2>/dev/null; }
+pixel() { "$TFTOOL" pixel "$@" 2>/dev/null; }
+# db "PSNR LINE": tftool psnr's dB figure; ge A B: A >= B (decimals).
+db() { sed -n 's/^psnr .*: \([0-9.]*\) dB.*/\1/p' <<<"$1"; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }

@@ -48,7 +48,7 @@ typedef struct tf_bytes {
     size_t len, cap;
 } tf_bytes;
 
-/* Coefficients decoded ahead of libjpeg (jpeg_dcseq.c), per component in
+/* Coefficients decoded ahead of libjpeg (jpeg/path_dc_only_sequential.c), per component in
  * frame order: a DC per block, pw x ph blocks (whole MCUs); for components
  * scaled with a 2x2 IDCT at 1/8 also 64 coefficients per block (zigzag
  * order), valid where the block's bit in nz is set. */
@@ -67,9 +67,9 @@ typedef struct tf_planes {
 /* Which Huffman decoder read a JPEG's scan. */
 typedef enum tf_entropy {
     TF_ENTROPY_LIBJPEG = 0, /* libjpeg's own */
-    TF_ENTROPY_SKIPAC,      /* jpeg_skipac.c, to the end */
-    TF_ENTROPY_REDONE,      /* jpeg_skipac.c gave up; libjpeg decoded it again */
-    TF_ENTROPY_FED          /* none: jpeg_feed.c gave libjpeg ctx->planes */
+    TF_ENTROPY_SKIPAC,      /* jpeg/path_skip_ac.c, to the end */
+    TF_ENTROPY_REDONE,      /* jpeg/path_skip_ac.c gave up; libjpeg decoded it again */
+    TF_ENTROPY_FED          /* none: jpeg/path_dc_only_feed.c gave libjpeg ctx->planes */
 } tf_entropy;
 
 /* What became of ctx->profile in this call: the decoder of a CMYK image
@@ -94,7 +94,7 @@ struct tf_ctx {
     tf_bytes webp_px;    /* grey pixels widened to RGB(A) for libwebp */
     tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
     tf_bytes dc_stream; /* a progressive file without AC scans */
-    tf_bytes dc_planes; /* its coefficients (jpeg_dcseq.c) */
+    tf_bytes dc_planes; /* its coefficients (jpeg/path_dc_only_sequential.c) */
     tf_planes planes;   /* ... laid out */
     tf_bytes dc_seq;    /* ... and the header of a sequential JPEG to feed them to */
     tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
@@ -173,7 +173,7 @@ size_t tf_jpeg_image_end(const unsigned char *src, size_t len);
  * only for components scaled with a 2x2 IDCT at 1/8) into *planes (kept in
  * ctx->dc_planes), and writes into *out the header of a sequential JPEG
  * with the same frame and one scan with no data: libjpeg reads that, and
- * jpeg_feed.c hands it the planes' blocks, to the same pixels at 1/8 as
+ * jpeg/path_dc_only_feed.c hands it the planes' blocks, to the same pixels at 1/8 as
  * the progressive decode without a whole-image coefficient buffer.
  * *done = 0 when src is anything it does not decode exactly, or its frame
  * has more than max_pixels pixels: then decode src itself. */

@@ -1,5 +1,5 @@
 /*
- * entropy.c - thumbify's skipping Huffman decoder (src/core/jpeg_skipac.c)
+ * entropy.c - thumbify's skipping Huffman decoder (src/core/jpeg/path_skip_ac.c)
  * against libjpeg-turbo's own, at 1/8: every file is decoded by plain
  * libjpeg and again with tf_skipac in place of its Huffman decoder (all
  * the rest - IDCT, upsampling, colour conversion - is libjpeg's either

@@ -11,9 +11,8 @@
 # errors.
 . "$(dirname "$0")/../lib.sh"
 
-db() { sed -n 's/^psnr .*: \([0-9.]*\) dB.*/\1/p' <<<"$1"; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-dims() { "$TFTOOL" dims "$1" | cut -d' ' -f1,2; }
+# wh FILE: an image's width and height ("W H").
+wh() { "$TFTOOL" dims "$1" | cut -d' ' -f1,2; }
 
 in=$WORK/in
 mkdir -p "$in"
@@ -36,7 +35,7 @@ crop_ok() {
         read -r sw sh _ < <("$TFTOOL" dims "$f")
         case $("$TFTOOL" exif-orientation "$f") in [5-8]) read -r sw sh <<<"$sh $sw" ;; esac
         local ew=$((bw < sw ? bw : sw)) eh=$((bh < sh ? bh : sh))
-        check "$box $n: ${ew}x$eh exactly (got $(dims "$t"))" [ "$(dims "$t")" = "$ew $eh" ]
+        check "$box $n: ${ew}x$eh exactly (got $(wh "$t"))" [ "$(wh "$t")" = "$ew $eh" ]
         local l
         l=$("$TFTOOL" psnr --orient auto --crop "$f" "$t")
         check "$box $n: $l, at least 40 dB" ge "$(db "$l")" 40
@@ -49,15 +48,15 @@ crop_ok 37x91
 # the fit thumbnail of orient_6 is not the crop: the reference tells them apart
 run -F png -s 100x60 -o "$WORK/fit" "$in/orient_6.jpg"
 l=$("$TFTOOL" psnr --orient auto --crop "$in/orient_6.jpg" "$WORK/fit/orient_6.png")
-check "without --crop 100x60 is a fit ($(dims "$WORK/fit/orient_6.png" | tr ' ' x)), not the crop" \
-    [ "$(dims "$WORK/fit/orient_6.png")" = "80 60" ]
+check "without --crop 100x60 is a fit ($(wh "$WORK/fit/orient_6.png" | tr ' ' x)), not the crop" \
+    [ "$(wh "$WORK/fit/orient_6.png")" = "80 60" ]
 
 # stamps: --crop after a fit run remakes, the same --crop run again is up to date
 out=$WORK/stamp
 run -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
 run --crop -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
-check "--crop after a fit run remakes the thumbnail (now $(dims "$out/gradient_640x480.jpg" | tr ' ' x))" \
-    [ "$(dims "$out/gradient_640x480.jpg")" = "60 60" ]
+check "--crop after a fit run remakes the thumbnail (now $(wh "$out/gradient_640x480.jpg" | tr ' ' x))" \
+    [ "$(wh "$out/gradient_640x480.jpg")" = "60 60" ]
 run -v --crop -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
 check "the same --crop run again: up to date ($(tail -1 "$WORK/err"))" grep -q "1 up to date" "$WORK/err"
 
@@ -93,15 +92,15 @@ run -v -r -F png -s $multi "$in"
 check "the same sizes again: all $((3 * n)) up to date ($(tail -1 "$WORK/err"))" \
     grep -q "0 thumbnails, 0 failed, $((3 * n)) up to date" "$WORK/err"
 run -r -F png -s $multi --crop "$in"
-check "the same sizes with --crop: remade, 300x300 exactly ($(dims "$in/thumbs/300x300/gradient_640x480.png"))" \
-    [ "$(dims "$in/thumbs/300x300/gradient_640x480.png")" = "300 300" ]
+check "the same sizes with --crop: remade, 300x300 exactly ($(wh "$in/thumbs/300x300/gradient_640x480.png"))" \
+    [ "$(wh "$in/thumbs/300x300/gradient_640x480.png")" = "300 300" ]
 l=$("$TFTOOL" psnr --crop "$in/gradient_640x480.jpg" "$in/thumbs/150x150/gradient_640x480.png")
 check "multi-size --crop 150x150: $l, at least 40 dB" ge "$(db "$l")" 40
 
 # -o DIR: each size under DIR/WxH/; one size alone: DIR/name as before
 run -s 20x20,40 -o "$WORK/o" "$in/small_50x40.jpg"
 check "-o DIR with 20x20,40: DIR/20x20/ and DIR/40x40/" \
-    bash -c "[ '$(dims "$WORK/o/20x20/small_50x40.jpg")' = '20 16' ] && [ '$(dims "$WORK/o/40x40/small_50x40.jpg")' = '40 32' ]"
+    bash -c "[ '$(wh "$WORK/o/20x20/small_50x40.jpg")' = '20 16' ] && [ '$(wh "$WORK/o/40x40/small_50x40.jpg")' = '40 32' ]"
 run -s 20x20 -o "$WORK/o1" "$in/small_50x40.jpg"
 check "-o DIR with one size: DIR/small_50x40.jpg, no size directory" \
     bash -c "[ -f '$WORK/o1/small_50x40.jpg' ] && [ ! -d '$WORK/o1/20x20' ]"

@@ -18,7 +18,6 @@ declare -A dims=([exif_thumb_640x480.jpg]="75 56 3" [exif_thumb_letterbox_640x42
                  [exif_thumb_orient6_480x640.jpg]="56 75 3")
 for f in "${fallback[@]}"; do dims[$f]="75 56 3"; done
 
-quietly() { "$@" >/dev/null 2>&1; }
 # The -v line of source $2 in stderr file $1.
 # the -v line of a source: "SOURCE: ..." (errors and warnings start "thumbify: ")
 vline() { grep -F -- "$2: " "$1" | grep -v '^thumbify: ' | head -n 1; }

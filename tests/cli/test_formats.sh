@@ -5,26 +5,11 @@
 # profiles, --strict, --max-pixels, and the new options' usage errors.
 . "$(dirname "$0")/../lib.sh"
 
-is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
-is_jpeg() { [ "$(head -c 3 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = ffd8ff ]; }
-# near "A B C" "D E F" TOL: same count, each value within TOL (integers).
-near() {
-    local a b i d
-    read -ra a <<<"$1"; read -ra b <<<"$2"
-    [ "${#a[@]}" -gt 0 ] && [ "${#a[@]}" -eq "${#b[@]}" ] || return 1
-    for i in "${!a[@]}"; do
-        d=$((a[i] - b[i])); [ "${d#-}" -le "$3" ] || return 1
-    done
-}
 # mean_near "A B C" "D E F" TOL: the same for decimals.
 mean_near() {
     awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { n = split(a, x, " "); if (n != split(b, y, " ") || n == 0) exit 1
         for (i = 1; i <= n; i++) { d = x[i] - y[i]; if (d < 0) d = -d; if (d > t) exit 1 } }'
 }
-dims() { "$TFTOOL" dims "$1" 2>/dev/null; }
-pixel() { "$TFTOOL" pixel "$1" "$2" "$3" 2>/dev/null; }
-# says PATH ERE: a "thumbify: PATH: " line in $WORK/err matches ERE (any case).
-says() { grep -F "thumbify: $1: " "$WORK/err" | grep -qiE -- "$2"; }
 
 # ---------------------------------------------------------------- orientation
 # orient_N.jpg stores the picture so that EXIF orientation N shows

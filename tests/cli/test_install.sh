@@ -32,7 +32,6 @@ rc=$?
 check "cmake --install --prefix exits 0 (got $rc)" [ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || { cat "$WORK/install.log"; finish; exit; }
 
-quietly() { "$@" >/dev/null 2>&1; }
 check "bin/thumbify --version runs" quietly "$P/bin/thumbify" --version
 check "bin/thumbify --version says $version" [ "$("$P/bin/thumbify" --version)" = "thumbify $version" ]
 # The fault injection of the test build (THUMBIFY_TEST_CRASH, ...) must never

@@ -12,9 +12,8 @@ PY=/usr/bin/python3
 T=$TESTDATA
 
 mtime() { stat -c %y "$1"; }
-summary_is() { grep -qE "$1" "$WORK/err"; }
+err_has() { grep -qE "$1" "$WORK/err"; }
 # run_in DIR ARGS...: run from DIR (relative paths, as in a Makefile).
-run_in() { local d=$1; shift; (cd "$d" && { run "$@"; exit "$rc"; }); rc=$?; }
 pycheck() { "$PY" "$@" >"$WORK/py.out" 2>&1; cat "$WORK/py.out"; grep -q '^FAIL' "$WORK/py.out" && failures=$((failures + 1)); checks=$((checks + 1)); }
 
 # manifest.py DIR REPORT [STATUS]: every record of REPORT (paths relative
@@ -105,7 +104,7 @@ check "-n --prune: exit 0 (got $rc), lists the two orphans" eval \
     '[ "$rc" -eq 0 ] && grep -qx "would remove: build/thumbs/a.jpg" "$WORK/out" && grep -qx "would remove: build/thumbs/sub/deep/c.jpg" "$WORK/out" && [ "$(grep -c "^would remove:" "$WORK/out")" -eq 2 ]'
 check "-n --prune: removes nothing (but listed it)" eval 'grep -q "^would remove:" "$WORK/out" && [ -f "$O/a.jpg" ] && [ -f "$O/sub/deep/c.jpg" ]'
 run_in "$S" --prune -r assets -o build/thumbs --report build/thumbs.json
-check "--prune: exit 0 (got $rc), the summary counts 2 removed" eval '[ "$rc" -eq 0 ] && summary_is "^1 thumbnail, 0 failed, 4 up to date, 2 removed, "'
+check "--prune: exit 0 (got $rc), the summary counts 2 removed" eval '[ "$rc" -eq 0 ] && err_has "^1 thumbnail, 0 failed, 4 up to date, 2 removed, "'
 # each "kept" below also needs the run to have pruned
 pruned() { [ ! -e "$O/a.jpg" ]; }
 check "--prune: the deleted source's thumbnail is gone" [ ! -e "$O/a.jpg" ]
@@ -124,7 +123,7 @@ import json, sys; d = json.load(open(sys.argv[1]))
 sys.exit(d.get("removed") != ["build/thumbs/a.jpg", "build/thumbs/sub/deep/c.jpg"])' "$S/build/thumbs.json"
 pycheck "$WORK/manifest.py" "$S" build/thumbs.json
 run_in "$S" --prune -r assets -o build/thumbs
-check "--prune again: 0 removed" summary_is "^0 thumbnails, 0 failed, 5 up to date, 0 removed, "
+check "--prune again: 0 removed" err_has "^0 thumbnails, 0 failed, 5 up to date, 0 removed, "
 
 # -F png after -F jpeg: every old .jpg thumbnail of the same sources goes.
 run_in "$S" -q --prune -F png -r assets -o build/thumbs --report build/thumbs.json
@@ -144,7 +143,7 @@ run -q -r "$R"
 rm "$R/x/one.jpg"
 run --prune -r "$R"
 check "-r --prune without -o: DIR/thumbs/x/one.jpg and its directory removed, thumbs/ kept" \
-    eval '[ "$rc" -eq 0 ] && [ ! -e "$R/thumbs/x" ] && [ -d "$R/thumbs" ] && summary_is ", 1 removed, "'
+    eval '[ "$rc" -eq 0 ] && [ ! -e "$R/thumbs/x" ] && [ -d "$R/thumbs" ] && err_has ", 1 removed, "'
 
 # An input that cannot be read: its thumbnails would look orphaned.
 mkdir -p "$WORK/p/in" && cp "$T/gray_300x200.jpg" "$WORK/p/in/k.jpg"

@@ -9,11 +9,6 @@ PY=/usr/bin/python3
 T=$TESTDATA
 export TFTOOL
 
-quietly() { "$@" >/dev/null 2>&1; }
-# The summary line (the last line on stderr) matches the ERE $1.
-summary_is() { tail -n 1 "$WORK/err" | grep -qE "$1"; }
-# The sorted list of files below $1, relative to it.
-tree_of() { (cd "$1" && find . -type f | LC_ALL=C sort); }
 # pycheck SCRIPT ARGS...: runs a python checker whose "ok: "/"FAIL: " lines
 # count as checks here; a crash (non-zero exit) is a failure.
 pycheck() {

@@ -8,7 +8,6 @@
 
 P="$TESTDATA/png"
 O="$TESTDATA/orientation"
-pixel() { "$TFTOOL" pixel "$@" 2>/dev/null; }
 dims_of() { "$TFTOOL" dims "$1" 2>/dev/null; }
 
 # ------------------------------------------------ 16-bit Adam7 = plain twin

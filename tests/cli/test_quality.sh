@@ -15,8 +15,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 # db LINE: the dB figure of a tftool psnr line
-db() { sed -n 's/^psnr .*: \([0-9.]*\) dB.*/\1/p' <<<"$1"; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 
 src="$TESTDATA/blocks_800x600.jpg"
 for size in 500x375 600x450 225x329 601x451 455x333 599x449 150x113 160x120 799x599; do

@@ -7,9 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 T=$TESTDATA
-quietly() { "$@" >/dev/null 2>&1; }
-summary_is() { tail -n 1 "$WORK/err" | grep -qE "$1"; }
-tree_of() { (cd "$1" && find . -type f | LC_ALL=C sort); }
 # in_dir DIR ARGS...: run, in DIR.
 in_dir() { local d=$1; shift; pushd "$d" >/dev/null && run "$@"; popd >/dev/null; }
 # usage_error WHAT: exit 2, the message matching the ERE $1, the Try line.

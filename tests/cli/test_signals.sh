@@ -24,8 +24,7 @@ signal.signal(signal.SIGINT, signal.SIG_DFL)
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])'
 
-cleanup() { kill_ours; rm -rf "$WORK"; }
-trap cleanup EXIT
+kill_ours_at_exit
 
 # ---------------------------------------------------------------- helpers
 nthumbs() { find "$1" -maxdepth 1 -type f ! -name '.thumbify-*' 2>/dev/null | wc -l; }

@@ -26,8 +26,7 @@
 HOOKED=${THUMBIFY_HOOKED:?thumbify-hooked (THUMBIFY_HOOKED) is not set}
 T=$TESTDATA
 
-cleanup() { kill_ours; rm -rf "$WORK"; }
-trap cleanup EXIT
+kill_ours_at_exit
 
 NS=()
 if unshare --pid --fork --mount-proc true 2>/dev/null; then

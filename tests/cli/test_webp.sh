@@ -11,14 +11,11 @@ mkdir -p "$S"
 cp "$TESTDATA/gradient_640x480.jpg" "$TESTDATA/gray_300x200.jpg" "$TESTDATA/png/rgb_320x240.png" \
     "$TESTDATA/png/rgba_320x240.png" "$TESTDATA/png/gray_alpha_200x150.png" "$S/"
 names="gradient_640x480 gray_300x200 rgb_320x240 rgba_320x240 gray_alpha_200x150"
-dims() { "$TFTOOL" dims "$1" 2>/dev/null; }
-pixel() { "$TFTOOL" pixel "$1" "$2" "$3" 2>/dev/null; }
 # hexat FILE OFFSET COUNT: COUNT bytes of FILE at OFFSET as hex.
 hexat() { od -An -tx1 -j "$2" -N "$3" "$1" | tr -d ' \n'; }
 is_webp() { [ "$(hexat "$1" 0 4)$(hexat "$1" 8 4)" = 5249464657454250 ]; } # RIFF....WEBP
 # chunk_at FILE OFFSET: the FourCC at OFFSET, as text.
 chunk_at() { dd if="$1" bs=1 skip="$2" count=4 2>/dev/null; }
-summary_is() { tail -n 1 "$WORK/err" | grep -qE "$1"; }
 stamp_of() { LC_ALL=C grep -ao 'thumbify-stamp [^<]*' "$1"; }
 
 # ------------------------------------------------ made, named, laid out

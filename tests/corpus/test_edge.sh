@@ -77,7 +77,6 @@ thumb_ok() {
 
 # says PATH ERE: a "thumbify: PATH: " line in $WORK/err matches ERE
 # (case-insensitive).
-says() { grep -F "thumbify: $1: " "$WORK/err" | grep -qiE -- "$2"; }
 
 # outputs DIR: the files in DIR, one per line (none when DIR is missing).
 outputs() { [ -d "$1" ] && find "$1" -mindepth 1 -maxdepth 1 -print; }

@@ -14,8 +14,6 @@ for d in "$suite" "$png/real"; do
     [ -d "$d" ] || { fail "$d is a directory"; finish; exit; }
 done
 
-is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
-is_jpeg() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' \n')" = ffd8ff ]; }
 
 
 mkdir -p "$WORK/suite"

@@ -13,8 +13,6 @@
 . "$(dirname "$0")/../lib.sh"
 corpus # sets CORPUS, or skips (77) when THUMBIFY_CORPUS is unset
 
-db() { sed -n 's/^psnr .*: \([0-9.]*\) dB.*/\1/p' <<<"$1"; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 
 # psnr_dir SRC_DIR OUT_DIR MIN: checks each source's thumbnail, prints the
 # dB figures (one a line) into $WORK/db

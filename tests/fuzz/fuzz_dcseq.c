@@ -1,7 +1,8 @@
 /* fuzz_dcseq.c - differential libFuzzer target for the progressive DC
- * path (jpeg_dcseq.c, jpeg_acscan.c, jpeg_feed.c). The input is taken as
- * a JPEG: its AC scans are stripped (tf_jpeg_strip_ac) and, whenever
- * tf_jpeg_dc_sequential() goes ahead, libjpeg fed its planes behind the
+ * path (jpeg/path_dc_only_sequential.c, jpeg/path_dc_only_ac.c,
+ * jpeg/path_dc_only_feed.c). The input is taken as a JPEG: its AC scans
+ * are stripped (tf_jpeg_strip_ac) and, whenever tf_jpeg_dc_sequential()
+ * goes ahead, libjpeg fed its planes behind the
  * sequential header must decode at 1/8 exactly as it decodes the DC-only
  * stream: the same error, or the same warnings and every sample equal.
  * Anything else abort()s, so a decode that hides a defect or changes a

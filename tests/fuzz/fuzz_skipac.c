@@ -1,5 +1,5 @@
 /* fuzz_skipac.c - differential libFuzzer target for the 1/8 entropy
- * decoder (jpeg_skipac.c). The input is taken as a JPEG and decoded at 1/8
+ * decoder (jpeg/path_skip_ac.c). The input is taken as a JPEG and decoded at 1/8
  * by plain libjpeg and again with tf_skipac in place of libjpeg's Huffman
  * decoder; whenever the skipping decoder says it finished, the two decodes
  * must be the same (the same error, or the same warnings and every sample).

@@ -3,7 +3,7 @@
  * at scale 1/8 as it is, after tf_jpeg_strip_ac(), and - when it is
  * Huffman-coded - as tf_jpeg_dc_sequential() decoded it (DC, and all
  * coefficients of the components libjpeg scales with a 2x2 IDCT: 4:2:0
- * chroma), its planes fed to libjpeg (jpeg_feed.c) behind the sequential
+ * chroma), its planes fed to libjpeg (jpeg/path_dc_only_feed.c) behind the sequential
  * header it wrote; every sample must be equal.
  * Files: argv[1] is the testdata dir (libjpeg's simple script, mozjpeg-style
  * per-component DC scans with DC refinement, restart markers, arithmetic

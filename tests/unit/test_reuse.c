@@ -7,7 +7,7 @@
  * the file before it. Files are made in memory (made.h): a first file with
  * Huffman tables of its own, then the same kind of image with its DHT (or
  * DQT) segments cut out; at 1/4 (libjpeg's entropy decoder) and at 1/8 (the
- * skipping decoder, jpeg_skipac.c). */
+ * skipping decoder, jpeg/path_skip_ac.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

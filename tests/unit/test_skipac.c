@@ -1,4 +1,4 @@
-/* test_skipac.c - the 1/8 entropy decoder (jpeg_skipac.c), put in libjpeg's
+/* test_skipac.c - the 1/8 entropy decoder (jpeg/path_skip_ac.c), put in libjpeg's
  * place, must give exactly what libjpeg's own decoder gives: every file is
  * decoded at 1/8 by plain libjpeg and again with tf_skipac installed, and
  * whenever the skipping decoder says it finished, the two decodes must be

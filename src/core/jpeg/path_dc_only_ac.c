@@ -1,4 +1,4 @@
-/* jpeg_acscan.c - progressive AC scans into coefficient blocks, mirroring
+/* path_dc_only_ac.c - progressive AC scans into coefficient blocks, mirroring
  * libjpeg's decode_mcu_AC_first and decode_mcu_AC_refine (jdphuff.c):
  * end-of-band runs across blocks, zero-run codes, correction bits for
  * coefficients already non-zero. Where libjpeg would go on regardless
@@ -6,7 +6,7 @@
  * than 1 in a refinement), this gives up instead. */
 #include <stdint.h>
 
-#include "jpeg_acscan.h"
+#include "path_dc_only_ac.h"
 
 static int get_bit(tf_bits *b)
 {

@@ -1,5 +1,5 @@
-/* jpeg_skipac.c - a Huffman decoder for libjpeg at 1/8 scale: DC exact, AC
- * stepped over (see jpeg_skipac.h for the contract).
+/* path_skip_ac.c - a Huffman decoder for libjpeg at 1/8 scale: DC exact, AC
+ * stepped over (see path_skip_ac.h for the contract).
  *
  * libjpeg's entropy decoder is a module behind cinfo->entropy (jpegint.h):
  * its coefficient controller calls decode_mcu once per MCU with zeroed
@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jpeg_skipac.h"
+#include "path_skip_ac.h"
 
 #include <jpegint.h>
 
-#include "jpeg_bits.h"
+#include "entropy_bits.h"
 
 enum { LOOK = 11 }; /* bits per lookup (<= 16): 2 Ki entries, 8 KiB a table */
 _Static_assert(2 * LOOK <= 32, "two lookups after one refill test");

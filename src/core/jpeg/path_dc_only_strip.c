@@ -1,4 +1,4 @@
-/* jpeg_dconly.c - a progressive JPEG without its AC scans.
+/* path_dc_only_strip.c - a progressive JPEG without its AC scans.
  *
  * At 1/8 scale every output pixel is an 8x8 block's mean: its DC
  * coefficient alone. A progressive file keeps DC and AC in separate scans,

@@ -1,9 +1,9 @@
-/* jpeg_feed.h - an entropy decoder for libjpeg that decodes nothing: it
+/* path_dc_only_feed.h - an entropy decoder for libjpeg that decodes nothing: it
  * hands libjpeg each MCU's blocks from coefficient planes decoded ahead of
- * it (jpeg_dcseq.c), for the header-only sequential stream written with
+ * it (path_dc_only_sequential.c), for the header-only sequential stream written with
  * them. libjpeg then dequantises, scales and converts as it always does. */
-#ifndef THUMBIFY_JPEG_FEED_H
-#define THUMBIFY_JPEG_FEED_H
+#ifndef THUMBIFY_JPEG_PATH_DC_ONLY_FEED_H
+#define THUMBIFY_JPEG_PATH_DC_ONLY_FEED_H
 
 #include <stdio.h> /* jpeglib.h needs FILE */
 

@@ -1,4 +1,4 @@
-/* jpeg_skipac.h - a Huffman decoder for libjpeg that skips what 1/8 scale
+/* path_skip_ac.h - a Huffman decoder for libjpeg that skips what 1/8 scale
  * does not use.
  *
  * At scale 1/8 libjpeg-turbo reconstructs a block scaled with a 1x1 IDCT
@@ -18,8 +18,8 @@
  * and says so through tf_skipac_ok(); the caller then decodes the file
  * again with libjpeg's own decoder, which reports and repairs damage as
  * it always does. */
-#ifndef THUMBIFY_JPEG_SKIPAC_H
-#define THUMBIFY_JPEG_SKIPAC_H
+#ifndef THUMBIFY_JPEG_PATH_SKIP_AC_H
+#define THUMBIFY_JPEG_PATH_SKIP_AC_H
 
 #include <stdio.h> /* jpeglib.h needs FILE */
 

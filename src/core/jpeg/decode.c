@@ -1,11 +1,15 @@
-/* jpeg_decode.c - JPEG to pixels with libjpeg-turbo, from memory.
+/* decode.c - JPEG to pixels with libjpeg-turbo, from memory.
  *
  * libjpeg reports fatal errors through error_exit, which must not return:
  * ours longjmps back into tf_jpeg_decode(), the only function that calls
  * setjmp, so one bad file fails alone and the decoder stays reusable
  * (jpeg_abort_decompress keeps the object and its permanent allocations).
  * Between files libjpeg's object is made again (dec_renew): it would keep
- * the last file's tables; ours (entropy decoders, buffers) are kept. */
+ * the last file's tables; ours (entropy decoders, buffers) are kept.
+ *
+ * The paths it picks (docs/architecture.md): EMBEDDED (path_embedded.c),
+ * DC_ONLY for a progressive file at 1/8 (path_dc_only_*.c), SKIP_AC for
+ * one sequential scan at 1/8 (path_skip_ac.c), else libjpeg alone. */
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -15,35 +19,8 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include "decoder.h"
 #include "exif.h"
-#include "internal.h"
-#include "jpeg_feed.h"
-#include "jpeg_skipac.h"
-
-struct tf_jpeg_err {
-    struct jpeg_error_mgr pub;
-    jmp_buf jump;
-    tf_ctx *ctx;
-    tf_status status; /* what longjmp means */
-    int warnings;
-    int reading_icc; /* warnings now are about the profile */
-    int code;        /* libjpeg's message code of the last error */
-};
-
-struct tf_jpeg_dec {
-    struct jpeg_decompress_struct cinfo; /* first: callbacks cast from it */
-    struct tf_jpeg_err err;
-    struct jpeg_progress_mgr progress;
-    int used; /* cinfo has read a file: it holds that file's tables */
-    int max_scans;
-    unsigned char *row; /* one CMYK scanline, reused */
-    size_t row_cap;
-    tf_skipac *skip;          /* the 1/8 entropy decoder; NULL: libjpeg's */
-    tf_feed *feed;            /* the planes' feeder; NULL: no DC-only rewrite */
-    const tf_planes *feeding; /* the source is a header to feed these to */
-    const unsigned char *in;  /* what the decoder reads now */
-    size_t in_len;
-};
 
 /* libjpeg's messages start with a capital; ours are lowercase, except
  * for acronyms ("JPEG datastream contains no image"). */
@@ -142,7 +119,7 @@ static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
  * with the last file's (an MJPEG frame relying on the standard Huffman
  * tables gets another file's optimised ones; one without DQT decodes
  * instead of failing). Making it again costs well under a microsecond;
- * the tables of our own decoders (jpeg_skipac.c) stay cached. */
+ * the tables of our own decoders (path_skip_ac.c) stay cached. */
 static tf_status dec_renew(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
     if (!dec->used)
@@ -167,7 +144,7 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
 
 /* Chooses the output colour space: grey stays grey, 4-component files
  * (CMYK, YCCK) are read as CMYK and converted by cmyk_row_to_rgb(). */
-static tf_status choose_color(tf_ctx *ctx, j_decompress_ptr cinfo, int *channels)
+tf_status tf_jpeg_choose_color(tf_ctx *ctx, j_decompress_ptr cinfo, int *channels)
 {
     switch (cinfo->num_components) {
     case 1:
@@ -270,8 +247,8 @@ static tf_status read_profile(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 }
 
 /* A memory source, remembered so that it can be read again. */
-static void set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size_t len,
-                       const tf_planes *feeding)
+void tf_jpeg_set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size_t len,
+                        const tf_planes *feeding)
 {
     jpeg_mem_src(&dec->cinfo, data, (unsigned long)len);
     dec->in = data;
@@ -280,8 +257,8 @@ static void set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size_
 }
 
 /* Header, metadata and plan: everything up to choosing the scale. */
-static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
-                               tf_result *res, int *channels)
+tf_status tf_jpeg_read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
+                                tf_result *res, int *channels)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK)
@@ -291,7 +268,7 @@ static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_pa
     res->orientation = read_orientation(cinfo);
     tf_status st = tf_plan(ctx, params, res);
     if (st == TF_OK)
-        st = choose_color(ctx, cinfo, channels);
+        st = tf_jpeg_choose_color(ctx, cinfo, channels);
     if (st == TF_OK)
         st = read_profile(ctx, dec);
     if (st != TF_OK)
@@ -304,7 +281,7 @@ static tf_status read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_pa
 
 /* At 1/8 a progressive file needs only its DC scans: restart the decoder
  * on a copy without the AC scans, or where those can be decoded here
- * (jpeg_dcseq.c), on a sequential header they are fed to. Block smoothing
+ * (path_dc_only_sequential.c), on a sequential header they are fed to. Block smoothing
  * would invent detail from the missing AC, and costs more than the
  * decode. */
 static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
@@ -325,10 +302,10 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
         return st;
     const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;
     jpeg_abort_decompress(&dec->cinfo);
-    set_source(dec, use->data, use->len, seq ? &ctx->planes : NULL);
+    tf_jpeg_set_source(dec, use->data, use->len, seq ? &ctx->planes : NULL);
     dec->err.warnings = 0; /* the header is read again */
     ctx->note[0] = '\0';
-    st = read_and_plan(ctx, dec, params, res, channels);
+    st = tf_jpeg_read_and_plan(ctx, dec, params, res, channels);
     dec->cinfo.do_block_smoothing = FALSE;
     res->path = TF_PATH_DC_ONLY;
     return st;
@@ -375,13 +352,13 @@ __attribute__((noinline)) static void finish_tolerant(tf_ctx *ctx, struct tf_jpe
     memcpy(dec->err.jump, outer, sizeof outer);
 }
 
-/* The rows. With skip_ac, the 1/8 entropy decoder (jpeg_skipac.c) takes
+/* The rows. With skip_ac, the 1/8 entropy decoder (path_skip_ac.c) takes
  * the scan where it can; a header stream is fed its planes. *gave_up = 1
  * when either could not finish (the rows are then not the image): on
  * something a clean stream does not have, or a header that cannot be
  * fed. */
-static tf_status decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channels, int skip_ac,
-                               int *gave_up)
+tf_status tf_jpeg_decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channels, int skip_ac,
+                                int *gave_up)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     jpeg_start_decompress(cinfo);
@@ -412,7 +389,7 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
                              tf_result *res, int channels)
 {
     int gave_up = 0;
-    tf_status st = decode_pixels(ctx, dec, channels, res->scale_denom == 8, &gave_up);
+    tf_status st = tf_jpeg_decode_pixels(ctx, dec, channels, res->scale_denom == 8, &gave_up);
     if (st != TF_OK || !gave_up)
         return st;
     boolean smoothing = dec->cinfo.do_block_smoothing;
@@ -420,131 +397,17 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
     memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
     jpeg_abort_decompress(&dec->cinfo);
     if (dec->feeding)
-        set_source(dec, ctx->dc_stream.data, ctx->dc_stream.len, NULL);
+        tf_jpeg_set_source(dec, ctx->dc_stream.data, ctx->dc_stream.len, NULL);
     else
-        set_source(dec, dec->in, dec->in_len, NULL);
+        tf_jpeg_set_source(dec, dec->in, dec->in_len, NULL);
     dec->err.warnings = 0;
     ctx->msg[0] = '\0';
-    st = read_and_plan(ctx, dec, params, res, &channels);
+    st = tf_jpeg_read_and_plan(ctx, dec, params, res, &channels);
     memcpy(ctx->note, note, sizeof note);
     dec->cinfo.do_block_smoothing = smoothing;
     if (st == TF_OK)
-        st = decode_pixels(ctx, dec, channels, 0, &gave_up);
+        st = tf_jpeg_decode_pixels(ctx, dec, channels, 0, &gave_up);
     ctx->entropy = TF_ENTROPY_REDONE;
-    return st;
-}
-
-/* The EXIF thumbnail, copied out of the saved APP1 (libjpeg frees saved
- * markers when it restarts). Returns its length, 0 when there is none. */
-static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
-{
-    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
-        if (m->marker != JPEG_APP0 + 1 || m->data_length < 6 || memcmp(m->data, "Exif\0\0", 6))
-            continue;
-        tf_exif exif;
-        tf_exif_parse(m->data, m->data_length, &exif);
-        if (!exif.thumb_len || tf_bytes_reserve(ctx, &ctx->embedded, exif.thumb_len) != TF_OK)
-            return 0;
-        memcpy(ctx->embedded.data, m->data + exif.thumb_offset, exif.thumb_len);
-        return exif.thumb_len;
-    }
-    return 0;
-}
-
-/* Decodes the embedded thumbnail into ctx->decoded, under a setjmp of its
- * own: a broken thumbnail only means falling back to the main image.
- * With scale, a large one (phones store 240x320 and up) is DCT-scaled
- * while it keeps twice the pixels each box needs (*denom). Returns 1
- * when it decoded without a warning. */
-__attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                     size_t len, const tf_result *res, int scale,
-                                                     int *denom)
-{
-    jmp_buf outer;
-    memcpy(outer, dec->err.jump, sizeof outer);
-    volatile int ok = 0;
-    int warnings = dec->err.warnings, gave_up = 0;
-    if (setjmp(dec->err.jump) == 0) {
-        int channels = 0;
-        jpeg_abort_decompress(&dec->cinfo);
-        jpeg_mem_src(&dec->cinfo, ctx->embedded.data, (unsigned long)len);
-        /* Its header may claim any size: a "thumbnail" larger than the
-         * image itself (which passed --max-pixels) is not decoded. */
-        if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
-            (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <=
-                (unsigned long long)res->src_w * res->src_h &&
-            choose_color(ctx, &dec->cinfo, &channels) == TF_OK) {
-            *denom = scale ? tf_plan_denom(ctx, res, (int)dec->cinfo.image_width,
-                                           (int)dec->cinfo.image_height)
-                           : 1;
-            dec->cinfo.scale_num = 1;
-            dec->cinfo.scale_denom = (unsigned)*denom;
-            ok = decode_pixels(ctx, dec, channels, 0, &gave_up) == TF_OK &&
-                 dec->err.warnings == warnings;
-        }
-    }
-    memcpy(dec->err.jump, outer, sizeof outer);
-    return ok;
-}
-
-/* The embedded thumbnail decoded, its black letterbox bars trimmed. One
- * with bars is decoded again unscaled if it was scaled: at 1/2 the edge
- * of a bar blurs into the picture's first row. */
-static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len, const tf_result *res,
-                          int *denom)
-{
-    if (!decode_embedded(ctx, dec, len, res, 1, denom))
-        return 0;
-    int w = ctx->decoded.w, h = ctx->decoded.h;
-    tf_trim_black_bars(&ctx->decoded);
-    if (*denom == 1 || (ctx->decoded.w == w && ctx->decoded.h == h))
-        return 1;
-    if (!decode_embedded(ctx, dec, len, res, 0, denom))
-        return 0;
-    tf_trim_black_bars(&ctx->decoded);
-    return 1;
-}
-
-/* Whether the decoded thumbnail (bars trimmed) can stand in for the main
- * image: the same aspect within 2%, and pixels enough for every box. */
-static int embedded_fits(const tf_ctx *ctx, const tf_result *res)
-{
-    const tf_image *img = &ctx->decoded;
-    double aspect = (double)res->src_w / res->src_h, thumb = (double)img->w / img->h;
-    return tf_plan_fits(ctx, res, img->w, img->h) && thumb >= aspect * 0.98 &&
-           thumb <= aspect * 1.02;
-}
-
-/* --embedded: uses the EXIF thumbnail when it fits, else restarts the
- * decoder on the main image (*used = 0). -v says which and why. */
-static tf_status try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
-                              size_t len, const tf_params *params, tf_result *res, int *channels,
-                              int *used)
-{
-    size_t n = copy_embedded(ctx, &dec->cinfo);
-    char why[96] = "none in the file";
-    int denom = 1;
-    if (n && !decode_trimmed(ctx, dec, n, res, &denom))
-        snprintf(why, sizeof why, "it does not decode cleanly");
-    else if (n && !embedded_fits(ctx, res))
-        snprintf(why, sizeof why,
-                 "%dx%d (decoded at 1/%d) after trimming bars: too small or "
-                 "another aspect",
-                 ctx->decoded.w, ctx->decoded.h, denom);
-    else if (n) {
-        res->path = TF_PATH_EMBEDDED;
-        res->scale_denom = denom;
-        *used = 1;
-        return TF_OK;
-    }
-    if (params->embedded_only)
-        return tf_fail(ctx, TF_E_NOT_EMBEDDED, "embedded thumbnail not used: %s", why);
-    jpeg_abort_decompress(&dec->cinfo);
-    set_source(dec, src, len, NULL);
-    dec->err.warnings = 0; /* the main header is read again */
-    ctx->msg[0] = ctx->note[0] = '\0';
-    tf_status st = read_and_plan(ctx, dec, params, res, channels);
-    tf_note(ctx, "embedded thumbnail not used: %s", why);
     return st;
 }
 
@@ -556,13 +419,13 @@ __attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jp
                                                        const tf_params *params, tf_result *res)
 {
     int channels = 0, used = 0;
-    set_source(dec, src, len, NULL);
-    tf_status st = read_and_plan(ctx, dec, params, res, &channels);
+    tf_jpeg_set_source(dec, src, len, NULL);
+    tf_status st = tf_jpeg_read_and_plan(ctx, dec, params, res, &channels);
     /* A part of a file ends early: only headers read cleanly count. */
     if (st == TF_OK && params->embedded_only && dec->err.warnings)
         return tf_fail(ctx, TF_E_NOT_EMBEDDED, "headers not clean: %s", ctx->msg);
     if (st == TF_OK && params->use_embedded)
-        st = try_embedded(ctx, dec, src, len, params, res, &channels, &used);
+        st = tf_jpeg_try_embedded(ctx, dec, src, len, params, res, &channels, &used);
     if (st != TF_OK || used)
         return st;
     if (dec->cinfo.progressive_mode && res->scale_denom == 8)

@@ -1,10 +1,10 @@
-/* jpeg_bits.h - reading JPEG entropy-coded data: the bit reader and the
- * canonical Huffman tables shared by jpeg_dcseq.c and jpeg_skipac.c.
+/* entropy_bits.h - reading JPEG entropy-coded data: the bit reader and the
+ * canonical Huffman tables shared by path_dc_only_sequential.c and path_skip_ac.c.
  *
  * The reader is inline because it runs once per code; the table builder
  * and the byte-at-a-time refill (near FF bytes and at the end) are not. */
-#ifndef THUMBIFY_JPEG_BITS_H
-#define THUMBIFY_JPEG_BITS_H
+#ifndef THUMBIFY_JPEG_ENTROPY_BITS_H
+#define THUMBIFY_JPEG_ENTROPY_BITS_H
 
 #include <stdint.h>
 #include <string.h>

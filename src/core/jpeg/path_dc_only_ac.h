@@ -1,13 +1,13 @@
-/* jpeg_acscan.h - the AC scans of a progressive JPEG (first scans and
+/* path_dc_only_ac.h - the AC scans of a progressive JPEG (first scans and
  * refinements), decoded into coefficient blocks as libjpeg decodes them
- * (jdphuff.c). For jpeg_dcseq.c: the components that libjpeg scales with
+ * (jdphuff.c). For path_dc_only_sequential.c: the components that libjpeg scales with
  * a 2x2 IDCT at 1/8 (4:2:0 chroma) need their AC coefficients. */
-#ifndef THUMBIFY_JPEG_ACSCAN_H
-#define THUMBIFY_JPEG_ACSCAN_H
+#ifndef THUMBIFY_JPEG_PATH_DC_ONLY_AC_H
+#define THUMBIFY_JPEG_PATH_DC_ONLY_AC_H
 
 #include <stdint.h>
 
-#include "jpeg_bits.h"
+#include "entropy_bits.h"
 
 /* One component's coefficients, and how far each has been coded. */
 typedef struct tf_ac_plane {

@@ -1,14 +1,14 @@
-/* jpeg_feed.c - libjpeg's entropy decoder replaced by a copy from planes
- * (see jpeg_feed.h). The planes are laid out in whole MCUs, as libjpeg
+/* path_dc_only_feed.c - libjpeg's entropy decoder replaced by a copy from planes
+ * (see path_dc_only_feed.h). The planes are laid out in whole MCUs, as libjpeg
  * lays out an interleaved scan, so an MCU's blocks are found by its
  * position and each component's sampling factors. */
 #include <stdlib.h>
 
-#include "jpeg_feed.h"
+#include "path_dc_only_feed.h"
 
 #include <jpegint.h>
 
-#include "jpeg_skipac.h"
+#include "path_skip_ac.h"
 
 struct tf_feed {
     struct jpeg_entropy_decoder pub; /* first: libjpeg calls through it */

@@ -1,4 +1,4 @@
-/* jpeg_tail.c - where a JPEG's image data ends when something that is not
+/* image_end.c - where a JPEG's image data ends when something that is not
  * part of it follows (see tf_jpeg_image_end in internal.h). */
 #include "internal.h"
 

@@ -1,5 +1,5 @@
-/* jpeg_bits.c - the out-of-line parts of the entropy-data reader. */
-#include "jpeg_bits.h"
+/* entropy_bits.c - the out-of-line parts of the entropy-data reader. */
+#include "entropy_bits.h"
 
 void tf_bits_refill_slow(tf_bits *b)
 {

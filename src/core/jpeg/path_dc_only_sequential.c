@@ -1,4 +1,4 @@
-/* jpeg_dcseq.c - the DC scans of a progressive JPEG, decoded ahead of
+/* path_dc_only_sequential.c - the DC scans of a progressive JPEG, decoded ahead of
  * libjpeg, fed to it as one sequential scan.
  *
  * libjpeg decodes even a DC-only progressive stream the progressive way:
@@ -7,14 +7,14 @@
  * and read back. Most of the time of a DC-only decode goes there, not into
  * the DC scans. So the DC scans are decoded here (Huffman first scans and
  * refinements) into one DC value per block, and libjpeg is given the
- * header of a sequential JPEG (SOF1) with the same frame: jpeg_feed.c then
+ * header of a sequential JPEG (SOF1) with the same frame: path_dc_only_feed.c then
  * hands it each MCU's blocks from the planes, and libjpeg reconstructs
  * them in one pass through its MCU buffer, to the same pixels (at 1/8 a
  * block's output is its DC alone; all else is libjpeg).
  *
  * Components that libjpeg scales with a 2x2 IDCT at 1/8 (4:2:0 chroma)
- * keep their AC scans (jpeg_dconly.c): those are decoded too
- * (jpeg_acscan.c), into 64 coefficients per block. Anything else -
+ * keep their AC scans (path_dc_only_strip.c): those are decoded too
+ * (path_dc_only_ac.c), into 64 coefficients per block. Anything else -
  * arithmetic coding, 12 bits, a bad code, a restart out of place, a
  * progression libjpeg would warn about, data before a marker - makes it
  * give up (*done = 0) and libjpeg decodes the DC-only stream as before,
@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "internal.h"
-#include "jpeg_acscan.h"
-#include "jpeg_bits.h"
+#include "path_dc_only_ac.h"
+#include "entropy_bits.h"
 
 enum { M_SOF2 = 0xc2, M_DHT = 0xc4, M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_DQT = 0xdb,
        M_DRI = 0xdd };
@@ -291,7 +291,7 @@ static int read_sos(frame *f, const unsigned char *s, size_t seglen, const unsig
 }
 
 /* DC table 0: categories 0-11; AC table 0: end-of-block alone. libjpeg
- * builds the scan's tables before the first MCU, though jpeg_feed.c then
+ * builds the scan's tables before the first MCU, though path_dc_only_feed.c then
  * decodes in its place. */
 static const unsigned char k_tables[] = {
     0xff, M_DHT, 0, 49,
@@ -308,7 +308,7 @@ static void append(tf_bytes *out, const void *p, size_t n)
 
 /* After the walk: SOI, the copied header segments (in out already), SOF1,
  * the tables, SOS of one scan of every component with no data, EOI; and
- * the planes laid out for jpeg_feed.c. */
+ * the planes laid out for path_dc_only_feed.c. */
 static void write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_planes *planes)
 {
     size_t sof_len = (size_t)(src[f->sof_at + 2] << 8 | src[f->sof_at + 3]);
