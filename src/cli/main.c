@@ -49,7 +49,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (o.help || o.version) {
-        fputs(o.help ? options_help : "thumbify " TF_VERSION "\n", stdout);
+        fputs(o.help ? options_help() : "thumbify " TF_VERSION "\n", stdout);
         return fflush(stdout) == 0 ? 0 : 1;
     }
     batch_result r;

@@ -1,5 +1,6 @@
-/* options.c - getopt_long parsing and value validation; --shard auto's
- * index and count from a job array's environment. */
+/* options.c - the table of every option (getopt's array, the short options
+ * and --help made from it), getopt_long parsing and value validation;
+ * --shard auto's index and count from a job array's environment. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -10,80 +11,10 @@
 
 #include "options.h"
 
-const char options_try_help[] = "Try 'thumbify --help' for more information.";
-
-const char options_help[] =
-    "usage: thumbify [OPTION]... PATH...\n"
-    "       thumbify bench [OPTION]... PATH...   (the benchmark: thumbify bench --help)\n"
-    "Make a thumbnail of every JPEG and PNG in each directory PATH (and of each\n"
-    "file PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n"
-    "\n"
-    "Inputs:\n"
-    "  -r, --recursive        descend into subdirectories, mirroring the tree\n"
-    "      --files-from FILE  read more paths from FILE, one per line (- = stdin)\n"
-    "  -0, --null             paths in --files-from are NUL-separated\n"
-    "      --base DIR         with --files-from and -o: place each listed file\n"
-    "                         under -o DIR by its path relative to DIR (default:\n"
-    "                         the current directory)\n"
-    "      --shard I/N        only the files whose relative path hashes to shard I\n"
-    "                         of N (0 <= I < N; FNV-1a 64, stable across machines)\n"
-    "      --shard auto       I and N from a Slurm job array task's environment\n"
-    "      --shard auto/N     I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX\n"
-    "      --strict           damaged-but-decodable files count as failures\n"
-    "      --max-pixels N     refuse images larger than N pixels (default 268435456)\n"
-    "      --embedded         use the EXIF thumbnail when it is large enough and\n"
-    "                         matches the image (may be stale after an edit)\n"
-    "\n"
-    "Output:\n"
-    "  -s, --size WxH         fit into W x H pixels; N means NxN (default 75x75)\n"
-    "  -s W1xH1,W2xH2,...     up to 8 sizes from one decode, each written under\n"
-    "                         its own WxH/ subdirectory of the output root\n"
-    "      --crop             fill the box exactly: the centred part of the\n"
-    "                         image with the box's aspect ratio (never upscaled)\n"
-    "  -o, --output DIR       write thumbnails under DIR instead of thumbs/\n"
-    "      --name TEMPLATE    name thumbnails by TEMPLATE: %s the source's name\n"
-    "                         without extension, %w and %h the thumbnail's width\n"
-    "                         and height, %e jpg, png or webp, %% a % (default:\n"
-    "                         the source's name, its extension changed per -F)\n"
-    "  -F, --format FORMAT    jpeg, png, webp or same as the source's name (default\n"
-    "                         same); webp is lossless for an image with alpha\n"
-    "  -Q, --quality N        JPEG and lossy WebP quality 1..100 (default 85)\n"
-    "  -f, --force            remake thumbnails that are up to date; replace files\n"
-    "                         at their paths that thumbify did not make\n"
-    "      --sync             fsync each thumbnail before it takes its name\n"
-    "  -n, --dry-run          list what would be done; write nothing\n"
-    "      --report FILE      write a JSON manifest of every input (- = stdout);\n"
-    "                         a file is rewritten only when its content changes\n"
-    "      --prune            remove the thumbnails no current source maps to\n"
-    "                         (needs -o DIR or -r; with -n only list them)\n"
-    "\n"
-    "Running:\n"
-    "  -p, --procs N          worker processes (default: the usable CPU cores)\n"
-    "      --timeout SEC      time limit per image (default 60)\n"
-    "      --max-memory SIZE  address-space limit per worker, e.g. 512M (default 2G)\n"
-    "      --progress WHEN    auto, always or never (default auto: on a terminal)\n"
-    "  -q, --quiet            no summary line (and no progress unless always)\n"
-    "  -v, --verbose          one line per image on stderr: sizes, decode path,\n"
-    "                         colour profile\n"
-    "  -h, --help             show this help and exit\n"
-    "  -V, --version          show the version and exit\n"
-    "\n"
-    "Examples:\n"
-    "  thumbify -p 8 ./photos              thumbnails into ./photos/thumbs/\n"
-    "  thumbify -q -r assets -o build/thumbs -s 320x320,640x640 -F webp \\\n"
-    "      --name '%s-%w.%e' --prune --report build/thumbs.json\n"
-    "      a build step (a Makefile rule's recipe): two WebP widths for srcset, the\n"
-    "      thumbnails of deleted photos removed, and a report giving each\n"
-    "      thumbnail's width and height for <img> (see man thumbify, EXAMPLES)\n"
-    "\n"
-    "File names on stderr and in the -n listing are escaped as by ls -b: \\n, \\t,\n"
-    "\\\\ (a backslash), \\ooo (other control bytes, bytes that are not UTF-8).\n"
-    "\n"
-    "Exit status: 0 every thumbnail made or up to date, 1 some image or path\n"
-    "failed, 2 usage error, 128+N stopped by signal N.\n";
-
-#define SHORT_OPTS "p:s:o:F:Q:qvhVrf0n"
-
+/* Every option once: getopt's table, the short-option string and the
+ * --help text are made from it, and
+ * test_optable checks the man page and docs/usage.md against it, so that no
+ * spelling of an option can drift from the others. */
 enum {
     OPT_STRICT = 256,
     OPT_MAX_PIXELS,
@@ -101,40 +32,221 @@ enum {
     OPT_PRUNE
 };
 
-static const struct option long_opts[] = {
-    {"recursive", no_argument, NULL, 'r'},
-    {"files-from", required_argument, NULL, OPT_FILES_FROM},
-    {"null", no_argument, NULL, '0'},
-    {"base", required_argument, NULL, OPT_BASE},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
-    {"embedded", no_argument, NULL, OPT_EMBEDDED},
-    {"crop", no_argument, NULL, OPT_CROP},
-    {"size", required_argument, NULL, 's'},
-    {"output", required_argument, NULL, 'o'},
-    {"name", required_argument, NULL, OPT_NAME},
-    {"format", required_argument, NULL, 'F'},
-    {"quality", required_argument, NULL, 'Q'},
-    {"force", no_argument, NULL, 'f'},
-    {"sync", no_argument, NULL, OPT_SYNC},
-    {"dry-run", no_argument, NULL, 'n'},
-    {"report", required_argument, NULL, OPT_REPORT},
-    {"prune", no_argument, NULL, OPT_PRUNE},
-    {"procs", required_argument, NULL, 'p'},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
-    {"progress", required_argument, NULL, OPT_PROGRESS},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+#define FLAG no_argument
+#define VALUE required_argument
+
+/* In --help order. A help line "LEFT\tTEXT" is a second entry under the
+ * option (another form of it) with LEFT as its first column. */
+static const options_entry table[] = {
+    {"recursive", 'r', FLAG, NULL, "descend into subdirectories, mirroring the tree", "Inputs"},
+    {"files-from", OPT_FILES_FROM, VALUE, "FILE",
+     "read more paths from FILE, one per line (- = stdin)", NULL},
+    {"null", '0', FLAG, NULL, "paths in --files-from are NUL-separated", NULL},
+    {"base", OPT_BASE, VALUE, "DIR",
+     "with --files-from and -o: place each listed file\n"
+     "under -o DIR by its path relative to DIR (default:\n"
+     "the current directory)",
+     NULL},
+    {"shard", OPT_SHARD, VALUE, "I/N",
+     "only the files whose relative path hashes to shard I\n"
+     "of N (0 <= I < N; FNV-1a 64, stable across machines)\n"
+     "--shard auto\tI and N from a Slurm job array task's environment\n"
+     "--shard auto/N\tI from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX",
+     NULL},
+    {"strict", OPT_STRICT, FLAG, NULL, "damaged-but-decodable files count as failures", NULL},
+    {"max-pixels", OPT_MAX_PIXELS, VALUE, "N",
+     "refuse images larger than N pixels (default 268435456)", NULL},
+    {"embedded", OPT_EMBEDDED, FLAG, NULL,
+     "use the EXIF thumbnail when it is large enough and\n"
+     "matches the image (may be stale after an edit)",
+     NULL},
+    {"size", 's', VALUE, "WxH",
+     "fit into W x H pixels; N means NxN (default 75x75)\n"
+     "-s W1xH1,W2xH2,...\tup to 8 sizes from one decode, each written under\n"
+     "its own WxH/ subdirectory of the output root",
+     "Output"},
+    {"crop", OPT_CROP, FLAG, NULL,
+     "fill the box exactly: the centred part of the\n"
+     "image with the box's aspect ratio (never upscaled)",
+     NULL},
+    {"output", 'o', VALUE, "DIR", "write thumbnails under DIR instead of thumbs/", NULL},
+    {"name", OPT_NAME, VALUE, "TEMPLATE",
+     "name thumbnails by TEMPLATE: %s the source's name\n"
+     "without extension, %w and %h the thumbnail's width\n"
+     "and height, %e jpg, png or webp, %% a % (default:\n"
+     "the source's name, its extension changed per -F)",
+     NULL},
+    {"format", 'F', VALUE, "FORMAT",
+     "jpeg, png, webp or same as the source's name (default\n"
+     "same); webp is lossless for an image with alpha",
+     NULL},
+    {"quality", 'Q', VALUE, "N", "JPEG and lossy WebP quality 1..100 (default 85)", NULL},
+    {"force", 'f', FLAG, NULL,
+     "remake thumbnails that are up to date; replace files\n"
+     "at their paths that thumbify did not make",
+     NULL},
+    {"sync", OPT_SYNC, FLAG, NULL, "fsync each thumbnail before it takes its name", NULL},
+    {"dry-run", 'n', FLAG, NULL, "list what would be done; write nothing", NULL},
+    {"report", OPT_REPORT, VALUE, "FILE",
+     "write a JSON manifest of every input (- = stdout);\n"
+     "a file is rewritten only when its content changes",
+     NULL},
+    {"prune", OPT_PRUNE, FLAG, NULL,
+     "remove the thumbnails no current source maps to\n"
+     "(needs -o DIR or -r; with -n only list them)",
+     NULL},
+    {"procs", 'p', VALUE, "N", "worker processes (default: the usable CPU cores)", "Running"},
+    {"timeout", OPT_TIMEOUT, VALUE, "SEC", "time limit per image (default 60)", NULL},
+    {"max-memory", OPT_MAX_MEMORY, VALUE, "SIZE",
+     "address-space limit per worker, e.g. 512M (default 2G)", NULL},
+    {"progress", OPT_PROGRESS, VALUE, "WHEN", "auto, always or never (default auto: on a terminal)",
+     NULL},
+    {"quiet", 'q', FLAG, NULL, "no summary line (and no progress unless always)", NULL},
+    {"verbose", 'v', FLAG, NULL,
+     "one line per image on stderr: sizes, decode path,\n"
+     "colour profile",
+     NULL},
+    {"help", 'h', FLAG, NULL, "show this help and exit", NULL},
+    {"version", 'V', FLAG, NULL, "show the version and exit", NULL},
 };
+#define NOPTS (sizeof table / sizeof table[0])
+
+const options_entry *options_table(size_t *n)
+{
+    *n = NOPTS;
+    return table;
+}
+
+/* The letter of an entry's short form, or 0 (a long option only). */
+static int letter(const options_entry *e)
+{
+    return e->val < 256 ? e->val : 0;
+}
+
+/* getopt_long's array, in table order (the order of its "ambiguous"
+ * message's possibilities). */
+static const struct option *long_opts(void)
+{
+    static struct option longs[NOPTS + 1];
+    for (size_t i = 0; i < NOPTS && !longs[i].name; i++)
+        longs[i] = (struct option){table[i].name, table[i].has_arg, NULL, table[i].val};
+    return longs;
+}
+
+/* ":r0...": each letter, with ':' when it takes a value; the leading ':'
+ * makes getopt report a missing value as ':' (see bad_option). */
+static const char *short_opts(void)
+{
+    static char s[2 * NOPTS + 2] = ":";
+    size_t n = 1;
+    if (s[1])
+        return s;
+    for (size_t i = 0; i < NOPTS; i++)
+        if (letter(&table[i])) {
+            s[n++] = (char)letter(&table[i]);
+            if (table[i].has_arg == VALUE)
+                s[n++] = ':';
+        }
+    return s;
+}
+
+const char options_try_help[] = "Try 'thumbify --help' for more information.";
+
+static const char help_head[] =
+    "usage: thumbify [OPTION]... PATH...\n"
+    "       thumbify bench [OPTION]... PATH...   (the benchmark: thumbify bench --help)\n"
+    "Make a thumbnail of every JPEG and PNG in each directory PATH (and of each\n"
+    "file PATH), fitting a 75x75 box, written to thumbs/<same name> beside it.\n";
+
+static const char help_tail[] =
+    "\n"
+    "Examples:\n"
+    "  thumbify -p 8 ./photos              thumbnails into ./photos/thumbs/\n"
+    "  thumbify -q -r assets -o build/thumbs -s 320x320,640x640 -F webp \\\n"
+    "      --name '%s-%w.%e' --prune --report build/thumbs.json\n"
+    "      a build step (a Makefile rule's recipe): two WebP widths for srcset, the\n"
+    "      thumbnails of deleted photos removed, and a report giving each\n"
+    "      thumbnail's width and height for <img> (see man thumbify, EXAMPLES)\n"
+    "\n"
+    "File names on stderr and in the -n listing are escaped as by ls -b: \\n, \\t,\n"
+    "\\\\ (a backslash), \\ooo (other control bytes, bytes that are not UTF-8).\n"
+    "\n"
+    "Exit status: 0 every thumbnail made or up to date, 1 some image or path\n"
+    "failed, 2 usage error, 128+N stopped by signal N.\n";
+
+#define HELP_COLUMN 25 /* where the help texts start */
+
+/* Appends to the help being built; the buffer is sized for it. */
+static void put(char *buf, size_t size, const char *s, size_t len)
+{
+    size_t n = strlen(buf);
+    if (n + len < size) {
+        memcpy(buf + n, s, len);
+        buf[n + len] = '\0';
+    }
+}
+
+/* A first column, padded to HELP_COLUMN: "  -p, --procs N", "      --crop";
+ * a help line's own LEFT ("--shard auto", "-s W1xH1,...") indented to match. */
+static void put_left(char *buf, size_t size, const options_entry *e, const char *left, size_t len)
+{
+    char col[64];
+    int n;
+    if (left)
+        n = snprintf(col, sizeof col, "%s%.*s", left[1] == '-' ? "      " : "  ", (int)len, left);
+    else if (letter(e))
+        n = snprintf(col, sizeof col, "  -%c, --%s%s%s", letter(e), e->name, e->arg ? " " : "",
+                     e->arg ? e->arg : "");
+    else
+        n = snprintf(col, sizeof col, "      --%s%s%s", e->name, e->arg ? " " : "",
+                     e->arg ? e->arg : "");
+    put(buf, size, col, (size_t)n);
+    do
+        put(buf, size, " ", 1);
+    while (++n < HELP_COLUMN);
+}
+
+/* An option's lines: its first column and help, then each help line, under
+ * the first or, for "LEFT\tTEXT", after a first column of its own. */
+static void put_entry(char *buf, size_t size, const options_entry *e)
+{
+    put_left(buf, size, e, NULL, 0);
+    for (const char *line = e->help; *line;) {
+        size_t len = strcspn(line, "\n");
+        const char *tab = memchr(line, '\t', len);
+        if (line != e->help && tab) {
+            put_left(buf, size, e, line, (size_t)(tab - line));
+            len -= (size_t)(tab + 1 - line);
+            line = tab + 1;
+        } else if (line != e->help)
+            put(buf, size, "                         ", HELP_COLUMN);
+        put(buf, size, line, len);
+        put(buf, size, "\n", 1);
+        line += len + (line[len] == '\n');
+    }
+}
+
+const char *options_help(void)
+{
+    static char buf[8192];
+    if (buf[0])
+        return buf;
+    put(buf, sizeof buf, help_head, strlen(help_head));
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (table[i].section) {
+            put(buf, sizeof buf, "\n", 1);
+            put(buf, sizeof buf, table[i].section, strlen(table[i].section));
+            put(buf, sizeof buf, ":\n", 2);
+        }
+        put_entry(buf, sizeof buf, &table[i]);
+    }
+    put(buf, sizeof buf, help_tail, strlen(help_tail));
+    return buf;
+}
 
 const struct option *options_long(const char *name)
 {
-    for (const struct option *lo = long_opts; lo->name; lo++)
+    for (const struct option *lo = long_opts(); lo->name; lo++)
         if (strcmp(lo->name, name) == 0)
             return lo;
     return NULL;
@@ -484,7 +596,7 @@ static int apply_flag(int c, cli_options *o)
  * for 'p'), as GNU's messages name it even when it was abbreviated. */
 static const char *long_name(int val)
 {
-    for (const struct option *lo = long_opts; lo->name; lo++)
+    for (const struct option *lo = long_opts(); lo->name; lo++)
         if (lo->val == val)
             return lo->name;
     return "?";
@@ -497,7 +609,7 @@ static int ambiguous(const char *word, char *err, size_t errlen)
     size_t len = strcspn(word + 2, "="), n = 0, used;
     used = (size_t)snprintf(err, errlen, "option '--%.*s' is ambiguous; possibilities:", (int)len,
                             word + 2);
-    for (const struct option *lo = long_opts; lo->name && strncmp(word, "--", 2) == 0; lo++)
+    for (const struct option *lo = long_opts(); lo->name && strncmp(word, "--", 2) == 0; lo++)
         if (strncmp(lo->name, word + 2, len) == 0 && ++n && used < errlen)
             used += (size_t)snprintf(err + used, errlen - used, " '--%s'", lo->name);
     return n > 1;
@@ -516,7 +628,7 @@ static int bad_option(int c, char **argv, char *err, size_t errlen)
                    : fail(err, errlen, "option '--%s' requires an argument", long_name(optopt));
     /* An unknown letter in a cluster (-qz) leaves optind on that cluster,
      * so argv[optind-1] may be an earlier word: trust optopt for letters. */
-    if (optopt > 0 && optopt < 256 && (optopt == ':' || !strchr(SHORT_OPTS, optopt)))
+    if (optopt > 0 && optopt < 256 && (optopt == ':' || !strchr(short_opts(), optopt)))
         return fail(err, errlen, "invalid option -- '%c'", optopt);
     if (optopt) /* a long option that takes no value, given one */
         return fail(err, errlen, "option '--%s' doesn't allow an argument", long_name(optopt));
@@ -568,7 +680,7 @@ int options_parse(int argc, char **argv, cli_options *o, char *err, size_t errle
     optind = 0; /* 0, not 1: full reinitialisation in glibc */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":" SHORT_OPTS, long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, short_opts(), long_opts(), NULL)) != -1) {
         if (c == '?' || c == ':')
             return bad_option(c, argv, err, errlen);
         if (apply_flag(c, o) != 0 && apply_value(c, optarg, o, err, errlen) != 0)

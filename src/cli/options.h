@@ -60,14 +60,31 @@ int options_parse(int argc, char **argv, cli_options *opts, char *err, size_t er
 /* "123", "64K", "512M", "2G" (binary units) into *out; 0 or -1. */
 int options_parse_bytes(const char *s, unsigned long long *out);
 
+/* One option, as options.c's table has it: getopt's array, the short
+ * options and the --help text are made from the table. */
+typedef struct options_entry {
+    const char *name;    /* the long name, "size" */
+    int val;             /* the short letter ('s') or, above 255, an id
+                            of a long option only; getopt_long returns it */
+    int has_arg;         /* no_argument or required_argument */
+    const char *arg;     /* the value's name in --help ("WxH"), or NULL */
+    const char *help;    /* --help lines, '\n' apart; "LEFT\tTEXT" is another
+                            form of the option with LEFT as its first column */
+    const char *section; /* a --help heading ("Output") before it, or NULL */
+} options_entry;
+
+/* The table of every option, in --help order; *n gets its length. */
+const options_entry *options_table(size_t *n);
+
 /* The getopt_long entry of thumbify's long option NAME ("size"), or NULL:
  * bench passes some of them on to the runs it times. */
 struct option;
 const struct option *options_long(const char *name);
 
-/* The line after a usage error, as GNU tools print it (no newline), and
- * the full --help text. */
+/* The line after a usage error, as GNU tools print it (no newline). */
 extern const char options_try_help[];
-extern const char options_help[];
+
+/* The full --help text, made from the table on the first call. */
+const char *options_help(void);
 
 #endif

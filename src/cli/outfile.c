@@ -27,11 +27,17 @@ typedef struct target {
     char *slot;
     size_t cap;
     const outfile_guard *guard; /* NULL: whatever is at name is replaced */
-    const char **what;
+    outfile_step *what;
 } target;
 
+const char *outfile_step_name(outfile_step step)
+{
+    static const char *const names[] = {"create", "write", "sync", "close", "rename", "exists"};
+    return names[step];
+}
+
 /* Records the failed step, keeping errno; returns -1. */
-static int failed(const target *t, const char *step)
+static int failed(const target *t, outfile_step step)
 {
     *t->what = step;
     return -1;
@@ -104,9 +110,9 @@ int outfile_write_all(int fd, const void *data, size_t len)
 static int fill(const target *t, int fd, const void *data, size_t len, int sync)
 {
     if (outfile_write_all(fd, data, len) != 0)
-        return failed(t, "write");
+        return failed(t, OUTFILE_WRITE);
     if (sync && fsync(fd) != 0)
-        return failed(t, "sync");
+        return failed(t, OUTFILE_SYNC);
     return 0;
 }
 
@@ -162,20 +168,20 @@ static int rename_new(int dirfd, const char *tmp, const char *name)
 static int put(const target *t, const char *tmp)
 {
     if (!t->guard)
-        return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, "rename");
+        return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, OUTFILE_RENAME);
     for (int tries = 0; tries < 8; tries++) {
         if (rename_new(t->dirfd, tmp, t->name) == 0)
             return 0;
         if (errno != EEXIST)
-            return failed(t, "rename");
+            return failed(t, OUTFILE_RENAME);
         int may = t->guard->replaceable(t->dirfd, t->name, t->guard->arg);
         if (may == 0)
             break;
         if (may > 0)
-            return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, "rename");
+            return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, OUTFILE_RENAME);
     }
     errno = EEXIST;
-    return failed(t, "exists");
+    return failed(t, OUTFILE_EXISTS);
 }
 
 /* The unnamed file fd, complete, gets its final name: linked straight to
@@ -191,14 +197,14 @@ static int name_unnamed(const target *t, int fd)
         return 1;
     }
     if (errno != EEXIST)
-        return failed(t, "create");
+        return failed(t, OUTFILE_CREATE);
     char tmp[64];
     if (new_tmp_name(t, tmp, sizeof tmp) != 0)
-        return failed(t, "create");
+        return failed(t, OUTFILE_CREATE);
     flock(fd, LOCK_EX); /* the temp name is locked until it is final */
     if (link_fd(fd, t->dirfd, tmp) != 0) {
         t->slot[0] = '\0';
-        return failed(t, "create");
+        return failed(t, OUTFILE_CREATE);
     }
     if (put(t, tmp) != 0) {
         drop_tmp(t, tmp);
@@ -224,7 +230,7 @@ static int via_unnamed(const target *t, const void *data, size_t len, int sync)
     /* 0666: the user's umask decides, as for any file a tool creates */
     int fd = openat(t->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
     if (fd < 0)
-        return no_tmpfile(errno) ? 1 : failed(t, "create");
+        return no_tmpfile(errno) ? 1 : failed(t, OUTFILE_CREATE);
     int rc = fill(t, fd, data, len, sync);
     if (rc == 0) {
         testhook_stop("THUMBIFY_TEST_STOP_WRITTEN", t->path);
@@ -260,7 +266,7 @@ static int via_named(const target *t, const void *data, size_t len, int sync)
     char tmp[64];
     int fd = create_named(t, tmp, sizeof tmp);
     if (fd < 0)
-        return failed(t, "create");
+        return failed(t, OUTFILE_CREATE);
     int lock = dup(fd);
     if (lock >= 0)
         flock(lock, LOCK_EX);
@@ -269,7 +275,7 @@ static int via_named(const target *t, const void *data, size_t len, int sync)
     if (rc != 0)
         close_keeping_errno(fd);
     else if (close(fd) != 0)
-        rc = failed(t, "close");
+        rc = failed(t, OUTFILE_CLOSE);
     if (rc == 0)
         rc = put(t, tmp);
     if (rc != 0)
@@ -281,7 +287,7 @@ static int via_named(const target *t, const void *data, size_t len, int sync)
 }
 
 int outfile_write(int dirfd, const char *path, const void *data, size_t len, int sync,
-                  const outfile_guard *guard, char *tmp_slot, size_t tmp_cap, const char **what)
+                  const outfile_guard *guard, char *tmp_slot, size_t tmp_cap, outfile_step *what)
 {
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
@@ -292,7 +298,7 @@ int outfile_write(int dirfd, const char *path, const void *data, size_t len, int
 }
 
 int outfile_write_path(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
-                       size_t tmp_cap, const char **what)
+                       size_t tmp_cap, outfile_step *what)
 {
     const char *slash = strrchr(path, '/');
     char dir[PATH_MAX];
@@ -303,7 +309,7 @@ int outfile_write_path(const char *path, const void *data, size_t len, int sync,
     if (dirfd < 0) {
         if (n <= 0 || (size_t)n >= sizeof dir)
             errno = ENAMETOOLONG;
-        *what = "create";
+        *what = OUTFILE_CREATE;
         return -1;
     }
     int rc = outfile_write(dirfd, path, data, len, sync, NULL, tmp_slot, tmp_cap, what);

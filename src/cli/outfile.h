@@ -32,10 +32,24 @@
  * name: each fails with EEXIST instead of replacing); where something
  * has it, replaceable() is asked just before the rename over it. It
  * returns 1 (replace it), 0 (keep it: the write fails with EEXIST, *what
- * "exists", and nothing is left behind) or -1 (nothing is there any more:
+ * OUTFILE_EXISTS, and nothing is left behind) or -1 (nothing is there any more:
  * try again). The rename after a 1 replaces whatever has the name then:
  * a file put there in the microseconds between the guard's look and the
  * rename is lost; Linux has no rename that replaces only a given inode. */
+/* The step of a write that failed: the caller decides by it (EXISTS: the
+ * guard kept what was there); outfile_step_name gives the verb a message
+ * says ("create", "write", "sync", "close", "rename", "exists"). */
+typedef enum {
+    OUTFILE_CREATE,
+    OUTFILE_WRITE,
+    OUTFILE_SYNC,
+    OUTFILE_CLOSE,
+    OUTFILE_RENAME,
+    OUTFILE_EXISTS
+} outfile_step;
+
+const char *outfile_step_name(outfile_step step);
+
 typedef struct outfile_guard {
     int (*replaceable)(int dirfd, const char *name, void *arg);
     void *arg;
@@ -49,16 +63,15 @@ typedef struct outfile_guard {
  * sync: fsync the data before it gets its name, so that a crash of the
  * machine cannot leave an empty file under the final name. guard: what
  * may be replaced (above); NULL replaces whatever is there. Returns 0, or
- * -1 with errno set and what failed in *what ("create", "write", "sync",
- * "close", "rename", "exists"); no file is left behind then. */
+ * -1 with errno set and what failed in *what; no file is left behind then. */
 int outfile_write(int dirfd, const char *path, const void *data, size_t len, int sync,
-                  const outfile_guard *guard, char *tmp_slot, size_t tmp_cap, const char **what);
+                  const outfile_guard *guard, char *tmp_slot, size_t tmp_cap, outfile_step *what);
 
 /* outfile_write into path's directory, opened through path as given
  * (following symlinks: a path the user named), replacing whatever is
  * there (no guard). */
 int outfile_write_path(const char *path, const void *data, size_t len, int sync, char *tmp_slot,
-                       size_t tmp_cap, const char **what);
+                       size_t tmp_cap, outfile_step *what);
 
 /* Writes all len bytes to fd, retrying short writes and EINTR. Returns 0,
  * or -1 with errno set. */

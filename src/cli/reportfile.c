@@ -56,7 +56,7 @@ int reportfile_save(const char *path, const char *text, size_t len, const char *
         return outfile_write_all(fd, text, len);
     struct stat st, lst;
     char real[PATH_MAX], tmp[PATH_MAX];
-    const char *what = "write";
+    outfile_step what = OUTFILE_WRITE;
     int exists = stat(path, &st) == 0;
     if ((exists && S_ISREG(st.st_mode)) || (!exists && lstat(path, &lst) != 0)) {
         if (exists && unchanged(path, same_if))

@@ -50,19 +50,19 @@ void source_install_guard(void)
 /* Reads want bytes into the kept buffer, growing it first if need be. A
  * short read means the file shrank since its fstat: what was read is taken,
  * and source_changed() will say so. */
-static int read_source(source *s, int fd, size_t want, const char **what)
+static int read_source(source *s, int fd, size_t want, source_failure *what)
 {
     if (want > s->cap || !s->buf) {
         free(s->buf);
         s->cap = want ? want : 1;
         if (!(s->buf = malloc(s->cap))) {
             s->cap = 0;
-            *what = "memory";
+            *what = SOURCE_MEMORY;
             errno = ENOMEM;
             return -1;
         }
     }
-    *what = "read";
+    *what = SOURCE_READ;
     s->len = 0;
     while (s->len < want) {
         ssize_t r = read(fd, s->buf + s->len, want - s->len);
@@ -78,11 +78,17 @@ static int read_source(source *s, int fd, size_t want, const char **what)
     return 0;
 }
 
-int source_open(source *s, const char *path, size_t limit, struct stat *st, const char **what)
+const char *source_failure_name(source_failure what)
+{
+    static const char *const names[] = {"open", "type", "read", "memory"};
+    return names[what];
+}
+
+int source_open(source *s, const char *path, size_t limit, struct stat *st, source_failure *what)
 {
     s->data = NULL;
     s->len = 0;
-    *what = "open";
+    *what = SOURCE_OPEN;
     /* O_NONBLOCK: a FIFO or device swapped in for the file since the scan
      * must not hold the worker in open() until --timeout; what was opened
      * is then judged by its own status, not the path's. */
@@ -91,7 +97,7 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, cons
         return -1;
     int bad = fstat(fd, st) != 0 ? errno : S_ISREG(st->st_mode) ? 0 : EINVAL;
     if (bad) {
-        *what = bad == EINVAL ? "type" : "open";
+        *what = bad == EINVAL ? SOURCE_TYPE : SOURCE_OPEN;
         close(fd);
         errno = bad;
         return -1;

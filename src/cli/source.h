@@ -38,6 +38,13 @@ typedef struct source {
         .fd = -1                                                                                   \
     }
 
+/* What source_open could not do: open it, find a regular file (TYPE), read
+ * it or get the memory for it; source_failure_name gives the verb a
+ * message says ("open", "type", "read", "memory"). */
+typedef enum { SOURCE_OPEN, SOURCE_TYPE, SOURCE_READ, SOURCE_MEMORY } source_failure;
+
+const char *source_failure_name(source_failure what);
+
 /* Installs the SIGBUS handler that turns a shrunk mapping into zeros.
  * Call once in the process before source_open. */
 void source_install_guard(void);
@@ -46,9 +53,8 @@ void source_install_guard(void);
  * (SIZE_MAX: all of it, as large as it is when read); *st is the open
  * file's status. Only a regular file is read: anything else (a FIFO or
  * device put in its place since the scan) is closed at once. Returns 0,
- * or -1 with errno set and *what ("open", "type": not a regular file,
- * "read", "memory"). */
-int source_open(source *s, const char *path, size_t limit, struct stat *st, const char **what);
+ * or -1 with errno set and what failed in *what. */
+int source_open(source *s, const char *path, size_t limit, struct stat *st, source_failure *what);
 
 /* Whether the file changed since source_open (it shrank under the
  * mapping, or its size, mtime or ctime moved: rewritten in place): the

@@ -96,18 +96,18 @@ static void inject_faults(const char *path)
 /* Takes the file, or its first limit bytes, into w->src; says why not. */
 static int take_source(worker *w, struct stat *st, size_t limit)
 {
-    const char *what;
+    source_failure what;
     source_close(&w->src);
     if (source_open(&w->src, w->j->src, limit, st, &what) == 0) {
         inject_truncation(w->j->src);
         return 0;
     }
-    if (strcmp(what, "memory") == 0)
+    if (what == SOURCE_MEMORY)
         say(w, 0, "out of memory reading %lld bytes", (long long)st->st_size);
-    else if (strcmp(what, "type") == 0)
+    else if (what == SOURCE_TYPE)
         say(w, 0, "not a regular file (any more); not read");
     else
-        say(w, 0, "cannot %s: %s", what, strerror(errno));
+        say(w, 0, "cannot %s: %s", source_failure_name(what), strerror(errno));
     return -1;
 }
 
@@ -199,7 +199,7 @@ static int thumbnail_replaceable(int dirfd, const char *name, void *stamp)
 
 static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char *out, char *stamp)
 {
-    const char *what;
+    outfile_step what;
     worker_slot *ws = &w->sh->workers[w->k];
     outfile_guard guard = {thumbnail_replaceable, stamp};
     /* -f replaces whatever is there */
@@ -207,7 +207,7 @@ static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char 
                       ws->tmp, sizeof ws->tmp, &what) == 0)
         return 0;
     int e = errno;
-    if (strcmp(what, "exists") == 0) {
+    if (what == OUTFILE_EXISTS) {
         say(w, 0,
             "%s was made by something else while its thumbnail was being made and is not a "
             "thumbnail made by thumbify; kept, not replaced (-f replaces it)",
@@ -215,12 +215,12 @@ static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char 
         return -1;
     }
     /* a full disk or quota shows up when writing, not when creating */
-    if (dir_level(e) && (strcmp(what, "create") == 0 || e == ENOSPC || e == EDQUOT)) {
+    if (dir_level(e) && (what == OUTFILE_CREATE || e == ENOSPC || e == EDQUOT)) {
         dir_unusable(w, strerror(e));
         say(w, 0, "cannot write %s: %s", out, strerror(e));
         return -1;
     }
-    say(w, 0, "cannot %s %s: %s", what, out, strerror(e));
+    say(w, 0, "cannot %s %s: %s", outfile_step_name(what), out, strerror(e));
     return -1;
 }
 

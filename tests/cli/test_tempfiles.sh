@@ -62,7 +62,10 @@ if [ ${#NS[@]} -gt 0 ]; then
         [ $((r % 2)) = 1 ] && way=named bin=$HOOKED
         pids=()
         for i in 0 1 2; do
-            THUMBIFY_TEST_TMPFILE=$way "${NS[@]}" "$bin" -q -p 2 --shard $i/3 -o "$S/out" "$S/src" \
+            # a TMPDIR each: under valgrind every shard is PID 1 in its
+            # namespace, and valgrind names its own temp files by PID
+            mkdir -p "$S/tmp$i"
+            TMPDIR=$S/tmp$i THUMBIFY_TEST_TMPFILE=$way "${NS[@]}" "$bin" -q -p 2 --shard $i/3 -o "$S/out" "$S/src" \
                 2>>"$WORK/shard-err" &
             pids+=($!)
         done

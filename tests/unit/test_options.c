@@ -536,13 +536,13 @@ static void repeated_calls(void)
 static void usage_texts(void)
 {
     CHECK(strcmp(options_try_help, "Try 'thumbify --help' for more information.") == 0 &&
-          strstr(options_help, "--procs") &&
-          strstr(options_help, "--size") && strstr(options_help, "--output") &&
-          strstr(options_help, "--quality") && strstr(options_help, "--quiet") &&
-          strstr(options_help, "--verbose") && strstr(options_help, "--help") &&
-          strstr(options_help, "--version") && strstr(options_help, "--format") &&
-          strstr(options_help, "--strict") && strstr(options_help, "--max-pixels") &&
-          strstr(options_help, "--shard I/N") && strstr(options_help, "--shard auto/N"),
+          strstr(options_help(), "--procs") &&
+          strstr(options_help(), "--size") && strstr(options_help(), "--output") &&
+          strstr(options_help(), "--quality") && strstr(options_help(), "--quiet") &&
+          strstr(options_help(), "--verbose") && strstr(options_help(), "--help") &&
+          strstr(options_help(), "--version") && strstr(options_help(), "--format") &&
+          strstr(options_help(), "--strict") && strstr(options_help(), "--max-pixels") &&
+          strstr(options_help(), "--shard I/N") && strstr(options_help(), "--shard auto/N"),
           "options_try_help is GNU's line; options_help mentions every long option");
 }
 

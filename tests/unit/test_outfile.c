@@ -122,7 +122,7 @@ static void directories(void)
 static void write_one(const char *way, const char *name, const char *text)
 {
     char p[PATH_MAX], slot[PATH_MAX], dir[PATH_MAX];
-    const char *what = "";
+    outfile_step what = OUTFILE_WRITE;
     setenv("THUMBIFY_TEST_TMPFILE", way, 1);
     int dirfd = open(at(dir, "out"), O_PATH | O_DIRECTORY);
     char rel[64];
@@ -134,7 +134,8 @@ static void write_one(const char *way, const char *name, const char *text)
     CHECK(rc == 0 && holds(p, text) && temps == 0 && slot[0] == '\0',
           "%s way: %s written whole, no temp file left, the slot cleared; got rc %d (%s: %s), "
           "%d temps of %d",
-          *way ? way : "default", name, rc, what, rc ? strerror(errno) : "", temps, n);
+          *way ? way : "default", name, rc, outfile_step_name(what), rc ? strerror(errno) : "",
+          temps, n);
 }
 
 static void writing(void)
@@ -158,13 +159,13 @@ static void writing(void)
     mkdir(at(p, "gone"), 0777);
     int dirfd = open(p, O_PATH | O_DIRECTORY);
     rmdir(p);
-    const char *what = "";
+    outfile_step what = OUTFILE_WRITE;
     at(p, "gone/x.jpg");
     int rc = outfile_write(dirfd, p, "x", 1, 0, NULL, slot, sizeof slot, &what);
     int e = errno;
-    CHECK(rc == -1 && strcmp(what, "create") == 0 && slot[0] == '\0',
+    CHECK(rc == -1 && what == OUTFILE_CREATE && slot[0] == '\0',
           "a removed directory: create fails (%s), the slot stays empty; got rc %d, %s",
-          strerror(e), rc, what);
+          strerror(e), rc, outfile_step_name(what));
     close(dirfd);
     rc = outfile_write_path(at(p, "out/report.json"), "{}", 2, 0, slot, sizeof slot, &what);
     CHECK(rc == 0 && holds(p, "{}"), "outfile_write_path writes through the path as given");
@@ -189,7 +190,7 @@ static int test_guard(int dirfd, const char *name, void *arg)
 static void guarded(const char *way, int link, const char *name, const char *there, int kept)
 {
     char p[PATH_MAX], slot[PATH_MAX], dir[PATH_MAX], rel[64];
-    const char *what = "";
+    outfile_step what = OUTFILE_WRITE;
     outfile_guard g = {test_guard, NULL};
     setenv("THUMBIFY_TEST_TMPFILE", way, 1);
     setenv("THUMBIFY_TEST_NOREPLACE", link ? "link" : "", 1);
@@ -207,19 +208,19 @@ static void guarded(const char *way, int link, const char *name, const char *the
     entries(dir, &temps);
     const char *label = *way ? way : "default";
     if (kept)
-        CHECK(rc == -1 && e == EEXIST && strcmp(what, "exists") == 0 && holds(p, there) &&
+        CHECK(rc == -1 && e == EEXIST && what == OUTFILE_EXISTS && holds(p, there) &&
                   temps == 0 && asked == 1,
               "%s way%s: the guard keeps %s (EEXIST, \"exists\", no temp file); got rc %d, %s, "
               "%d temps, asked %d",
-              label, link ? " (link)" : "", name, rc, what, temps, asked);
+              label, link ? " (link)" : "", name, rc, outfile_step_name(what), temps, asked);
     /* gone.jpg: asked again after its "not there" */
     int expect = !there ? 0 : strcmp(name, "gone.jpg") == 0 ? 2 : 1;
     if (!kept)
         CHECK(rc == 0 && holds(p, "new") && temps == 0 && asked == expect,
               "%s way%s: %s written (%s), the guard asked %d times; got rc %d (%s), %d temps, "
               "asked %d",
-              label, link ? " (link)" : "", name, there ? "replacing" : "new", expect, rc, what,
-              temps, asked);
+              label, link ? " (link)" : "", name, there ? "replacing" : "new", expect, rc,
+              outfile_step_name(what), temps, asked);
 }
 
 static void guarding(void)
