@@ -42,16 +42,18 @@ void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *
 {
     const tf_params *p = &o->params;
     char name[32] = "", size[TF_MAX_BOXES * 12];
-    /* Only with --name, so that thumbnails of the default name made before
-     * --name existed stay up to date; before src=, so that the default
-     * stamp (which stamp_check looks for anywhere) is no part of it. */
+    /* --name and --crop only when given, so that thumbnails made before
+     * they existed stay up to date; before src=, so that the stamp without
+     * them (which stamp_check looks for anywhere in the file) is no part of
+     * the stamp with them: at the end, "... emb=0" would be found in
+     * "... emb=0 crop" and a fit run would take a crop for up to date. */
     if (o->name)
         snprintf(name, sizeof name, "name=%016llx ", hash(o->name));
     sizes(size, sizeof size, o);
-    snprintf(buf, cap, STAMP_PREFIX "%d %ssrc=%lld:%lld.%09ld size=%s format=%d q=%d emb=%d%s",
-             STAMP_VERSION, name, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-             st->st_mtim.tv_nsec, size, (int)p->format, p->quality, p->use_embedded,
-             p->fit == TF_FIT_CROP ? " crop" : "");
+    snprintf(buf, cap, STAMP_PREFIX "%d %s%ssrc=%lld:%lld.%09ld size=%s format=%d q=%d emb=%d",
+             STAMP_VERSION, name, p->fit == TF_FIT_CROP ? "crop " : "", (long long)st->st_size,
+             (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, size, (int)p->format, p->quality,
+             p->use_embedded);
 }
 
 /* A WebP thumbnail's stamp is in its XMP chunk, which the container puts

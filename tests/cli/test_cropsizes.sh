@@ -51,7 +51,8 @@ l=$("$TFTOOL" psnr --orient auto --crop "$in/orient_6.jpg" "$WORK/fit/orient_6.p
 check "without --crop 100x60 is a fit ($(wh "$WORK/fit/orient_6.png" | tr ' ' x)), not the crop" \
     [ "$(wh "$WORK/fit/orient_6.png")" = "80 60" ]
 
-# stamps: --crop after a fit run remakes, the same --crop run again is up to date
+# stamps: --crop after a fit run remakes, the same --crop run again is up to
+# date, a fit run after it remakes (its stamp is no part of the crop's)
 out=$WORK/stamp
 run -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
 run --crop -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
@@ -59,6 +60,9 @@ check "--crop after a fit run remakes the thumbnail (now $(wh "$out/gradient_640
     [ "$(wh "$out/gradient_640x480.jpg")" = "60 60" ]
 run -v --crop -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
 check "the same --crop run again: up to date ($(tail -1 "$WORK/err"))" grep -q "1 up to date" "$WORK/err"
+run -s 60x60 -o "$out" "$in/gradient_640x480.jpg"
+check "a fit run after --crop remakes it again (now $(wh "$out/gradient_640x480.jpg" | tr ' ' x); $(tail -1 "$WORK/err"))" \
+    [ "$(wh "$out/gradient_640x480.jpg")" = "60 45" ]
 
 # several sizes: layout, pixels against single-size runs, one decode each
 multi=75x75,150x150,300x300
