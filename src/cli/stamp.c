@@ -135,16 +135,36 @@ stamp_state stamp_check(const char *path, const char *stamp)
     return stamp_check_at(AT_FDCWD, path, stamp);
 }
 
+/* What a failed open of path says: no such name (the write will say why
+ * it cannot be made), not a regular file (a symlink refused by O_NOFOLLOW,
+ * a socket: not ours), or a file that cannot be read, errno kept. */
+static stamp_state open_failed(int dirfd, const char *path)
+{
+    int e = errno;
+    struct stat st;
+    if (e == ENOENT || e == ENAMETOOLONG || e == ENOTDIR)
+        return STAMP_NONE;
+    if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+        return STAMP_FOREIGN;
+    errno = e;
+    return STAMP_ERROR;
+}
+
 stamp_state stamp_check_at(int dirfd, const char *path, const char *stamp)
 {
     char head[STAMP_AREA];
     struct stat st;
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) /* no such name (the write will say why it cannot be made), or not ours */
-        return errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? STAMP_NONE
-                                                                            : STAMP_FOREIGN;
-    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? stamp_read_area(fd, &st, head) : -1;
+    if (fd < 0)
+        return open_failed(dirfd, path);
+    int known = fstat(fd, &st) == 0, regular = known && S_ISREG(st.st_mode);
+    ssize_t n = regular ? stamp_read_area(fd, &st, head) : -1;
+    int e = errno;
     close(fd);
+    if (!known || (regular && n < 0)) { /* an I/O error: who made it is not known */
+        errno = e;
+        return STAMP_ERROR;
+    }
     if (n == 0)
         return STAMP_STALE; /* an empty file (a crash before its data reached the disk): nothing
                                to lose */
