@@ -64,14 +64,27 @@ static int is_webp(const char *head, ssize_t n)
     return n >= 12 && memcmp(head, "RIFF", 4) == 0 && memcmp(head + 8, "WEBP", 4) == 0;
 }
 
+ssize_t stamp_area_from(int fd, const struct stat *st, const char *head, size_t n, char *buf)
+{
+    size_t k = n < STAMP_READ ? n : STAMP_READ;
+    if (buf != head)
+        memcpy(buf, head, k);
+    if (k < STAMP_READ || !is_webp(buf, (ssize_t)k) || st->st_size <= (off_t)k)
+        return (ssize_t)k;
+    off_t from = st->st_size - STAMP_READ > (off_t)k ? st->st_size - STAMP_READ : (off_t)k;
+    size_t len = (size_t)(st->st_size - from);
+    size_t have = (off_t)n > from ? (size_t)((off_t)n - from) : 0; /* of it in head */
+    have = have < len ? have : len;
+    if (have)
+        memcpy(buf + k, head + from, have);
+    ssize_t t = have < len ? pread(fd, buf + k + have, len - have, from + (off_t)have) : 0;
+    return t < 0 ? -1 : (ssize_t)(k + have) + t;
+}
+
 ssize_t stamp_read_area(int fd, const struct stat *st, char *buf)
 {
     ssize_t n = pread(fd, buf, STAMP_READ, 0);
-    if (n < STAMP_READ || !is_webp(buf, n) || st->st_size <= n)
-        return n;
-    off_t from = st->st_size - STAMP_READ > n ? st->st_size - STAMP_READ : n;
-    ssize_t t = pread(fd, buf + n, (size_t)(st->st_size - from), from);
-    return t < 0 ? -1 : n + t;
+    return n < 0 ? -1 : stamp_area_from(fd, st, buf, (size_t)n, buf);
 }
 
 /* The source's format by its first bytes (what the core goes by too). */

@@ -25,6 +25,11 @@
  * then of a longer WebP file its last ones. Returns the bytes read, or -1. */
 ssize_t stamp_read_area(int fd, const struct stat *st, char *buf);
 
+/* stamp_read_area for a caller that has read the file's first n bytes
+ * into head already: what head holds is taken from it (buf may be head),
+ * only the rest of the area is read. */
+ssize_t stamp_area_from(int fd, const struct stat *st, const char *head, size_t n, char *buf);
+
 /* The stamp for a source with status *st under options o (every -s size:
  * the thumbnails of one decode carry one stamp). */
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
