@@ -1,4 +1,5 @@
 /* batch.c - a run from operands to report. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,11 @@ static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *u
         const job *j = &jobs->v[i];
         struct stat sb;
         char stamp[STAMP_MAX];
-        int there = STAMP_NONE;
+        int there = STAMP_NONE, e = 0;
         if (stat(j->src, &sb) == 0 && !o->force) {
             stamp_make(stamp, sizeof stamp, o, &sb);
             there = stamp_check(j->out, stamp);
+            e = errno; /* STAMP_ERROR's why */
         }
         int fresh = there == STAMP_CURRENT;
         if (uptodate)
@@ -43,9 +45,11 @@ static void dry_run(const cli_options *o, const job_list *jobs, unsigned char *u
         char src[4 * 4096 + 1], out[sizeof src];
         if (listing && fresh)
             printf("up to date: %s\n", msg_escape(src, sizeof src, j->src));
-        else if (listing && there == STAMP_FOREIGN)
-            printf("would not replace: %s -> %s (not made by thumbify)\n",
-                   msg_escape(src, sizeof src, j->src), msg_escape(out, sizeof out, j->out));
+        else if (listing && (there == STAMP_FOREIGN || there == STAMP_ERROR))
+            printf("would not replace: %s -> %s (%s%s)\n", msg_escape(src, sizeof src, j->src),
+                   msg_escape(out, sizeof out, j->out),
+                   there == STAMP_ERROR ? "cannot read it: " : "not made by thumbify",
+                   there == STAMP_ERROR ? strerror(e) : "");
         else if (listing)
             printf("would make: %s -> %s\n", msg_escape(src, sizeof src, j->src),
                    msg_escape(out, sizeof out, j->out));

@@ -6,11 +6,13 @@
  * meet once both are spelled out: "a1" and "%w" of 23 give what "a12" and
  * 3 give), and the stamp check and the report name the output. The size
  * comes from the header alone (tf_probe): a template with %w/%h costs one
- * read of each source's first bytes, serially, which a template without
- * them never pays. The worker checks that the thumbnail it made has the
+ * read of each source's first bytes, serially, whatever the number of -s
+ * sizes (each box is fitted from the one probe, with the core's
+ * geometry), which a template without them never pays. The worker checks that the thumbnail it made has the
  * size the name says (the source may have changed since). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,15 +50,26 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
     return *buf && n >= 0 ? 0 : -1;
 }
 
-/* The thumbnail size of src in size box from its header: 0, or -1 with *why
- * set ("" when memory ran out). */
-static int probe(job_list *l, const char *src, unsigned box, int *w, int *h, char *why,
-                 size_t whylen)
+/* What a source's header says, kept for its next sizes: the jobs of one
+ * source under several -s sizes are named one after another (jobs_add),
+ * and one read of the header gives the thumbnail size of every box. */
+static struct {
+    const job_list *list;
+    char src[PATH_MAX]; /* "" when nothing is kept */
+    int ok;             /* 1: the sizes below; 0: why */
+    int w, h, orientation;
+    char why[256];
+} header;
+
+/* The header of src, read and probed (in size box 0's box: the limits are
+ * the same for every box) into header. 0, or -1 with why set ("" when
+ * memory ran out). */
+static int probe(job_list *l, const char *src, char *why, size_t whylen)
 {
     tf_params params = l->o->params;
-    if (box < (unsigned)l->nsizes) { /* -s with several sizes: this one's */
-        params.box_w = l->sizes[box].w;
-        params.box_h = l->sizes[box].h;
+    if (l->nsizes > 0) { /* -s: its first size's box */
+        params.box_w = l->sizes[0].w;
+        params.box_h = l->sizes[0].h;
     }
     if (!l->probe && !(l->probe = tf_new()))
         return -1;
@@ -78,16 +91,54 @@ static int probe(job_list *l, const char *src, unsigned box, int *w, int *h, cha
         snprintf(why, whylen, "%s: %s", tf_status_str(st), tf_message(l->probe));
         return -1;
     }
-    *w = r.out_w;
-    *h = r.out_h;
+    header.w = r.src_w;
+    header.h = r.src_h;
+    header.orientation = r.orientation;
     return 0;
+}
+
+/* The header of src as header holds it, read first unless it is src's
+ * (box > 0: the same source's next size). 0, or -1 with why set. */
+static int know_header(job_list *l, const char *src, unsigned box, char *why, size_t whylen)
+{
+    if (box == 0 || header.list != l || strcmp(header.src, src) != 0) {
+        header.src[0] = '\0';
+        header.ok = probe(l, src, why, whylen) == 0;
+        if (!header.ok && !*why)
+            return -1; /* out of memory: nothing kept */
+        header.list = l;
+        if (strlen(src) < sizeof header.src)
+            strcpy(header.src, src);
+        snprintf(header.why, sizeof header.why, "%s", header.ok ? "" : why);
+    }
+    snprintf(why, whylen, "%s", header.why);
+    return header.ok ? 0 : -1;
+}
+
+/* The thumbnail size of the header's image in size box, as the core
+ * plans it: in the upright image's box, fitted or cropped. */
+static void thumb_size(const job_list *l, unsigned box, int *w, int *h)
+{
+    tf_box b = {l->o->params.box_w, l->o->params.box_h};
+    if (box < (unsigned)l->nsizes) /* -s with several sizes: this one's */
+        b = l->sizes[box];
+    int swap = header.orientation >= 5; /* 5..8 turn the image a quarter */
+    int uw = swap ? header.h : header.w, uh = swap ? header.w : header.h;
+    int rx, ry, rw, rh;
+    if (l->o->params.fit == TF_FIT_CROP)
+        tf_crop_box(uw, uh, b.w, b.h, w, h, &rx, &ry, &rw, &rh);
+    else
+        tf_fit_box(uw, uh, b.w, b.h, w, h);
 }
 
 char *jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w, int *h,
                 char *why, size_t whylen)
 {
     *why = '\0';
-    if (outname_has_size(l->o->name) && probe(l, src, box, w, h, why, whylen) != 0)
-        return NULL;
+    if (outname_has_size(l->o->name)) {
+        if (know_header(l, src, box, why, whylen) != 0)
+            return NULL;
+        thumb_size(l, box, w, h);
+    }
     return outname_expand(l->o->name, src, fmt, *w, *h);
 }

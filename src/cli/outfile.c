@@ -164,7 +164,9 @@ static int rename_new(int dirfd, const char *tmp, const char *name)
  * replaces whatever is there. With one it takes the name only where
  * nothing has it, or where the guard, asked just before the rename, lets
  * the file there be replaced; a file that vanishes in between is tried
- * again. Fails with EEXIST ("exists") when the guard refuses. */
+ * again. Fails with EEXIST ("exists") when the guard refuses; when the
+ * name was taken at every try and free again when the guard looked, the
+ * rename is what failed, for EEXIST: nothing was refused. */
 static int put(const target *t, const char *tmp)
 {
     if (!t->guard)
@@ -175,13 +177,15 @@ static int put(const target *t, const char *tmp)
         if (errno != EEXIST)
             return failed(t, OUTFILE_RENAME);
         int may = t->guard->replaceable(t->dirfd, t->name, t->guard->arg);
-        if (may == 0)
-            break;
+        if (may == 0) {
+            errno = EEXIST;
+            return failed(t, OUTFILE_EXISTS);
+        }
         if (may > 0)
             return renameat(t->dirfd, tmp, t->dirfd, t->name) == 0 ? 0 : failed(t, OUTFILE_RENAME);
     }
     errno = EEXIST;
-    return failed(t, OUTFILE_EXISTS);
+    return failed(t, OUTFILE_RENAME);
 }
 
 /* The unnamed file fd, complete, gets its final name: linked straight to

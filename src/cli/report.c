@@ -126,6 +126,33 @@ static unsigned long long fnv1a(const char *text, size_t len)
     return h;
 }
 
+/* Whether jobs a and a + 1 are one source's, of one group (jobs.h). */
+static int same_group(const job_list *jobs, size_t a)
+{
+    const job *x = &jobs->v[a], *y = &jobs->v[a + 1];
+    return y->box > x->box && strcmp(x->src, y->src) == 0;
+}
+
+/* Job i's message. The worker says a decode's warning once, on the first
+ * size made from it; the other sizes made from that decode (warned) have
+ * no message of their own, and take that one: each record of the source
+ * says what its thumbnail was made from. */
+static const char *message(const job_list *jobs, const pool_shared *sh, size_t i)
+{
+    static const char warning[] = "warning: ";
+    if (sh->msgs[i][0] || !sh->results[i].warned)
+        return sh->msgs[i];
+    size_t k = i, end = i;
+    while (k > 0 && same_group(jobs, k - 1))
+        k--;
+    while (end + 1 < jobs->n && same_group(jobs, end))
+        end++;
+    for (; k <= end; k++)
+        if (sh->results[k].warned && strncmp(sh->msgs[k], warning, sizeof warning - 1) == 0)
+            return sh->msgs[k];
+    return sh->msgs[i];
+}
+
 /* The records, in the byte order of the source paths, into f; what they
  * say about the outputs into p. */
 static int records(FILE *f, FILE *p, const job_list *jobs, const pool_shared *sh,
@@ -140,7 +167,7 @@ static int records(FILE *f, FILE *p, const job_list *jobs, const pool_shared *sh
         int state = r                         ? atomic_load(&r->state)
                     : uptodate && uptodate[i] ? RESULT_UPTODATE
                                               : RESULT_PENDING;
-        record(f, p, &jobs->v[i], r, sh && sh->msgs ? sh->msgs[i] : NULL, state);
+        record(f, p, &jobs->v[i], r, sh && sh->msgs ? message(jobs, sh, i) : NULL, state);
         fputs(k + 1 < jobs->n ? ",\n" : "\n", f);
     }
     free(order);

@@ -64,14 +64,27 @@ static int is_webp(const char *head, ssize_t n)
     return n >= 12 && memcmp(head, "RIFF", 4) == 0 && memcmp(head + 8, "WEBP", 4) == 0;
 }
 
+ssize_t stamp_area_from(int fd, const struct stat *st, const char *head, size_t n, char *buf)
+{
+    size_t k = n < STAMP_READ ? n : STAMP_READ;
+    if (buf != head)
+        memcpy(buf, head, k);
+    if (k < STAMP_READ || !is_webp(buf, (ssize_t)k) || st->st_size <= (off_t)k)
+        return (ssize_t)k;
+    off_t from = st->st_size - STAMP_READ > (off_t)k ? st->st_size - STAMP_READ : (off_t)k;
+    size_t len = (size_t)(st->st_size - from);
+    size_t have = (off_t)n > from ? (size_t)((off_t)n - from) : 0; /* of it in head */
+    have = have < len ? have : len;
+    if (have)
+        memcpy(buf + k, head + from, have);
+    ssize_t t = have < len ? pread(fd, buf + k + have, len - have, from + (off_t)have) : 0;
+    return t < 0 ? -1 : (ssize_t)(k + have) + t;
+}
+
 ssize_t stamp_read_area(int fd, const struct stat *st, char *buf)
 {
     ssize_t n = pread(fd, buf, STAMP_READ, 0);
-    if (n < STAMP_READ || !is_webp(buf, n) || st->st_size <= n)
-        return n;
-    off_t from = st->st_size - STAMP_READ > n ? st->st_size - STAMP_READ : n;
-    ssize_t t = pread(fd, buf + n, (size_t)(st->st_size - from), from);
-    return t < 0 ? -1 : n + t;
+    return n < 0 ? -1 : stamp_area_from(fd, st, buf, (size_t)n, buf);
 }
 
 /* The source's format by its first bytes (what the core goes by too). */
@@ -135,16 +148,36 @@ stamp_state stamp_check(const char *path, const char *stamp)
     return stamp_check_at(AT_FDCWD, path, stamp);
 }
 
+/* What a failed open of path says: no such name (the write will say why
+ * it cannot be made), not a regular file (a symlink refused by O_NOFOLLOW,
+ * a socket: not ours), or a file that cannot be read, errno kept. */
+static stamp_state open_failed(int dirfd, const char *path)
+{
+    int e = errno;
+    struct stat st;
+    if (e == ENOENT || e == ENAMETOOLONG || e == ENOTDIR)
+        return STAMP_NONE;
+    if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+        return STAMP_FOREIGN;
+    errno = e;
+    return STAMP_ERROR;
+}
+
 stamp_state stamp_check_at(int dirfd, const char *path, const char *stamp)
 {
     char head[STAMP_AREA];
     struct stat st;
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) /* no such name (the write will say why it cannot be made), or not ours */
-        return errno == ENOENT || errno == ENAMETOOLONG || errno == ENOTDIR ? STAMP_NONE
-                                                                            : STAMP_FOREIGN;
-    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? stamp_read_area(fd, &st, head) : -1;
+    if (fd < 0)
+        return open_failed(dirfd, path);
+    int known = fstat(fd, &st) == 0, regular = known && S_ISREG(st.st_mode);
+    ssize_t n = regular ? stamp_read_area(fd, &st, head) : -1;
+    int e = errno;
     close(fd);
+    if (!known || (regular && n < 0)) { /* an I/O error: who made it is not known */
+        errno = e;
+        return STAMP_ERROR;
+    }
     if (n == 0)
         return STAMP_STALE; /* an empty file (a crash before its data reached the disk): nothing
                                to lose */

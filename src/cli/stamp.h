@@ -25,6 +25,11 @@
  * then of a longer WebP file its last ones. Returns the bytes read, or -1. */
 ssize_t stamp_read_area(int fd, const struct stat *st, char *buf);
 
+/* stamp_read_area for a caller that has read the file's first n bytes
+ * into head already: what head holds is taken from it (buf may be head),
+ * only the rest of the area is read. */
+ssize_t stamp_area_from(int fd, const struct stat *st, const char *head, size_t n, char *buf);
+
 /* The stamp for a source with status *st under options o (every -s size:
  * the thumbnails of one decode carry one stamp). */
 void stamp_make(char *buf, size_t cap, const cli_options *o, const struct stat *st);
@@ -47,16 +52,20 @@ int stamp_is_thumbnail(int fd);
 typedef enum stamp_state {
     STAMP_NONE,    /* nothing: the thumbnail is new */
     STAMP_FOREIGN, /* something thumbify did not make: not a regular file
-                      (a symlink, a FIFO...), unreadable, or with no stamp
-                      in its first bytes; not to be replaced without -f */
+                      (a symlink, a FIFO...), or with no stamp in its first
+                      bytes; not to be replaced without -f */
     STAMP_STALE,   /* a thumbnail with another stamp, or an empty file:
                       to be remade */
-    STAMP_CURRENT  /* a thumbnail with exactly this stamp: up to date */
+    STAMP_CURRENT, /* a thumbnail with exactly this stamp: up to date */
+    STAMP_ERROR    /* a file that could not be read (errno says why): who
+                      made it is not known, so it is not to be replaced
+                      without -f either, but is reported as unread */
 } stamp_state;
 
 /* Looks at the file at path (not following a symlink; a FIFO or device is
  * opened non-blocking and never read) and compares its first 512 bytes,
- * and a WebP file's last 512 too, with stamp. */
+ * and a WebP file's last 512 too, with stamp. STAMP_ERROR leaves errno
+ * set. */
 stamp_state stamp_check(const char *path, const char *stamp);
 
 /* stamp_check of path relative to the directory open as dirfd. */

@@ -87,7 +87,8 @@ int thumbfacts_read(const char *path, thumb_facts *f)
         return -1;
     char area[STAMP_AREA];
     ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, head, sizeof head, 0) : -1;
-    ssize_t n_area = n < 0 ? -1 : stamp_read_area(fd, &st, area);
+    /* the stamp's area from the bytes just read: read once */
+    ssize_t n_area = n < 0 ? -1 : stamp_area_from(fd, &st, (const char *)head, (size_t)n, area);
     close(fd);
     if (n < 0)
         return -1;

@@ -192,7 +192,8 @@ static int thumbnail_replaceable(int dirfd, const char *name, void *stamp)
 {
     switch (stamp_check_at(dirfd, name, stamp)) {
     case STAMP_NONE: return -1;
-    case STAMP_FOREIGN: return 0;
+    case STAMP_FOREIGN:
+    case STAMP_ERROR: return 0;
     default: return 1;
     }
 }
@@ -351,6 +352,10 @@ static int check_out(worker *w, const char *stamp)
     int there = w->o->force ? STAMP_NONE : stamp_check(w->j->out, stamp);
     if (there == STAMP_CURRENT)
         return RESULT_UPTODATE;
+    if (there == STAMP_ERROR) { /* kept: who made it is not known */
+        say(w, 0, "cannot read %s: %s", w->j->out, strerror(errno));
+        return RESULT_FAILED;
+    }
     if (there == STAMP_FOREIGN) {
         say(w, 0,
             "%s exists and is not a thumbnail made by thumbify; not replaced (-f replaces it)",

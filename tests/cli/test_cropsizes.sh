@@ -161,5 +161,20 @@ usage -s 75,,150
 usage -s 75,
 usage -s 75,0
 
+# A damaged source's decode warning: said once on stderr (one decode), and
+# on every size's record in --report (each thumbnail is made from it);
+# the clean source's records carry none.
+run -s 75,150,300 -o "$WORK/warn" --report "$WORK/warn.json" "$TESTDATA/bad/truncated_half.jpg" \
+    "$TESTDATA/gradient_640x480.jpg"
+check "-s 75,150,300, a truncated file: exit 0 (got $rc), its warning said once on stderr" \
+    bash -c "[ $rc -eq 0 ] && [ \$(grep -c 'truncated_half.jpg: warning: premature end of JPEG file' '$WORK/err') -eq 1 ]"
+check "  --report: each of its 3 records has the warning, the clean file's 3 none" python3 -c '
+import json, sys
+files = json.load(open(sys.argv[1]))["files"]
+msgs = [(r["source"].rsplit("/", 1)[1], r["status"], r["message"]) for r in files]
+want = [("truncated_half.jpg", "ok", "warning: premature end of JPEG file")] * 3 + \
+       [("gradient_640x480.jpg", "ok", None)] * 3
+sys.exit(0 if sorted(msgs) == sorted(want) else print(msgs) or 1)' "$WORK/warn.json"
+
 check "no temp files left" no_temp_files "$WORK"
 finish

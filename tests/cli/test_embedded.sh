@@ -155,6 +155,12 @@ run --embedded -v -s 200 -o "$WORK/s200" "$E/exif_thumb_640x480.jpg"
 check "-s 200: the 160x120 EXIF thumbnail is too small: full decode" \
     grep -qF "640x480 -> 200x150 (full decode at 1/1; embedded thumbnail not used: 160x120" "$WORK/err"
 check "-s 200: made from the main image" quietly "$TFTOOL" psnr "$E/exif_thumb_640x480.jpg" "$WORK/s200/exif_thumb_640x480.jpg" 35
+# With several sizes, too small for the largest box: known from its header,
+# it is not decoded (a large file's start and then all of it would decode
+# it twice for nothing: see the large files below).
+run --embedded -v -s 75,200 -o "$WORK/s75_200" "$E/exif_thumb_640x480.jpg"
+check "-s 75,200: the 160x120 EXIF thumbnail is too small for 200x150 by its header: not decoded" \
+    grep -qF "640x480 -> 200x150 (full decode at 1/1; embedded thumbnail not used: 160x120: too small (not decoded))" "$WORK/err"
 # Exactly the EXIF thumbnail's size: used as it is.
 run --embedded -v -s 160x120 -F png -o "$WORK/s160" "$E/exif_thumb_640x480.jpg"
 check "-s 160x120 -F png: the 160x120 EXIF thumbnail is used" grep -qF "(embedded decode at 1/1" "$WORK/err"
@@ -208,6 +214,12 @@ for f in tail.jpg headers.jpg; do
     check "large $f: the same pixels as from the small file" \
         quietly "$TFTOOL" psnr "$WORK/smallout/exif_thumb_640x480.jpg" "$WORK/bigout/$f" 99
 done
+run --embedded -v -p 1 -s 75,200 -o "$WORK/bigsizes" "$WORK/big/tail.jpg"
+check "large tail.jpg, -s 75,200: exit 0 (got $rc), the EXIF thumbnail not decoded, too small by its header" \
+    bash -c "[ $rc -eq 0 ] && [ \$(grep -c 'embedded thumbnail not used: 160x120: too small (not decoded))' '$WORK/err') -eq 2 ]"
+check "large tail.jpg, -s 75,200: the same pixels as from the small file" bash -c "
+    '$TFTOOL' psnr '$WORK/s75_200/75x75/exif_thumb_640x480.jpg' '$WORK/bigsizes/75x75/tail.jpg' 99 &&
+    '$TFTOOL' psnr '$WORK/s75_200/200x200/exif_thumb_640x480.jpg' '$WORK/bigsizes/200x200/tail.jpg' 99" >/dev/null
 
 # --------------------------------------------------------------- corpus
 if [ -n "${THUMBIFY_CORPUS:-}" ]; then

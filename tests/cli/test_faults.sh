@@ -336,6 +336,31 @@ else
         bash -c "[ \"\$(stat -c %a '$D/s2.jpg')\" = 0 ]"
     chmod 644 "$D/s2.jpg"
     check "unreadable source: contents untouched" untouched "$D" "$before"
+
+    # a thumbnail nobody may read: who made it is not known, so it is
+    # kept, and said to be unread (not "not made by thumbify")
+    D=$WORK/unreadable-thumb
+    copies 3 "$T/small_50x40.jpg" "$D" s
+    chmod 755 "$D"; chmod 644 "$D"/*.jpg
+    run -q -p 1 "$D"
+    chmod 777 "$D/thumbs"
+    chmod 644 "$D"/thumbs/*.jpg
+    sum=$(md5sum <"$D/thumbs/s1.jpg")
+    touch "$D/s1.jpg" # stale: without the read error it would be remade
+    chmod 000 "$D/thumbs/s1.jpg"
+    urun -p 2 "$D"
+    check "unreadable thumbnail: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+    check "unreadable thumbnail: 'cannot read THUMB: Permission denied', nothing else" \
+        bash -c "grep -qx 'thumbify: $D/s1.jpg: cannot read $D/thumbs/s1.jpg: Permission denied' '$WORK/err' &&
+                 [ \$(grep -c '^thumbify:' '$WORK/err') -eq 1 ]"
+    check "unreadable thumbnail: the others up to date, it failed" \
+        grep -qE '^0 thumbnails, 1 failed, 2 up to date' "$WORK/err"
+    urun -n "$D"
+    check "unreadable thumbnail, -n: 'would not replace' it, and why" \
+        grep -qx "would not replace: $D/s1.jpg -> $D/thumbs/s1.jpg (cannot read it: Permission denied)" "$WORK/out"
+    check "unreadable thumbnail: kept, mode and contents" \
+        bash -c "[ \"\$(stat -c %a '$D/thumbs/s1.jpg')\" = 0 ] && chmod 644 '$D/thumbs/s1.jpg' &&
+                 [ \"\$(md5sum <'$D/thumbs/s1.jpg')\" = '$sum' ]"
 fi
 
 # =========================================== 8. full file system: ENOSPC

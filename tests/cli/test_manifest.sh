@@ -84,6 +84,38 @@ pycheck "$WORK/manifest.py" "$S" build/thumbs.json
 run_in "$S" -q -r -F png assets -o build/png --report build/png.json
 pycheck "$WORK/manifest.py" "$S" build/png.json
 
+# The report reads each thumbnail's header and stamp in one go: no byte of
+# it twice (strace of the parent, which writes the report). A 300-pixel
+# WebP thumbnail is longer than the header read: its end (the stamp) is
+# read after it, from where that read stopped.
+if command -v strace >/dev/null 2>&1; then
+    run_in "$S" -q -r -F webp -s 300 assets -o build/webp
+    for t in thumbs webp; do
+        a=(-q -r assets -o "build/$t" --report "build/$t-traced.json")
+        [ "$t" = webp ] && a+=(-F webp -s 300)
+        # LeakSanitizer cannot run under ptrace
+        (cd "$S" && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+            strace -qq -y -e trace=pread64 -o "$WORK/strace.$t" "$THUMBIFY" "${a[@]}" 2>/dev/null)
+        pycheck - "$WORK/strace.$t" "$S/build/$t" <<'EOF'
+import re, sys
+reads = {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r'pread64\(\d+<([^>]*)>, .*, (\d+), (\d+)\) = (\d+)$', line.strip())
+    if m and m.group(1).startswith(sys.argv[2] + "/"):
+        reads.setdefault(m.group(1), []).append((int(m.group(3)), int(m.group(4))))
+twice = [p for p, r in reads.items()
+         if any(a[0] < b[0] + b[1] and b[0] < a[0] + a[1] for i, a in enumerate(r) for b in r[i + 1:])]
+ok = len(reads) == 6 and not twice
+print(("ok: " if ok else "FAIL: ") + "--report reads no byte of a thumbnail twice (%d thumbnails read in %s)%s"
+      % (len(reads), sys.argv[2], "" if ok else "; got twice: %s" % twice))
+EOF
+    done
+    pycheck "$WORK/manifest.py" "$S" build/thumbs-traced.json "up to date"
+    pycheck "$WORK/manifest.py" "$S" build/webp-traced.json "up to date"
+else
+    echo "note: strace not installed: the report's reads of each thumbnail not checked"
+fi
+
 # ------------------------------------------------------------------ --prune
 # Delete a source, rename another out of its directory (which the output
 # tree mirrors); add a foreign file, an unstamped JPEG, symlinks (one to a

@@ -183,4 +183,33 @@ check "%w with a file that is no image: it fails alone, named (exit $rc)" \
     bash -c "[ $rc -eq 1 ] && grep -q '^thumbify: $N/bad.jpg: cannot name its thumbnail (--name %s_%w.%e): ' '$WORK/err' &&
         [ -f '$WORK/n10/g_75.jpg' ]"
 
+# several sizes: each source's header is read once for all of them (its
+# one open in the parent, which names the outputs: strace without -f), and
+# each size's %wx%h is its own thumbnail's, upright, fitted or cropped
+sized_names() {
+    local f w h bad="" n=0
+    while IFS= read -r f; do
+        n=$((n + 1))
+        [[ ${f##*/} =~ -([0-9]+)x([0-9]+)\.[a-z]+$ ]] || { bad="$bad ${f##*/}"; continue; }
+        read -r w h _ < <("$TFTOOL" dims "$f")
+        [ "$w $h" = "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" ] || bad="$bad ${f#$1/}($w x $h)"
+    done < <(find "$1" -type f)
+    [ "$n" -eq "$2" ] && [ -z "$bad" ] || { echo "  $n files, wrong:$bad"; return 1; }
+}
+if command -v strace >/dev/null 2>&1; then
+    for crop in "" --crop; do
+        o=$WORK/n11$crop
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+            strace -qq -e trace=openat,open -o "$WORK/strace" "$THUMBIFY" -q -s 75,150x100,300 \
+            $crop --name '%s-%wx%h.%e' -o "$o" "$N/g.jpg" "$N/o6.jpg" "$N/o8.png" 2>"$WORK/err"
+        rc=$?
+        opens=$(for f in g.jpg o6.jpg o8.png; do grep -c "\"$N/$f\"" "$WORK/strace"; done | xargs)
+        check "-s 75,150x100,300 ${crop:+$crop }--name '%s-%wx%h.%e': exit 0 (got $rc), each source opened once in the parent (got $opens)" \
+            bash -c "[ $rc -eq 0 ] && [ '$opens' = '1 1 1' ]"
+        check "  9 thumbnails, each %wx%h its own size" sized_names "$o" 9
+    done
+else
+    echo "note: strace not installed: one header read for several sizes not checked"
+fi
+
 finish

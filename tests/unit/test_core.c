@@ -14,6 +14,7 @@
 #include <lcms2.h>
 
 #include "check.h"
+#include "internal.h" /* embedded_too_small: ctx->decoded */
 #include "thumbify.h"
 
 static const char *g_dir;
@@ -560,7 +561,7 @@ static void embedded_only(tf_ctx *ctx)
 
     static const struct {
         const char *file, *needle;
-    } no[] = {{"embedded/exif_thumb_small_640x480.jpg", "too small or another aspect"},
+    } no[] = {{"embedded/exif_thumb_small_640x480.jpg", "40x30: too small (not decoded)"},
               {"embedded/exif_thumb_corrupt_640x480.jpg", "does not decode cleanly"},
               {"gradient_640x480.jpg", "none in the file"},
               {"png/rgb_320x240.png", "PNG"}};
@@ -574,6 +575,36 @@ static void embedded_only(tf_ctx *ctx)
     st = thumb(ctx, "embedded/exif_thumb_640x480.jpg", &p, &r);
     CHECK(st == TF_E_INVALID, "embedded_only without use_embedded -> TF_E_INVALID; got %d",
           (int)st);
+}
+
+/* An EXIF thumbnail too small for one of the boxes (160x120 for 75 and
+ * 200) is found so from its header: not decoded, in a fresh handle
+ * ctx->decoded stays empty (white box). The worker tries a large file's
+ * start with embedded_only first, then all of it: it would otherwise be
+ * decoded twice for nothing. */
+static void embedded_too_small(void)
+{
+    tf_ctx *ctx = tf_new();
+    tf_params p;
+    tf_params_default(&p);
+    p.use_embedded = p.embedded_only = 1;
+    size_t len;
+    unsigned char *src = read_file("embedded/exif_thumb_640x480.jpg", &len);
+    tf_box boxes[] = {{75, 75}, {200, 200}};
+    tf_result r[2] = {{0}};
+    tf_status st = ctx && src ? tf_thumbnails(ctx, src, len, &p, boxes, 2, r) : TF_E_NOMEM;
+    CHECK(st == TF_E_NOT_EMBEDDED && strstr(tf_message(ctx), "160x120: too small (not decoded)") &&
+              ctx->decoded.w == 0,
+          "-s 75,200, embedded_only: the 160x120 EXIF thumbnail is too small by its header, not "
+          "decoded; got %d \"%s\", %dx%d decoded",
+          (int)st, ctx ? tf_message(ctx) : "", ctx ? ctx->decoded.w : 0, ctx ? ctx->decoded.h : 0);
+    p.embedded_only = 0;
+    st = ctx && src ? tf_thumbnails(ctx, src, len, &p, boxes, 2, r) : TF_E_NOMEM;
+    CHECK(st == TF_OK && r[0].path == TF_PATH_FULL && r[1].out_w == 200 && r[1].out_h == 150,
+          "-s 75,200, use_embedded: the main image decoded, 75x56 and 200x150; got %d, %s, %dx%d",
+          (int)st, tf_path_str(r[0].path), r[1].out_w, r[1].out_h);
+    free(src);
+    tf_free(ctx);
 }
 
 /* A 64x48 JPEG of a colour pattern carrying profile (len bytes), or none. */
@@ -709,6 +740,7 @@ int main(int argc, char **argv)
     params(ctx);
     arguments(ctx);
     embedded_only(ctx);
+    embedded_too_small();
     probe(ctx);
     srgb_profile(ctx);
     reuse(ctx);

@@ -172,7 +172,8 @@ static void writing(void)
 }
 
 /* The guard: keeps "keep.jpg", says "gone.jpg" is not there (the first
- * time), lets anything else be replaced; counts its calls. */
+ * time) and "flicker.jpg" never (a name taken and freed again at each
+ * try), lets anything else be replaced; counts its calls. */
 static int asked;
 static int test_guard(int dirfd, const char *name, void *arg)
 {
@@ -181,6 +182,8 @@ static int test_guard(int dirfd, const char *name, void *arg)
     asked++;
     if (strcmp(name, "gone.jpg") == 0)
         return asked == 1 ? -1 : 1;
+    if (strcmp(name, "flicker.jpg") == 0)
+        return -1;
     return strcmp(name, "keep.jpg") != 0;
 }
 
@@ -207,6 +210,14 @@ static void guarded(const char *way, int link, const char *name, const char *the
     int temps;
     entries(dir, &temps);
     const char *label = *way ? way : "default";
+    if (strcmp(name, "flicker.jpg") == 0) { /* not "exists": nothing was kept by the guard */
+        CHECK(rc == -1 && e == EEXIST && what == OUTFILE_RENAME && holds(p, there) &&
+                  temps == 0 && asked == 8,
+              "%s way%s: a name taken at each of 8 tries: the rename fails (EEXIST, \"rename\", "
+              "no temp file); got rc %d, %s, %d temps, asked %d",
+              label, link ? " (link)" : "", rc, outfile_step_name(what), temps, asked);
+        return;
+    }
     if (kept)
         CHECK(rc == -1 && e == EEXIST && what == OUTFILE_EXISTS && holds(p, there) &&
                   temps == 0 && asked == 1,
@@ -234,6 +245,7 @@ static void guarding(void)
         guarded(ways[i], link, "fresh.jpg", NULL, 0);
         guarded(ways[i], link, "ours.jpg", "old thumbnail", 0);
         guarded(ways[i], link, "gone.jpg", "vanishing", 0);
+        guarded(ways[i], link, "flicker.jpg", "there at each try", 0);
     }
     unsetenv("THUMBIFY_TEST_TMPFILE");
     unsetenv("THUMBIFY_TEST_NOREPLACE");

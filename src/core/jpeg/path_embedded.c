@@ -30,7 +30,9 @@ static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
  * own: a broken thumbnail only means falling back to the main image.
  * With scale, a large one (phones store 240x320 and up) is DCT-scaled
  * while it keeps twice the pixels each box needs (*denom). Returns 1
- * when it decoded without a warning. */
+ * when it decoded without a warning, -1 when its header says it is too
+ * small for some box (trimming bars and scaling only take pixels away):
+ * not decoded, its size left in dec->cinfo. */
 __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec,
                                                      size_t len, const tf_result *res, int scale,
                                                      int *denom)
@@ -45,10 +47,14 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
         jpeg_mem_src(&dec->cinfo, ctx->embedded.data, (unsigned long)len);
         /* Its header may claim any size: a "thumbnail" larger than the
          * image itself (which passed --max-pixels) is not decoded. */
-        if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
-            (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <=
-                (unsigned long long)res->src_w * res->src_h &&
-            tf_jpeg_choose_color(ctx, &dec->cinfo, &channels) == TF_OK) {
+        int header = jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK;
+        if (header &&
+            !tf_plan_fits(ctx, res, (int)dec->cinfo.image_width, (int)dec->cinfo.image_height))
+            ok = -1;
+        else if (header &&
+                 (unsigned long long)dec->cinfo.image_width * dec->cinfo.image_height <=
+                     (unsigned long long)res->src_w * res->src_h &&
+                 tf_jpeg_choose_color(ctx, &dec->cinfo, &channels) == TF_OK) {
             *denom = scale ? tf_plan_denom(ctx, res, (int)dec->cinfo.image_width,
                                            (int)dec->cinfo.image_height)
                            : 1;
@@ -68,8 +74,9 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
 static int decode_trimmed(tf_ctx *ctx, struct tf_jpeg_dec *dec, size_t len, const tf_result *res,
                           int *denom)
 {
-    if (!decode_embedded(ctx, dec, len, res, 1, denom))
-        return 0;
+    int got = decode_embedded(ctx, dec, len, res, 1, denom);
+    if (got != 1)
+        return got;
     int w = ctx->decoded.w, h = ctx->decoded.h;
     tf_trim_black_bars(&ctx->decoded);
     if (*denom == 1 || (ctx->decoded.w == w && ctx->decoded.h == h))
@@ -98,8 +105,13 @@ tf_status tf_jpeg_try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsig
 {
     size_t n = copy_embedded(ctx, &dec->cinfo);
     char why[96] = "none in the file";
-    int denom = 1;
-    if (n && !decode_trimmed(ctx, dec, n, res, &denom))
+    int denom = 1, got = n ? decode_trimmed(ctx, dec, n, res, &denom) : 0;
+    /* Known from its header alone: a caller that tries the file's start
+     * (embedded_only), then all of it, decodes it in neither. */
+    if (got < 0)
+        snprintf(why, sizeof why, "%ux%u: too small (not decoded)", dec->cinfo.image_width,
+                 dec->cinfo.image_height);
+    else if (n && !got)
         snprintf(why, sizeof why, "it does not decode cleanly");
     else if (n && !embedded_fits(ctx, res))
         snprintf(why, sizeof why,
