@@ -54,10 +54,11 @@ static int output_of(job_list *l, const char *src, unsigned dir, unsigned box, t
     *w = *h = 0;
     if (!l->o || !l->o->name)
         return (*out = outname_in(l->dirs[dir].path, src, fmt)) ? 0 : -1;
-    char *name = jobs_name(l, src, box, fmt, w, h, why, sizeof why);
+    char *name;
+    jobs_name_status st = jobs_name(l, src, box, fmt, w, h, &name, why, sizeof why);
     *out = name ? outname_join(l->dirs[dir].path, name) : NULL;
     free(name);
-    if (*out || !why[0])
+    if (st != JOBS_NAME_NO_SIZE)
         return *out ? 0 : -1;
     msg_error(src, "cannot name its thumbnail (--name %s): %s", l->o->name, why);
     l->failed++;

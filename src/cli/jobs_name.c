@@ -23,8 +23,8 @@
 #define HEADER_BYTES (256 * 1024)
 
 /* Up to max bytes of path (max 0: all of it) into a malloc'd *buf. */
-static int read_start(const char *path, size_t max, unsigned char **buf, size_t *len, char *why,
-                      size_t whylen)
+static jobs_name_status read_start(const char *path, size_t max, unsigned char **buf, size_t *len,
+                                   char *why, size_t whylen)
 {
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -32,7 +32,7 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
         snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
-        return -1;
+        return JOBS_NAME_NO_SIZE;
     }
     size_t want = (size_t)st.st_size, got = 0;
     if (max && want > max)
@@ -42,16 +42,19 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
     while (*buf && got < want && (n = read(fd, *buf + got, want - got)) > 0)
         got += (size_t)n;
     close(fd);
-    if (*buf && n < 0)
-        snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
     *len = got;
-    return *buf && n >= 0 ? 0 : -1;
+    if (!*buf)
+        return JOBS_NAME_MEMORY;
+    if (n < 0) {
+        snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
+        return JOBS_NAME_NO_SIZE;
+    }
+    return JOBS_NAME_OK;
 }
 
-/* The thumbnail size of src in size box from its header: 0, or -1 with *why
- * set ("" when memory ran out). */
-static int probe(job_list *l, const char *src, unsigned box, int *w, int *h, char *why,
-                 size_t whylen)
+/* The thumbnail size of src in size box from its header. */
+static jobs_name_status probe(job_list *l, const char *src, unsigned box, int *w, int *h, char *why,
+                              size_t whylen)
 {
     tf_params params = l->o->params;
     if (box < (unsigned)l->nsizes) { /* -s with several sizes: this one's */
@@ -59,15 +62,16 @@ static int probe(job_list *l, const char *src, unsigned box, int *w, int *h, cha
         params.box_h = l->sizes[box].h;
     }
     if (!l->probe && !(l->probe = tf_new()))
-        return -1;
+        return JOBS_NAME_MEMORY;
     tf_result r;
     tf_status st = TF_E_DECODE;
     for (size_t max = HEADER_BYTES; st != TF_OK && st != TF_E_NOMEM; max = 0) {
         unsigned char *buf = NULL;
         size_t len = 0;
-        if (read_start(src, max, &buf, &len, why, whylen) != 0) {
+        jobs_name_status rs = read_start(src, max, &buf, &len, why, whylen);
+        if (rs != JOBS_NAME_OK) {
             free(buf);
-            return -1;
+            return rs;
         }
         st = tf_probe(l->probe, buf, len, &params, &r);
         free(buf);
@@ -76,18 +80,22 @@ static int probe(job_list *l, const char *src, unsigned box, int *w, int *h, cha
     }
     if (st != TF_OK) {
         snprintf(why, whylen, "%s: %s", tf_status_str(st), tf_message(l->probe));
-        return -1;
+        return JOBS_NAME_NO_SIZE;
     }
     *w = r.out_w;
     *h = r.out_h;
     return 0;
 }
 
-char *jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w, int *h,
-                char *why, size_t whylen)
+jobs_name_status jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w,
+                           int *h, char **name, char *why, size_t whylen)
 {
+    *name = NULL;
     *why = '\0';
-    if (outname_has_size(l->o->name) && probe(l, src, box, w, h, why, whylen) != 0)
-        return NULL;
-    return outname_expand(l->o->name, src, fmt, *w, *h);
+    jobs_name_status st =
+        outname_has_size(l->o->name) ? probe(l, src, box, w, h, why, whylen) : JOBS_NAME_OK;
+    if (st != JOBS_NAME_OK)
+        return st;
+    *name = outname_expand(l->o->name, src, fmt, *w, *h);
+    return *name ? JOBS_NAME_OK : JOBS_NAME_MEMORY;
 }
