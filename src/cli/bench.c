@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "machine.h"
 #include "msg.h"
 #include "options.h"
+#include "signals.h"
 
 #define MAX_COUNTS 64
 #define MAX_RUNS 1000
@@ -165,7 +165,7 @@ static int parse(int argc, char **argv, bench_opts *b)
     if (!b->job_argv)
         return -1;
     b->job_argv[b->job_argc++] = "thumbify";
-    sigprocmask(SIG_SETMASK, NULL, &b->mask);
+    signals_mask_get(&b->mask);
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, BENCH_SHORT, long_options(), NULL)) != -1) {
@@ -258,7 +258,7 @@ static int measure(const bench_opts *b, cli_options *o, int procs, timing *t, ba
          * worker's end only at its 100 ms tick, adding up to 0.1 s to every
          * timed run. Each run starts from bench's own mask; a stop signal
          * held meanwhile then stops that run, and bench. */
-        sigprocmask(SIG_SETMASK, &b->mask, NULL);
+        signals_mask_set(&b->mask);
         if (batch_run(o, last) != 0 || last->st.signal)
             return -1;
         if (r < 0 && !something_made(o, last))

@@ -43,27 +43,7 @@ int jobs_add_dir(job_list *l, char *path, size_t trusted, unsigned *index)
     return 0;
 }
 
-/* OUT_DIR/<src's name, extension per -F>; NULL when out of memory. */
-static char *out_path(const char *dir, const char *src, tf_format fmt)
-{
-    const char *slash = strrchr(src, '/');
-    const char *name = slash ? slash + 1 : src;
-    size_t cap = strlen(dir) + strlen(name) + 8;
-    char *plain = outname_join(dir, name), *out = malloc(cap);
-    if (plain && out) {
-        if (outname_fix(out, cap, plain, fmt) != 0) {
-            free(out);
-            out = NULL;
-        }
-    } else {
-        free(out);
-        out = NULL;
-    }
-    free(plain);
-    return out;
-}
-
-/* The output path of src for size box: out_path, or with --name
+/* The output path of src for size box: outname_in, or with --name
  * DIR/<the template's name>. A source whose header does not give the size
  * %w/%h need fails alone (said here, counted in failed): 1. 0 done, -1 out
  * of memory. */
@@ -73,11 +53,12 @@ static int output_of(job_list *l, const char *src, unsigned dir, unsigned box, t
     char why[256] = "";
     *w = *h = 0;
     if (!l->o || !l->o->name)
-        return (*out = out_path(l->dirs[dir].path, src, fmt)) ? 0 : -1;
-    char *name = jobs_name(l, src, box, fmt, w, h, why, sizeof why);
+        return (*out = outname_in(l->dirs[dir].path, src, fmt)) ? 0 : -1;
+    char *name;
+    jobs_name_status st = jobs_name(l, src, box, fmt, w, h, &name, why, sizeof why);
     *out = name ? outname_join(l->dirs[dir].path, name) : NULL;
     free(name);
-    if (*out || !why[0])
+    if (st != JOBS_NAME_NO_SIZE)
         return *out ? 0 : -1;
     msg_error(src, "cannot name its thumbnail (--name %s): %s", l->o->name, why);
     l->failed++;
@@ -88,14 +69,8 @@ static int output_of(job_list *l, const char *src, unsigned dir, unsigned box, t
 static int sized_dir(job_list *l, unsigned dir, int k, unsigned *index)
 {
     const out_dir *d = &l->dirs[dir];
-    size_t root = d->root, len = strlen(d->path);
-    int slash = root > 0 && d->path[root - 1] == '/';
-    char *p = malloc(len + 32);
-    if (!p)
-        return -1;
-    snprintf(p, len + 32, "%.*s%s%dx%d%s%s", (int)root, d->path, slash ? "" : "/", l->sizes[k].w,
-             l->sizes[k].h, slash && root < len ? "/" : "", d->path + root);
-    return jobs_add_dir(l, p, d->trusted, index);
+    char *p = outname_sized_dir(d->path, d->root, l->sizes[k].w, l->sizes[k].h);
+    return p ? jobs_add_dir(l, p, d->trusted, index) : -1;
 }
 
 static int add_one(job_list *l, char *src, size_t rel, unsigned dir, unsigned box, tf_format fmt,

@@ -90,13 +90,16 @@ int jobs_add_dir(job_list *list, char *path, size_t trusted, unsigned *index);
 int jobs_add(job_list *list, char *src, size_t rel, unsigned dir, tf_format fmt,
              const struct stat *st);
 
-/* The name of src's thumbnail in -s size box (the source's, or --name's,
- * see outname.h), filling *w x *h when the name needs the thumbnail's size:
- * then src's header is read (the first 256 KiB, or all of it if that is
- * not enough). malloc'd; NULL with *why set when the header does not
- * give the size, NULL with *why "" when memory runs out. */
-char *jobs_name(job_list *list, const char *src, unsigned box, tf_format fmt, int *w, int *h,
-                char *why, size_t whylen);
+/* What jobs_name did: named the thumbnail; found no size in the source's
+ * header (*why says why: that source fails alone); ran out of memory. */
+typedef enum { JOBS_NAME_OK, JOBS_NAME_NO_SIZE, JOBS_NAME_MEMORY } jobs_name_status;
+
+/* The name of src's thumbnail in -s size box under --name (see
+ * outname.h) into *name (malloc'd; NULL unless JOBS_NAME_OK), filling
+ * *w x *h when the name needs the thumbnail's size: then src's header is
+ * read (the first 256 KiB, or all of it if that is not enough). */
+jobs_name_status jobs_name(job_list *list, const char *src, unsigned box, tf_format fmt, int *w,
+                           int *h, char **name, char *why, size_t whylen);
 
 /* FNV-1a, 64-bit, of a path: what --shard takes modulo N. */
 uint64_t jobs_hash(const char *path);

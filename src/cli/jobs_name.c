@@ -25,8 +25,8 @@
 #define HEADER_BYTES (256 * 1024)
 
 /* Up to max bytes of path (max 0: all of it) into a malloc'd *buf. */
-static int read_start(const char *path, size_t max, unsigned char **buf, size_t *len, char *why,
-                      size_t whylen)
+static jobs_name_status read_start(const char *path, size_t max, unsigned char **buf, size_t *len,
+                                   char *why, size_t whylen)
 {
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -34,7 +34,7 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
         snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
-        return -1;
+        return JOBS_NAME_NO_SIZE;
     }
     size_t want = (size_t)st.st_size, got = 0;
     if (max && want > max)
@@ -44,10 +44,14 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
     while (*buf && got < want && (n = read(fd, *buf + got, want - got)) > 0)
         got += (size_t)n;
     close(fd);
-    if (*buf && n < 0)
-        snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
     *len = got;
-    return *buf && n >= 0 ? 0 : -1;
+    if (!*buf)
+        return JOBS_NAME_MEMORY;
+    if (n < 0) {
+        snprintf(why, whylen, "cannot read its header: %s", strerror(errno));
+        return JOBS_NAME_NO_SIZE;
+    }
+    return JOBS_NAME_OK;
 }
 
 /* What a source's header says, kept for its next sizes: the jobs of one
@@ -56,15 +60,15 @@ static int read_start(const char *path, size_t max, unsigned char **buf, size_t 
 static struct {
     const job_list *list;
     char src[PATH_MAX]; /* "" when nothing is kept */
-    int ok;             /* 1: the sizes below; 0: why */
+    jobs_name_status st; /* JOBS_NAME_OK: the sizes below; else why */
     int w, h, orientation;
     char why[256];
 } header;
 
 /* The header of src, read and probed (in size box 0's box: the limits are
- * the same for every box) into header. 0, or -1 with why set ("" when
- * memory ran out). */
-static int probe(job_list *l, const char *src, char *why, size_t whylen)
+ * the same for every box) into header; else why says why not (nothing
+ * when memory ran out). */
+static jobs_name_status probe(job_list *l, const char *src, char *why, size_t whylen)
 {
     tf_params params = l->o->params;
     if (l->nsizes > 0) { /* -s: its first size's box */
@@ -72,15 +76,16 @@ static int probe(job_list *l, const char *src, char *why, size_t whylen)
         params.box_h = l->sizes[0].h;
     }
     if (!l->probe && !(l->probe = tf_new()))
-        return -1;
+        return JOBS_NAME_MEMORY;
     tf_result r;
     tf_status st = TF_E_DECODE;
     for (size_t max = HEADER_BYTES; st != TF_OK && st != TF_E_NOMEM; max = 0) {
         unsigned char *buf = NULL;
         size_t len = 0;
-        if (read_start(src, max, &buf, &len, why, whylen) != 0) {
+        jobs_name_status rs = read_start(src, max, &buf, &len, why, whylen);
+        if (rs != JOBS_NAME_OK) {
             free(buf);
-            return -1;
+            return rs;
         }
         st = tf_probe(l->probe, buf, len, &params, &r);
         free(buf);
@@ -89,30 +94,31 @@ static int probe(job_list *l, const char *src, char *why, size_t whylen)
     }
     if (st != TF_OK) {
         snprintf(why, whylen, "%s: %s", tf_status_str(st), tf_message(l->probe));
-        return -1;
+        return JOBS_NAME_NO_SIZE;
     }
     header.w = r.src_w;
     header.h = r.src_h;
     header.orientation = r.orientation;
-    return 0;
+    return JOBS_NAME_OK;
 }
 
 /* The header of src as header holds it, read first unless it is src's
- * (box > 0: the same source's next size). 0, or -1 with why set. */
-static int know_header(job_list *l, const char *src, unsigned box, char *why, size_t whylen)
+ * (box > 0: the same source's next size); else why says why not. */
+static jobs_name_status know_header(job_list *l, const char *src, unsigned box, char *why,
+                                    size_t whylen)
 {
     if (box == 0 || header.list != l || strcmp(header.src, src) != 0) {
         header.src[0] = '\0';
-        header.ok = probe(l, src, why, whylen) == 0;
-        if (!header.ok && !*why)
-            return -1; /* out of memory: nothing kept */
+        header.st = probe(l, src, why, whylen);
+        if (header.st == JOBS_NAME_MEMORY)
+            return header.st; /* nothing kept */
         header.list = l;
         if (strlen(src) < sizeof header.src)
             strcpy(header.src, src);
-        snprintf(header.why, sizeof header.why, "%s", header.ok ? "" : why);
+        snprintf(header.why, sizeof header.why, "%s", header.st == JOBS_NAME_OK ? "" : why);
     }
     snprintf(why, whylen, "%s", header.why);
-    return header.ok ? 0 : -1;
+    return header.st;
 }
 
 /* The thumbnail size of the header's image in size box, as the core
@@ -131,14 +137,17 @@ static void thumb_size(const job_list *l, unsigned box, int *w, int *h)
         tf_fit_box(uw, uh, b.w, b.h, w, h);
 }
 
-char *jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w, int *h,
-                char *why, size_t whylen)
+jobs_name_status jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w,
+                           int *h, char **name, char *why, size_t whylen)
 {
+    *name = NULL;
     *why = '\0';
     if (outname_has_size(l->o->name)) {
-        if (know_header(l, src, box, why, whylen) != 0)
-            return NULL;
+        jobs_name_status st = know_header(l, src, box, why, whylen);
+        if (st != JOBS_NAME_OK)
+            return st;
         thumb_size(l, box, w, h);
     }
-    return outname_expand(l->o->name, src, fmt, *w, *h);
+    *name = outname_expand(l->o->name, src, fmt, *w, *h);
+    return *name ? JOBS_NAME_OK : JOBS_NAME_MEMORY;
 }

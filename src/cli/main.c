@@ -1,7 +1,6 @@
 /* main.c - thumbify's command line: parse, run the batch (or the bench
  * subcommand), summarise, exit. Everything here is sequencing; each step
  * lives in its own file. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include "bench.h"
 #include "msg.h"
 #include "options.h"
+#include "signals.h"
 
 static void summary(const batch_result *r, int prune)
 {
@@ -23,18 +23,6 @@ static void summary(const batch_result *r, int prune)
         snprintf(extra + n, sizeof extra - (size_t)n, ", %zu not done (interrupted)", st->not_done);
     msg_line("%zu thumbnail%s, %zu failed%s, %.2f s", st->ok, st->ok == 1 ? "" : "s", st->failed,
              extra, r->seconds);
-}
-
-/* Dies of the signal that stopped the run, as a shell expects. */
-static int die_of(int sig)
-{
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
-    return 128 + sig;
 }
 
 int main(int argc, char **argv)
@@ -58,6 +46,6 @@ int main(int argc, char **argv)
     if (!o.quiet && !o.dry_run)
         summary(&r, o.prune);
     if (r.st.signal)
-        return die_of(r.st.signal);
+        return signals_die_of(r.st.signal); /* as a shell expects */
     return r.st.failed || r.st.broken ? 1 : 0;
 }

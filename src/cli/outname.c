@@ -116,3 +116,38 @@ char *outname_join(const char *a, const char *b)
     }
     return p;
 }
+
+char *outname_in(const char *dir, const char *src, tf_format fmt)
+{
+    const char *slash = strrchr(src, '/');
+    const char *name = slash ? slash + 1 : src;
+    size_t cap = strlen(dir) + strlen(name) + 8;
+    char *plain = outname_join(dir, name), *out = malloc(cap);
+    if (plain && out) {
+        if (outname_fix(out, cap, plain, fmt) != 0) {
+            free(out);
+            out = NULL;
+        }
+    } else {
+        free(out);
+        out = NULL;
+    }
+    free(plain);
+    return out;
+}
+
+char *outname_sized_dir(const char *path, size_t root, int w, int h)
+{
+    size_t len = strlen(path);
+    int slash = root > 0 && path[root - 1] == '/';
+    char *p = malloc(len + 32);
+    if (p)
+        snprintf(p, len + 32, "%.*s%s%dx%d%s%s", (int)root, path, slash ? "" : "/", w, h,
+                 slash && root < len ? "/" : "", path + root);
+    return p;
+}
+
+char *outname_thumbs_dir(const char *dir)
+{
+    return outname_join(dir, "thumbs");
+}

@@ -39,4 +39,18 @@ int outname_has_size(const char *tmpl);
  * memory runs out. */
 char *outname_join(const char *a, const char *b);
 
+/* dir "/" <src's last component, its extension per fmt as outname_fix
+ * gives it>: a thumbnail's path without --name. malloc'd; NULL when
+ * memory runs out. */
+char *outname_in(const char *dir, const char *src, tf_format fmt);
+
+/* The directory of one size of several (-s 200x200,800x600): path with
+ * "WxH/" put in after its first root bytes (the output root), so that
+ * root/a/b becomes root/200x200/a/b. malloc'd; NULL when memory runs out. */
+char *outname_sized_dir(const char *path, size_t root, int w, int h);
+
+/* The output root of a source directory without -o: dir/thumbs.
+ * malloc'd; NULL when memory runs out. */
+char *outname_thumbs_dir(const char *dir);
+
 #endif

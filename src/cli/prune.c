@@ -184,7 +184,7 @@ static void prune_roots(pruner *p)
     for (int i = 0; i < o->npaths && !p->oom; i++) {
         struct stat st;
         char *root = stat(o->paths[i], &st) == 0 && S_ISDIR(st.st_mode)
-                         ? outname_join(o->paths[i], "thumbs")
+                         ? outname_thumbs_dir(o->paths[i])
                          : NULL;
         if (root)
             prune_root(p, root, strlen(o->paths[i]));

@@ -1,43 +1,20 @@
 /* run.c - fork, reap, replace, time out, stop.
  *
- * The parent blocks SIGCHLD and the stop signals, and waits for them in
- * ppoll() with the old mask: a signal can then only arrive while it waits,
- * so none is lost between checking and sleeping. ppoll's timeout wakes it
- * to enforce --timeout and redraw the progress line. */
+ * The parent waits for SIGCHLD and the stop signals without losing one
+ * (signals.h); the wait's timeout wakes it to enforce --timeout and
+ * redraw the progress line. */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "msg.h"
 #include "progress.h"
 #include "run.h"
+#include "signals.h"
 #include "worker.h"
-
-static volatile sig_atomic_t stop_signal; /* first stop signal seen */
-static volatile sig_atomic_t stop_count;
-static void on_stop(int sig)
-{
-    if (!stop_signal)
-        stop_signal = sig;
-    stop_count++;
-}
-static void on_child(int sig)
-{
-    (void)sig; /* only wakes ppoll */
-}
-
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-#define NSTOP (sizeof stop_signals / sizeof *stop_signals)
-
-/* Which stop signals we handle: one ignored when we started (nohup, a
- * background job of a script) stays ignored, for us and the workers. */
-static int handled[sizeof stop_signals / sizeof *stop_signals];
 
 typedef struct parent {
     const cli_options *opts;
@@ -49,37 +26,7 @@ typedef struct parent {
     int broken; /* a worker exited abnormally */
     int progress;
     long long start_ns;
-    sigset_t wait_mask; /* the mask to wait with (signals open) */
 } parent;
-
-static void install_handlers(parent *p)
-{
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGCHLD);
-    struct sigaction sa = {0}, old;
-    sa.sa_handler = on_stop;
-    for (size_t i = 0; i < NSTOP; i++) {
-        handled[i] = sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN;
-        if (!handled[i])
-            continue;
-        sigaction(stop_signals[i], &sa, NULL);
-        sigaddset(&block, stop_signals[i]);
-    }
-    sa.sa_handler = on_child;
-    sigaction(SIGCHLD, &sa, NULL);
-    sigprocmask(SIG_BLOCK, &block, &p->wait_mask);
-}
-
-/* A worker starts with default dispositions and the parent's old mask. */
-static void child_signals(const parent *p)
-{
-    for (size_t i = 0; i < NSTOP; i++)
-        if (handled[i])
-            signal(stop_signals[i], SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
-    sigprocmask(SIG_SETMASK, &p->wait_mask, NULL);
-}
 
 static int spawn(parent *p, int k)
 {
@@ -90,28 +37,14 @@ static int spawn(parent *p, int k)
         return -1;
     }
     if (pid == 0) {
-        /* A worker dies with its parent (kill -9 of the run): nobody would
-         * enforce --timeout on it any more. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent_pid)
+        if (signals_child_start(parent_pid) != 0)
             _exit(WORKER_BROKEN);
-        child_signals(p);
         _exit(worker_run(p->opts, p->jobs, p->sh, k));
     }
     p->pids[k] = pid;
     p->timed_out[k] = -1;
     p->alive++;
     return 0;
-}
-
-static const char *signal_name(int sig, char *buf, size_t cap)
-{
-    const char *abbrev = sigabbrev_np(sig);
-    if (abbrev)
-        snprintf(buf, cap, "SIG%s", abbrev);
-    else
-        snprintf(buf, cap, "signal %d", sig);
-    return buf;
 }
 
 /* Fails job i and the rest of its group (the other sizes of its source,
@@ -146,10 +79,10 @@ static void bury(parent *p, int k, pid_t pid, int sig)
         fail_job(p, p->timed_out[k], why);
         return;
     }
-    if (stop_signal)
+    if (signals_stop_seen())
         return; /* we ended it ourselves */
     char name[32];
-    snprintf(why, sizeof why, "worker killed by %s", signal_name(sig, name, sizeof name));
+    snprintf(why, sizeof why, "worker killed by %s", signals_name(sig, name, sizeof name));
     if (i >= 0)
         fail_job(p, i, why);
     else
@@ -184,7 +117,7 @@ static void reap(parent *p)
         if (!WIFSIGNALED(status))
             continue;
         bury(p, k, pid, WTERMSIG(status));
-        if (!stop_signal && atomic_load(&p->sh->next) < p->sh->njobs)
+        if (!signals_stop_seen() && atomic_load(&p->sh->next) < p->sh->njobs)
             spawn(p, k);
     }
 }
@@ -203,7 +136,7 @@ static void enforce_timeout(parent *p, long long now)
             atomic_load(&ws->since_ns) != since)
             continue;
         p->timed_out[k] = i;
-        kill(p->pids[k], SIGKILL);
+        signals_kill_worker(p->pids[k]);
     }
 }
 
@@ -211,13 +144,19 @@ static void enforce_timeout(parent *p, long long now)
  * temp files bury() removes. Later ones: SIGKILL, for a worker stuck. */
 static void stop_workers(parent *p, int *sent)
 {
-    if (!stop_signal || *sent == stop_count)
+    int seen = signals_stop_count();
+    if (!signals_stop_seen() || *sent == seen)
         return;
     atomic_store(&p->sh->stop, 1);
-    for (int k = 0; k < p->sh->nworkers; k++)
-        if (p->pids[k])
-            kill(p->pids[k], *sent ? SIGKILL : SIGTERM);
-    *sent = stop_count;
+    for (int k = 0; k < p->sh->nworkers; k++) {
+        if (!p->pids[k])
+            continue;
+        if (*sent)
+            signals_kill_worker(p->pids[k]);
+        else
+            signals_stop_worker(p->pids[k]);
+    }
+    *sent = seen;
 }
 
 static void count(const parent *p, run_stats *st)
@@ -225,7 +164,7 @@ static void count(const parent *p, run_stats *st)
     for (size_t i = 0; i < p->sh->njobs; i++) {
         const result_slot *r = &p->sh->results[i];
         int state = atomic_load(&r->state);
-        if (state == RESULT_PENDING && !stop_signal)
+        if (state == RESULT_PENDING && !signals_stop_seen())
             fail_job((parent *)p, (long)i, "not processed: its worker exited early");
         state = atomic_load(&r->state);
         st->ok += state == RESULT_OK;
@@ -234,27 +173,27 @@ static void count(const parent *p, run_stats *st)
         st->not_done += state == RESULT_PENDING;
         st->warnings += r->warned;
     }
-    st->signal = stop_signal;
+    st->signal = signals_stop_seen();
     st->broken = p->broken;
 }
 
 /* Sleeps until a signal arrives, or for at most 100 ms: the tick of the
  * time limit (always on) and the progress line. */
-static void wait_event(parent *p)
+static void wait_event(void)
 {
     struct timespec tick = {0, 100000000L};
-    ppoll(NULL, 0, &tick, &p->wait_mask);
+    signals_wait(&tick);
 }
 
 static void supervise(parent *p)
 {
     int sent = 0;
     while (p->alive > 0) {
-        wait_event(p);
+        wait_event();
         stop_workers(p, &sent);
         reap(p);
         long long now = pool_now_ns();
-        if (!stop_signal)
+        if (!signals_stop_seen())
             enforce_timeout(p, now);
         if (p->progress)
             progress_show(atomic_load(&p->sh->done), atomic_load(&p->sh->failed), p->sh->njobs,
@@ -278,9 +217,9 @@ pool_shared *run_jobs(const cli_options *opts, const job_list *jobs, int nworker
         pool_unmap(p.sh);
         p.sh = NULL;
     } else {
-        install_handlers(&p);
+        signals_parent_install();
         msg_erase_first(p.progress);
-        for (int k = 0; k < nworkers && !stop_signal; k++)
+        for (int k = 0; k < nworkers && !signals_stop_seen(); k++)
             if (spawn(&p, k) != 0 && p.alive == 0)
                 break;
         supervise(&p);

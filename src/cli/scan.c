@@ -75,7 +75,7 @@ static int find_output_roots(scanner *s)
         return add_output_root(s, o->out_dir);
     int rc = 0;
     for (int i = 0; rc == 0 && i < o->npaths; i++) {
-        char *p = outname_join(o->paths[i], "thumbs");
+        char *p = outname_thumbs_dir(o->paths[i]);
         rc = p ? add_output_root(s, p) : -1;
         free(p);
     }
@@ -246,7 +246,7 @@ static int is_dot_or_dotdot(const char *name)
 /* The output root of a directory: -o DIR, or DIR/thumbs; malloc'd. */
 static char *out_root(const cli_options *o, const char *dir)
 {
-    return o->out_dir ? strdup(o->out_dir) : outname_join(dir, "thumbs");
+    return o->out_dir ? strdup(o->out_dir) : outname_thumbs_dir(dir);
 }
 
 static int is_subdir(DIR *d, const struct dirent *e)

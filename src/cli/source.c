@@ -1,51 +1,14 @@
 /* source.c - source files mapped or read (see source.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "signals.h"
 #include "source.h"
-
-/* The mapping the SIGBUS handler may repair: one per process. */
-static unsigned char *volatile guard_at;
-static volatile size_t guard_len;
-static volatile sig_atomic_t guard_hit;
-static size_t page_size;
-
-/* A read past the end of a file that shrank: the rest of the mapping is
- * replaced by zero pages (mmap is a plain system call on Linux), and the
- * access is retried. Any other bus error, or a SIGBUS sent by a process
- * (si_code <= 0), gets the default action. */
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-    (void)uc;
-    unsigned char *a = si->si_addr, *m = guard_at;
-    size_t n = guard_len;
-    if (si->si_code > 0 && m && a >= m && a < m + n) {
-        unsigned char *page = m + ((size_t)(a - m) & ~(page_size - 1));
-        if (mmap(page, (size_t)(m + n - page), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-                 -1, 0) != MAP_FAILED) {
-            guard_hit = 1;
-            return;
-        }
-    }
-    struct sigaction dfl = {.sa_handler = SIG_DFL};
-    sigaction(sig, &dfl, NULL);
-    raise(sig); /* delivered when the handler returns */
-}
-
-void source_install_guard(void)
-{
-    long ps = sysconf(_SC_PAGESIZE);
-    page_size = ps > 0 ? (size_t)ps : 4096;
-    struct sigaction sa = {.sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGBUS, &sa, NULL);
-}
 
 /* Reads want bytes into the kept buffer, growing it first if need be. A
  * short read means the file shrank since its fstat: what was read is taken,
@@ -117,9 +80,7 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, sour
         s->map_len = want;
         s->data = m;
         s->len = want;
-        guard_hit = 0;
-        guard_len = want;
-        guard_at = m;
+        signals_guard_bus(m, want);
     } else {
         rc = read_source(s, fd, want, what);
     }
@@ -134,7 +95,7 @@ int source_open(source *s, const char *path, size_t limit, struct stat *st, sour
 int source_changed(const source *s)
 {
     struct stat now;
-    if (s->map && guard_hit)
+    if (s->map && signals_bus_hit())
         return 1;
     return s->fd >= 0 && (fstat(s->fd, &now) != 0 || now.st_size != s->st.st_size ||
                           now.st_mtim.tv_sec != s->st.st_mtim.tv_sec ||
@@ -149,8 +110,7 @@ void source_close(source *s)
         close(s->fd);
     s->fd = -1;
     if (s->map) {
-        guard_at = NULL;
-        guard_len = 0;
+        signals_guard_bus(NULL, 0);
         munmap(s->map, s->map_len);
         s->map = NULL;
     }

@@ -4,7 +4,8 @@
  * the kernel to zero and fault in, which for a camera photo costs more
  * than copying it. Should the file shrink while it is mapped (another
  * program truncating it), reading past its new end would raise SIGBUS;
- * instead the pages past the end read as zeros, the decode sees damage,
+ * instead (signals_guard_bus; signals_worker_setup installs the handler
+ * before source_open) the pages past the end read as zeros, the decode sees damage,
  * and source_changed() tells the caller to throw the result away; it also
  * notices a file rewritten in place, from its status. A file of at most
  * SOURCE_READ_MAX bytes is read instead, with one read() into a buffer kept
@@ -44,10 +45,6 @@ typedef struct source {
 typedef enum { SOURCE_OPEN, SOURCE_TYPE, SOURCE_READ, SOURCE_MEMORY } source_failure;
 
 const char *source_failure_name(source_failure what);
-
-/* Installs the SIGBUS handler that turns a shrunk mapping into zeros.
- * Call once in the process before source_open. */
-void source_install_guard(void);
 
 /* Opens path read-only and non-blocking, and takes its first limit bytes
  * (SIZE_MAX: all of it, as large as it is when read); *st is the open

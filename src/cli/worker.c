@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
-#include <signal.h>
+#include <signal.h> /* raise, for the test hooks */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "outdir.h"
 #include "outfile.h"
+#include "signals.h"
 #include "source.h"
 #include "stamp.h"
 #include "testhook.h"
@@ -39,7 +40,6 @@ typedef struct worker {
     tf_box boxes[TF_MAX_BOXES]; /* ... their sizes */
     tf_result res[TF_MAX_BOXES];
     int nmake;
-    sigset_t term; /* {SIGTERM}: held while a written thumbnail is counted */
 } worker;
 
 /* Says something about the current job on stderr and, when a report is
@@ -294,7 +294,7 @@ static int deliver(worker *w, const tf_result *r, const char *out, const struct 
         /* A stop (SIGTERM from the parent) waits until this thumbnail is
          * both written and counted: worker_run unblocks it after
          * pool_finish. */
-        sigprocmask(SIG_BLOCK, &w->term, NULL);
+        signals_hold_term();
         if (write_thumbnail(w, r, dirfd, out, stamp) == 0)
             state = RESULT_OK;
     }
@@ -454,12 +454,8 @@ static void keep_freed_memory(unsigned long long max_memory)
 /* The process-wide setup of a worker: signals, memory limit. */
 static void prepare(const cli_options *o)
 {
-    /* The terminal's Ctrl-C reaches the whole process group; the parent
-     * decides what happens. A file-size limit must fail the write with
-     * EFBIG, not kill the worker. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGXFSZ, SIG_IGN);
+    /* INT, HUP, XFSZ ignored; the SIGBUS guard (signals.h) */
+    signals_worker_setup();
 #if !defined(__SANITIZE_ADDRESS__) /* ASan reserves terabytes of address space */
     struct rlimit rl = {(rlim_t)o->max_memory, (rlim_t)o->max_memory};
     struct rlimit cur;
@@ -471,7 +467,6 @@ static void prepare(const cli_options *o)
     (void)o;
 #endif
     keep_freed_memory(o->max_memory);
-    source_install_guard();
 }
 
 int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int k)
@@ -483,8 +478,6 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
         return WORKER_BROKEN;
     }
     int failed = 0;
-    sigemptyset(&w.term);
-    sigaddset(&w.term, SIGTERM);
     while ((w.first = pool_claim_span(sh, k, group_span, jobs, &w.n)) >= 0) {
         long long t0 = pool_now_ns();
         make_group(&w);
@@ -494,7 +487,7 @@ int worker_run(const cli_options *o, const job_list *jobs, pool_shared *sh, int 
             failed |= w.state[g] == RESULT_FAILED;
             pool_finish(sh, k, w.first + (long)g, w.state[g]);
         }
-        sigprocmask(SIG_UNBLOCK, &w.term, NULL);
+        signals_release_term();
     }
     source_free(&w.src);
     tf_free(w.ctx);

@@ -16,6 +16,24 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # fs_type PATH -> file system type of PATH (ext4, tmpfs, ...)
 fs_type() { df --output=fstype "$1" 2>/dev/null | tail -n1 || echo unknown; }
 
+# is_tmpfs DIR -> whether DIR is in memory (tmpfs, ramfs), not on a disk
+is_tmpfs() {
+    local fs
+    fs=$(fs_type "$1")
+    [[ $fs == tmpfs || $fs == ramfs ]]
+}
+
+# have_pillow -> whether $PY can import Pillow (pil_pool.py, small.sh's set)
+have_pillow() { [[ -x $PY ]] && "$PY" -c 'import PIL' 2>/dev/null; }
+
+# bench_tmpdir NAME [BASE] -> sets BENCH_TMP to a new directory
+# BASE/thumbify-NAME.XXXXXX (BASE: ${TMPDIR:-/tmp}), removed on exit. One
+# per script: it owns the EXIT trap.
+bench_tmpdir() {
+    BENCH_TMP=$(mktemp -d "${2:-${TMPDIR:-/tmp}}/thumbify-$1.XXXXXX") || die "cannot make a temp directory"
+    trap 'rm -rf "$BENCH_TMP"' EXIT
+}
+
 # cpu_busy [SECONDS] -> percent of all CPUs busy (user+nice+system+irq+steal)
 # over SECONDS (default 1), from /proc/stat; "?" if unavailable.
 cpu_busy() {
@@ -208,11 +226,47 @@ _bench_summarise() {
     fi
 }
 
+# time_run FILE CMD... -> runs CMD, its "wall user sys" seconds (CMD's
+# children included) into FILE; fails as CMD does
+time_run() {
+    local file=$1
+    shift
+    /usr/bin/time -f '%e %U %S' -o "$file" "$@"
+}
+
+# median_of N... -> the median of the numbers given
+median_of() { printf '%s\n' "$@" | _median; }
+
+# interleave WARMUP RUNS FUNC CONFIG... -> WARMUP + RUNS rounds, each
+# calling FUNC CONFIG TIMED once per CONFIG in an order rotated each round
+# (so slow drifts in machine load hit every CONFIG alike); TIMED is 0 in
+# the warm-up rounds, 1 after.
+interleave() {
+    local warmup=$1 runs=$2 func=$3 r i
+    shift 3
+    local -a configs=("$@")
+    local n=${#configs[@]}
+    for ((r = 0; r < warmup + runs; r++)); do
+        for ((i = 0; i < n; i++)); do
+            "$func" "${configs[(i + r) % n]}" $((r >= warmup))
+        done
+    done
+}
+
 _median() { sort -g | awk '{ v[NR] = $1 }
     END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.4f\n", m }'; }
 
+# _bench_round NAME TIMED -> one run of NAME, recorded if TIMED
+_bench_round() {
+    local t
+    BENCH_RUN=$((BENCH_RUN + 1))
+    t=$(_bench_once "$1")
+    (($2)) || return 0
+    _bench_record "$1" "$t"
+}
+
 bench_run_all() {
-    local warmup=$1 runs=$2 mode name i r t n=${#BENCH_NAMES[@]}
+    local warmup=$1 runs=$2 mode name r
     mode=$(bench_mode)
     if [[ $mode == hyperfine ]]; then
         local json q_out
@@ -235,21 +289,12 @@ bench_run_all() {
             rm -f "$json"
         done
     elif [[ $mode == "interleaved rounds" ]]; then
-        for ((r = 0; r < warmup + runs; r++)); do
-            for ((i = 0; i < n; i++)); do
-                name=${BENCH_NAMES[(i + r) % n]}
-                BENCH_RUN=$((BENCH_RUN + 1))
-                t=$(_bench_once "$name")
-                ((r < warmup)) || _bench_record "$name" "$t"
-            done
-        done
+        interleave "$warmup" "$runs" _bench_round "${BENCH_NAMES[@]}"
         for name in "${BENCH_NAMES[@]}"; do _bench_summarise "$name"; done
     else
         for name in "${BENCH_NAMES[@]}"; do
             for ((r = 0; r < warmup + runs; r++)); do
-                BENCH_RUN=$((BENCH_RUN + 1))
-                t=$(_bench_once "$name")
-                ((r < warmup)) || _bench_record "$name" "$t"
+                _bench_round "$name" $((r >= warmup))
             done
             _bench_summarise "$name"
         done

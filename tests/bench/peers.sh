@@ -96,8 +96,8 @@ list=$(list_jpegs "$dir")
 nfiles=$(grep -c . <<<"$list" || true)
 ((nfiles > 0)) || die "no JPEGs in $dir"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/thumbify-peers.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+bench_tmpdir peers
+tmp=$BENCH_TMP
 printf '%s\n' "$list" >"$tmp/files.txt"
 before=$(dir_fingerprint "$dir")
 
@@ -146,7 +146,7 @@ for t in "${tool_list[@]}"; do
             run_tool thumbify "thumbify -p $P" "$THUMBIFY" -q -p "$P" "${extra[@]}" -o "$out" "$dir"
             ;;
         pil)
-            if ! [[ -x $PY ]] || ! "$PY" -c 'import PIL' 2>/dev/null; then
+            if ! have_pillow; then
                 note "skipping pil: $PY with Pillow not available"
                 continue
             fi

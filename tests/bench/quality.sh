@@ -55,8 +55,8 @@ check_thumbify
 [[ -d $corpus/photos && -d $corpus/orientation ]] || die "no photos/ and orientation/ in $corpus"
 [[ -z $base || -x $base ]] || die "not an executable: $base"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bench_tmpdir quality
+tmp=$BENCH_TMP
 before=$(dir_fingerprint "$corpus/photos")
 
 # The small set: an equal share from each photo, each its own seed.
@@ -116,30 +116,26 @@ fi
 
 if [[ -n $base ]]; then
     check_quiet "before timing" >/dev/null
-    # run1 BINARY: one timed run, "wall cpu" in seconds (cpu: user + system
-    # of thumbify and its workers, which load on the machine inflates less)
+    # run1 WHICH TIMED: one run of WHICH (new: $THUMBIFY, base: -b); when
+    # TIMED, "wall cpu" in seconds appended to $tmp/t-WHICH (cpu: user +
+    # system of thumbify and its workers, which load on the machine
+    # inflates less)
     run1() {
+        local bin=$THUMBIFY
+        [[ $1 == base ]] && bin=$base
         rm -rf "$tmp/t"
-        /usr/bin/time -f "%e %U %S" -o "$tmp/time1" "$1" -q -p 2 -o "$tmp/t" "$tmp/small"
-        awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$tmp/time1"
+        time_run "$tmp/time1" "$bin" -q -p 2 -o "$tmp/t" "$tmp/small"
+        (($2)) || return 0
+        awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$tmp/time1" >>"$tmp/t-$1"
     }
-    run1 "$THUMBIFY" >/dev/null
-    run1 "$base" >/dev/null
     : >"$tmp/t-new" && : >"$tmp/t-base"
-    for ((r = 0; r < rounds; r++)); do
-        if ((r % 2)); then
-            run1 "$base" >>"$tmp/t-base"; run1 "$THUMBIFY" >>"$tmp/t-new"
-        else
-            run1 "$THUMBIFY" >>"$tmp/t-new"; run1 "$base" >>"$tmp/t-base"
-        fi
-    done
-    med() { sort -n -k"$2","$2" "$1" | awk -v k="$2" '{ d[NR] = $k }
-        END { print NR % 2 ? d[(NR + 1) / 2] : (d[NR / 2] + d[NR / 2 + 1]) / 2 }'; }
+    interleave 1 "$rounds" run1 new base
+    med() { cut -d' ' -f"$2" "$1" | _median; }
     echo "== time, -p 2 on the small set, median of $rounds interleaved rounds"
     for k in 1 2; do
         mn=$(med "$tmp/t-new" $k) mb=$(med "$tmp/t-base" $k)
-        printf "   %-4s this %.3f s, base %.3f s, ratio %.3f\n" "$([ $k = 1 ] && echo wall || echo cpu)" \
-            "$mn" "$mb" "$(echo "$mn / $mb" | bc -l)"
+        printf "   %-4s this %.3f s, base %.3f s, ratio %s\n" "$([ $k = 1 ] && echo wall || echo cpu)" \
+            "$mn" "$mb" "$(ratio "$mn" "$mb")"
     done
     check_quiet "after timing" >/dev/null
 fi

@@ -7,7 +7,9 @@
 #
 #   tests/bench/sizes.sh [-n ROUNDS] [-p PROCS] [-s S1,S2,S3] [DIR]
 #   (default: 7 rounds, -p 1, 75x75,150x150,300x300, the corpus photos)
-. "$(dirname "$0")/lib.sh"
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 rounds=7 procs=1 sizes=75x75,150x150,300x300
 while getopts n:p:s: opt; do
@@ -20,29 +22,27 @@ shift $((OPTIND - 1))
 src=${1:-$DEFAULT_PHOTOS}
 [ -d "$src" ] || die "$src: not a directory"
 check_thumbify
-out=$(mktemp -d "${TMPDIR:-/var/tmp}/thumbify-sizes.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+bench_tmpdir sizes "${TMPDIR:-/var/tmp}"
+out=$BENCH_TMP
 IFS=, read -r -a each <<<"$sizes"
 
-# once NAME ARGS...: one timed run into a fresh directory; appends
-# "wall cpu" to $out/NAME.times
+# once NAME TIMED: one run (NAME multi: -s S1,S2,S3; sS: -s S) into a
+# fresh directory; when TIMED, appends "wall cpu" to $out/NAME.times
 once() {
-    local name=$1; shift
+    local name=$1 s=${1#s} wall user sys
+    [[ $name == multi ]] && s=$sizes
     rm -rf "$out/o"
     # wall and CPU time (user + system) of thumbify and its workers
-    /usr/bin/time -f '%e %U %S' -o "$out/t" "$THUMBIFY" -q -f -p "$procs" -o "$out/o" "$@" "$src" ||
-        die "$THUMBIFY $* failed"
+    time_run "$out/t" "$THUMBIFY" -q -f -p "$procs" -o "$out/o" -s "$s" "$src" ||
+        die "$THUMBIFY -s $s failed"
+    (($2)) || return 0
     read -r wall user sys <"$out/t"
     echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" >>"$out/$name.times"
 }
 med() { cut -d' ' -f"$2" "$out/$1.times" | _median; }
 
 check_quiet "before timing" >/dev/null
-once warm -s "$sizes"
-for ((r = 0; r < rounds; r++)); do
-    once multi -s "$sizes"
-    for s in "${each[@]}"; do once "s$s" -s "$s"; done
-done
+interleave 1 "$rounds" once multi "${each[@]/#/s}"
 check_quiet "after timing" >/dev/null
 
 printf '%-22s %8s %8s\n' run "wall s" "cpu s"

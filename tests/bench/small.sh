@@ -75,14 +75,10 @@ photos=${photos:-$DEFAULT_PHOTOS}
 [[ $quality =~ ^[1-9][0-9]?$|^100$ ]] || die "-q: expected 1..100"
 check_thumbify
 [[ -z $against || -x $against ]] || die "--against: not an executable: $against"
-"$PY" -c 'import PIL' 2>/dev/null || die "$PY has no Pillow (apt-get install python3-pil)"
+have_pillow || die "$PY has no Pillow (apt-get install python3-pil)"
 
 # not_tmpfs DIR WHAT: refuses a directory in memory
-not_tmpfs() {
-    local fs
-    fs=$(fs_type "$1")
-    [[ $fs != tmpfs && $fs != ramfs ]] || die "$2 $1 is on $fs: use a disk directory"
-}
+not_tmpfs() { ! is_tmpfs "$1" || die "$2 $1 is on $(fs_type "$1"): use a disk directory"; }
 
 # make_set: the photos, made once per parameters (a stamp file says which)
 make_set() {
@@ -123,8 +119,8 @@ EOF
 }
 
 make_set
-tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/thumbify-small.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+bench_tmpdir small "${TMPDIR:-/var/tmp}"
+tmp=$BENCH_TMP
 not_tmpfs "$tmp" "the output directory"
 before=$(dir_fingerprint "$set_dir")
 ((fresh)) && export BENCH_FRESH_OUT=1

@@ -83,8 +83,8 @@ nfiles=$(list_jpegs "$dir" | wc -l)
 ((nfiles > 0)) || die "no JPEGs in $dir"
 cores=$(ncores)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/thumbify-speedup.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+bench_tmpdir speedup
+tmp=$BENCH_TMP
 before=$(dir_fingerprint "$dir")
 
 busy0=$(check_quiet "before the benchmark")

@@ -42,10 +42,10 @@ done
 [[ -x $AFTER ]] || die "not executable: $AFTER"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is needed (apt-get install time)"
 
-WORKDIR=$(mktemp -d "$BASE/thumbify-tempfiles.XXXXXX")
-trap 'rm -rf "$WORKDIR"' EXIT
+bench_tmpdir tempfiles "$BASE"
+WORKDIR=$BENCH_TMP
 note "sources and outputs in $WORKDIR ($(fs_type "$WORKDIR"))"
-[[ $(fs_type "$WORKDIR") != tmpfs ]] || note "WARNING: tmpfs is not a real disk"
+! is_tmpfs "$WORKDIR" || note "WARNING: $(fs_type "$WORKDIR") is not a real disk"
 
 # ~500x375 images of a few kinds, round robin
 srcs=(restart_500x375.jpg subsamp_422_600x400.jpg icc_adobergb_400x300.jpg subsamp_444_600x400.jpg)
@@ -64,7 +64,8 @@ for mode in $MODES; do
 done
 declare -A wall user sys
 
-# once CONFIG: one timed run; appends "wall user sys" to its lists
+# once CONFIG TIMED: one run; when TIMED, appends "wall user sys" to its
+# lists
 once() {
     local mode which p bin out t
     IFS=: read -r mode which p <<<"$1"
@@ -79,28 +80,18 @@ once() {
         args=(-f "${args[@]}")
     fi
     sync
-    /usr/bin/time -f '%e %U %S' -o "$WORKDIR/time" "$bin" "${args[@]}" ||
-        die "$1 failed: $bin ${args[*]}"
+    time_run "$WORKDIR/time" "$bin" "${args[@]}" || die "$1 failed: $bin ${args[*]}"
+    (($2)) || return 0
     read -r t u s <"$WORKDIR/time"
     wall[$1]+="$t " user[$1]+="$u " sys[$1]+="$s "
 }
 
 check_quiet "before the runs" >/dev/null
-n=${#configs[@]}
-for ((r = 0; r < WARMUP + RUNS; r++)); do
-    for ((i = 0; i < n; i++)); do
-        c=${configs[(i + r) % n]}
-        if ((r < WARMUP)); then
-            once "$c"
-            wall[$c]='' user[$c]='' sys[$c]=''
-        else
-            once "$c"
-        fi
-    done
-done
+interleave "$WARMUP" "$RUNS" once "${configs[@]}"
 check_quiet "after the runs" >/dev/null
 
-med() { printf '%s\n' $1 | _median; }
+# shellcheck disable=SC2086 # a list of numbers, split on purpose
+med() { median_of $1; }
 printf '%-10s %-7s %3s %9s %9s %9s   (medians of %d interleaved rounds, %d files, %s)\n' \
     mode binary -p wall user sys "$RUNS" "$NFILES" "$(fs_type "$WORKDIR")"
 for c in "${configs[@]}"; do
