@@ -33,10 +33,6 @@ void tf_free(tf_ctx *ctx)
     free(ctx->webp_out.data);
     free(ctx->webp_px.data);
     free(ctx->resize_tmp.data);
-    free(ctx->dc_stream.data);
-    free(ctx->dc_planes.data);
-    free(ctx->dc_seq.data);
-    free(ctx->embedded.data);
     for (int i = 0; i < TF_MAX_BOXES; i++)
         free(ctx->outs[i].data);
     free(ctx);

@@ -69,7 +69,7 @@ typedef enum tf_entropy {
     TF_ENTROPY_LIBJPEG = 0, /* libjpeg's own */
     TF_ENTROPY_SKIPAC,      /* jpeg/path_skip_ac.c, to the end */
     TF_ENTROPY_REDONE,      /* jpeg/path_skip_ac.c gave up; libjpeg decoded it again */
-    TF_ENTROPY_FED          /* none: jpeg/path_dc_only_feed.c gave libjpeg ctx->planes */
+    TF_ENTROPY_FED          /* none: jpeg/path_dc_only_feed.c gave libjpeg the planes */
 } tf_entropy;
 
 /* What became of ctx->profile in this call: the decoder of a CMYK image
@@ -93,12 +93,6 @@ struct tf_ctx {
     tf_bytes webp_out;   /* the WebP file being written (webp_encode.c) */
     tf_bytes webp_px;    /* grey pixels widened to RGB(A) for libwebp */
     tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
-    tf_bytes dc_stream; /* a progressive file without AC scans */
-    tf_bytes dc_planes; /* its coefficients (jpeg/path_dc_only_sequential.c) */
-    tf_planes planes;   /* ... laid out */
-    tf_bytes dc_seq;    /* ... and the header of a sequential JPEG to feed them to */
-    tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
-    tf_entropy entropy; /* how the last JPEG's scan was decoded (for tests) */
     int probe_only;     /* tf_probe: tf_plan ends the decode with TF_PROBED */
     tf_box boxes[TF_MAX_BOXES]; /* this call's boxes (tf_thumbnails) */
     int nboxes;
@@ -141,6 +135,8 @@ int tf_plan_fits(const tf_ctx *ctx, const tf_result *res, int w, int h);
 tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                          tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
+/* How the last JPEG's scan was decoded (for tests). */
+tf_entropy tf_jpeg_entropy(const tf_ctx *ctx);
 
 /* Whether libjpeg-turbo scales a component sampled h x v in a frame whose
  * largest factors are maxh x maxv with a 2x2 (or larger) IDCT at 1/8, as
@@ -170,16 +166,16 @@ size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 size_t tf_jpeg_image_end(const unsigned char *src, size_t len);
 
 /* Decodes a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC scans
- * only for components scaled with a 2x2 IDCT at 1/8) into *planes (kept in
- * ctx->dc_planes), and writes into *out the header of a sequential JPEG
+ * only for components scaled with a 2x2 IDCT at 1/8) into *planes (their
+ * memory in *coefs), and writes into *out the header of a sequential JPEG
  * with the same frame and one scan with no data: libjpeg reads that, and
  * jpeg/path_dc_only_feed.c hands it the planes' blocks, to the same pixels at 1/8 as
  * the progressive decode without a whole-image coefficient buffer.
  * *done = 0 when src is anything it does not decode exactly, or its frame
  * has more than max_pixels pixels: then decode src itself. */
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
-                                unsigned long long max_pixels, tf_bytes *out, tf_planes *planes,
-                                int *done);
+                                unsigned long long max_pixels, tf_bytes *out, tf_bytes *coefs,
+                                tf_planes *planes, int *done);
 tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                         tf_result *res);
 

@@ -123,7 +123,7 @@ static void dir_files(tf_skipac *s, const char *dir, int *files, int *taken)
         closedir(d);
 }
 
-/* As the core uses it: ctx->entropy says which decoder produced the rows,
+/* As the core uses it: tf_jpeg_entropy(ctx) says which decoder produced the rows,
  * and the rows are libjpeg's either way. */
 static void in_the_core(tf_ctx *ctx)
 {
@@ -143,14 +143,14 @@ static void in_the_core(tf_ctx *ctx)
         tf_status st = tf_jpeg_decode(ctx, jpg, len, &p, &res);
         tf_entropy want = damaged ? TF_ENTROPY_REDONE : TF_ENTROPY_SKIPAC;
         int same = core_rows_equal(&ref, ctx, st);
-        CHECK(ctx->entropy == want && same && res.warnings == ref.warnings &&
+        CHECK(tf_jpeg_entropy(ctx) == want && same && res.warnings == ref.warnings &&
                   (ref.warnings > 0) == damaged,
               "tf_jpeg_decode, %s file: %s, %d warnings, rows equal to libjpeg's; got entropy "
               "%d, status %d, warnings %d (libjpeg %d), same %d",
               damaged ? "a truncated" : "a clean",
               damaged ? "skipping decoder gave up, libjpeg decoded it again"
                       : "skipping decoder to the end",
-              ref.warnings, ctx->entropy, st, res.warnings, ref.warnings, same);
+              ref.warnings, tf_jpeg_entropy(ctx), st, res.warnings, ref.warnings, same);
         free(ref.px);
     }
     free(jpg);
@@ -193,12 +193,12 @@ static void no_data(tf_ctx *ctx, tf_skipac *s)
     tf_result res;
     memset(&res, 0, sizeof res);
     tf_status st = tf_jpeg_decode(ctx, jpg, len, &p, &res);
-    CHECK(!ok && plain.warnings > 0 && st == TF_OK && ctx->entropy == TF_ENTROPY_REDONE &&
+    CHECK(!ok && plain.warnings > 0 && st == TF_OK && tf_jpeg_entropy(ctx) == TF_ENTROPY_REDONE &&
               res.warnings == plain.warnings,
           "a 16384x16384 scan with no data (2^32 bits read past the marker): the skipping "
           "decoder gives up, libjpeg decodes it with its %d warnings; got finished %d, "
           "status %d, entropy %d, warnings %d",
-          plain.warnings, ok, st, ctx->entropy, res.warnings);
+          plain.warnings, ok, st, tf_jpeg_entropy(ctx), res.warnings);
     free(plain.px);
     free(fast.px);
     free(jpg);

@@ -139,7 +139,16 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
     tf_skipac_free(dec->skip);
     tf_feed_free(dec->feed);
     free(dec->row);
+    free(dec->dc_stream.data);
+    free(dec->dc_planes.data);
+    free(dec->dc_seq.data);
+    free(dec->embedded.data);
     free(dec);
+}
+
+tf_entropy tf_jpeg_entropy(const tf_ctx *ctx)
+{
+    return ctx->dec ? ctx->dec->entropy : TF_ENTROPY_LIBJPEG;
 }
 
 /* Chooses the output colour space: grey stays grey, 4-component files
@@ -289,20 +298,20 @@ static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const u
                                    int *channels)
 {
     int stripped, scans;
-    tf_status st = tf_jpeg_strip_ac(ctx, src, len, &ctx->dc_stream, &stripped, &scans);
+    tf_status st = tf_jpeg_strip_ac(ctx, src, len, &dec->dc_stream, &stripped, &scans);
     if (st != TF_OK || !stripped)
         return st;
     if (scans > params->max_scans)
         return tf_fail(ctx, TF_E_LIMIT, "more than %d scans in a progressive JPEG",
                        params->max_scans);
     int seq = 0;
-    st = tf_jpeg_dc_sequential(ctx, ctx->dc_stream.data, ctx->dc_stream.len, params->max_pixels,
-                               &ctx->dc_seq, &ctx->planes, &seq);
+    st = tf_jpeg_dc_sequential(ctx, dec->dc_stream.data, dec->dc_stream.len, params->max_pixels,
+                               &dec->dc_seq, &dec->dc_planes, &dec->planes, &seq);
     if (st != TF_OK)
         return st;
-    const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;
+    const tf_bytes *use = seq ? &dec->dc_seq : &dec->dc_stream;
     jpeg_abort_decompress(&dec->cinfo);
-    tf_jpeg_set_source(dec, use->data, use->len, seq ? &ctx->planes : NULL);
+    tf_jpeg_set_source(dec, use->data, use->len, seq ? &dec->planes : NULL);
     dec->err.warnings = 0; /* the header is read again */
     ctx->note[0] = '\0';
     st = tf_jpeg_read_and_plan(ctx, dec, params, res, channels);
@@ -362,8 +371,8 @@ tf_status tf_jpeg_decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channe
 {
     j_decompress_ptr cinfo = &dec->cinfo;
     jpeg_start_decompress(cinfo);
-    ctx->entropy = choose_entropy(dec, skip_ac);
-    if (dec->feeding && ctx->entropy != TF_ENTROPY_FED) {
+    dec->entropy = choose_entropy(dec, skip_ac);
+    if (dec->feeding && dec->entropy != TF_ENTROPY_FED) {
         *gave_up = 1;
         return TF_OK;
     }
@@ -374,8 +383,8 @@ tf_status tf_jpeg_decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channe
     ctx->decoded.ext_h = (double)cinfo->image_height * cinfo->scale_num / cinfo->scale_denom;
     if (st == TF_OK)
         st = read_rows(ctx, dec, &ctx->decoded);
-    *gave_up = st == TF_OK && ((ctx->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
-                               (ctx->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
+    *gave_up = st == TF_OK && ((dec->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
+                               (dec->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
     if (st == TF_OK && !*gave_up)
         finish_tolerant(ctx, dec);
     return st;
@@ -397,7 +406,7 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
     memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
     jpeg_abort_decompress(&dec->cinfo);
     if (dec->feeding)
-        tf_jpeg_set_source(dec, ctx->dc_stream.data, ctx->dc_stream.len, NULL);
+        tf_jpeg_set_source(dec, dec->dc_stream.data, dec->dc_stream.len, NULL);
     else
         tf_jpeg_set_source(dec, dec->in, dec->in_len, NULL);
     dec->err.warnings = 0;
@@ -407,7 +416,7 @@ static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_para
     dec->cinfo.do_block_smoothing = smoothing;
     if (st == TF_OK)
         st = tf_jpeg_decode_pixels(ctx, dec, channels, 0, &gave_up);
-    ctx->entropy = TF_ENTROPY_REDONE;
+    dec->entropy = TF_ENTROPY_REDONE;
     return st;
 }
 

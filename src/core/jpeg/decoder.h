@@ -37,6 +37,12 @@ struct tf_jpeg_dec {
     const tf_planes *feeding; /* the source is a header to feed these to */
     const unsigned char *in;  /* what the decoder reads now */
     size_t in_len;
+    tf_entropy entropy; /* how the last scan was decoded (for tests) */
+    tf_bytes dc_stream; /* a progressive file without AC scans */
+    tf_bytes dc_planes; /* its coefficients (path_dc_only_sequential.c) */
+    tf_planes planes;   /* ... laid out */
+    tf_bytes dc_seq;    /* ... and the header of a sequential JPEG to feed them to */
+    tf_bytes embedded;  /* the EXIF thumbnail (path_embedded.c) */
 };
 
 /* The output colour space: grey stays grey, CMYK and YCCK are read as

@@ -47,6 +47,7 @@ typedef struct frame {
     unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
     size_t sof_at;    /* the SOF segment in the source */
     unsigned long long max_pixels;
+    tf_bytes *coefs; /* the planes' memory */
 } frame;
 
 /* A DC difference: a category code from t, then that many bits. Returns 0,
@@ -334,7 +335,7 @@ static void write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_p
     }
 }
 
-/* Sets the planes up in ctx->dc_planes once the frame is known: a DC per
+/* Sets the planes up in f->coefs once the frame is known: a DC per
  * block, zeroed as libjpeg's coefficient buffer is; for the components
  * that keep their AC a non-zero mask per block, zeroed, and 64
  * coefficients, read only where the mask says. */
@@ -347,11 +348,11 @@ static tf_status planes(tf_ctx *ctx, frame *f)
         full += f->c[i].full ? n : 0;
     }
     size_t zeroed = full * sizeof(uint64_t) + blocks * sizeof(int16_t);
-    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, zeroed + full * 64 * sizeof(int16_t));
+    tf_status st = tf_bytes_reserve(ctx, f->coefs, zeroed + full * 64 * sizeof(int16_t));
     if (st != TF_OK)
         return st;
-    memset(ctx->dc_planes.data, 0, zeroed);
-    uint64_t *nz = (uint64_t *)(void *)ctx->dc_planes.data; /* malloc's alignment */
+    memset(f->coefs->data, 0, zeroed);
+    uint64_t *nz = (uint64_t *)(void *)f->coefs->data; /* malloc's alignment */
     int16_t *p = (int16_t *)(void *)(nz + full);
     for (int i = 0; i < f->ncomp; i++) {
         size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
@@ -406,9 +407,9 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
 /* The walk over the DC-only stream s. Returns TF_OK with *done set, or an
  * allocation failure. */
 static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned long long max_px,
-                      tf_bytes *out, tf_planes *planes, int *done)
+                      tf_bytes *out, tf_bytes *coefs, tf_planes *planes, int *done)
 {
-    frame f = {.max_pixels = max_px};
+    frame f = {.max_pixels = max_px, .coefs = coefs};
     size_t p = 2;
     int scans = 0;
     tf_status st = TF_OK;
@@ -445,8 +446,8 @@ static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned 
 }
 
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
-                                unsigned long long max_pixels, tf_bytes *out, tf_planes *planes,
-                                int *done)
+                                unsigned long long max_pixels, tf_bytes *out, tf_bytes *coefs,
+                                tf_planes *planes, int *done)
 {
     *done = 0;
     out->len = 0;
@@ -455,5 +456,5 @@ tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t le
         return TF_OK;
     /* the copied headers, SOF, the tables, SOS and EOI */
     tf_status st = tf_bytes_reserve(ctx, out, len + 256);
-    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, planes, done) : st;
+    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, coefs, planes, done) : st;
 }

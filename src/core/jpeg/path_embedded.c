@@ -11,16 +11,17 @@
 
 /* The EXIF thumbnail, copied out of the saved APP1 (libjpeg frees saved
  * markers when it restarts). Returns its length, 0 when there is none. */
-static size_t copy_embedded(tf_ctx *ctx, j_decompress_ptr cinfo)
+static size_t copy_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
+    j_decompress_ptr cinfo = &dec->cinfo;
     for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
         if (m->marker != JPEG_APP0 + 1 || m->data_length < 6 || memcmp(m->data, "Exif\0\0", 6))
             continue;
         tf_exif exif;
         tf_exif_parse(m->data, m->data_length, &exif);
-        if (!exif.thumb_len || tf_bytes_reserve(ctx, &ctx->embedded, exif.thumb_len) != TF_OK)
+        if (!exif.thumb_len || tf_bytes_reserve(ctx, &dec->embedded, exif.thumb_len) != TF_OK)
             return 0;
-        memcpy(ctx->embedded.data, m->data + exif.thumb_offset, exif.thumb_len);
+        memcpy(dec->embedded.data, m->data + exif.thumb_offset, exif.thumb_len);
         return exif.thumb_len;
     }
     return 0;
@@ -42,7 +43,7 @@ __attribute__((noinline)) static int decode_embedded(tf_ctx *ctx, struct tf_jpeg
     if (setjmp(dec->err.jump) == 0) {
         int channels = 0;
         jpeg_abort_decompress(&dec->cinfo);
-        jpeg_mem_src(&dec->cinfo, ctx->embedded.data, (unsigned long)len);
+        jpeg_mem_src(&dec->cinfo, dec->embedded.data, (unsigned long)len);
         /* Its header may claim any size: a "thumbnail" larger than the
          * image itself (which passed --max-pixels) is not decoded. */
         if (jpeg_read_header(&dec->cinfo, TRUE) == JPEG_HEADER_OK &&
@@ -96,7 +97,7 @@ tf_status tf_jpeg_try_embedded(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsig
                                size_t len, const tf_params *params, tf_result *res, int *channels,
                                int *used)
 {
-    size_t n = copy_embedded(ctx, &dec->cinfo);
+    size_t n = copy_embedded(ctx, dec);
     char why[96] = "none in the file";
     int denom = 1;
     if (n && !decode_trimmed(ctx, dec, n, res, &denom))
