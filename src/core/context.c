@@ -23,6 +23,7 @@ void tf_free(tf_ctx *ctx)
     if (!ctx)
         return;
     tf_jpeg_dec_free(ctx->dec);
+    tf_png_dec_free(ctx->png);
     tf_jpeg_enc_free(ctx->enc);
     tf_icc_free(ctx->icc);
     tf_image_release(&ctx->decoded);

@@ -84,6 +84,7 @@ struct tf_ctx {
     char msg[TF_MSG_MAX];    /* the failure, or the first warning */
     char note[TF_NOTE_MAX];  /* verbose-only remarks (tf_result.note) */
     struct tf_jpeg_dec *dec; /* each created on first use, then reused */
+    struct tf_png_dec *png;
     struct tf_jpeg_enc *enc;
     struct tf_icc *icc;
     tf_image decoded, resized, oriented;
@@ -93,7 +94,7 @@ struct tf_ctx {
     tf_bytes webp_out;   /* the WebP file being written (webp_encode.c) */
     tf_bytes webp_px;    /* grey pixels widened to RGB(A) for libwebp */
     tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
-    int probe_only;     /* tf_probe: tf_plan ends the decode with TF_PROBED */
+    int probe_only;      /* tf_probe: tf_plan ends the decode with TF_PROBED */
     tf_box boxes[TF_MAX_BOXES]; /* this call's boxes (tf_thumbnails) */
     int nboxes;
     tf_box_plan plan[TF_MAX_BOXES]; /* ... planned by tf_plan */
@@ -101,8 +102,8 @@ struct tf_ctx {
 };
 
 /* What tf_plan returns under probe_only, once res->out_w/out_h are set: a
- * status no decoder takes for success, so each returns at once, and that
- * tf_probe alone turns into TF_OK. */
+ * status tf_decode returns before any pixel is decoded, and that tf_probe
+ * alone turns into TF_OK. */
 #define TF_PROBED ((tf_status)100)
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
@@ -114,6 +115,13 @@ void tf_note(tf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2,
 tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channels);
 void tf_image_release(tf_image *img);
 tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap);
+
+/* Whether EXIF orientation o (5..8) turns the image a quarter, so that
+ * the stored width is the upright height. */
+static inline int tf_orient_turns(int o)
+{
+    return o >= 5 && o <= 8;
+}
 
 /* Plans ctx->plan[0 .. ctx->nboxes) for a source of res->src_w x
  * res->src_h with res->orientation, after checking params->max_pixels;
@@ -130,10 +138,19 @@ int tf_plan_denom(const tf_ctx *ctx, const tf_result *res, int w, int h);
  * size of pixels in its region. */
 int tf_plan_fits(const tf_ctx *ctx, const tf_result *res, int w, int h);
 
-/* Decoders fill ctx->decoded (stored orientation), ctx->profile and res:
- * src_w/h, orientation, scale_denom, path, out_w/h, warnings. */
-tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+/* Decodes src into ctx->decoded (stored orientation), ctx->profile and
+ * res (src_w/h, orientation, scale_denom, path, out_w/h, warnings): the
+ * decoder reads the header, tf_plan plans from it (once; under probe_only
+ * that is the end: TF_PROBED), the decoder decodes at the scale planned.
+ * *natural: the source's format. */
+tf_status tf_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                    tf_result *res, tf_format *natural);
+
+/* Each decoder in two calls: the header (res->src_w/h, orientation,
+ * warnings), then, after tf_plan, the pixels at res->scale_denom. */
+tf_status tf_jpeg_header(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                          tf_result *res);
+tf_status tf_jpeg_decode(tf_ctx *ctx, const tf_params *params, tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
 /* How the last JPEG's scan was decoded (for tests). */
 tf_entropy tf_jpeg_entropy(const tf_ctx *ctx);
@@ -176,8 +193,9 @@ size_t tf_jpeg_image_end(const unsigned char *src, size_t len);
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
                                 unsigned long long max_pixels, tf_bytes *out, tf_bytes *coefs,
                                 tf_planes *planes, int *done);
-tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
-                        tf_result *res);
+tf_status tf_png_header(tf_ctx *ctx, const unsigned char *src, size_t len, tf_result *res);
+tf_status tf_png_decode(tf_ctx *ctx, tf_result *res);
+void tf_png_dec_free(struct tf_png_dec *png);
 
 /* Area-averages src's extent (src->ext_w x src->ext_h from (src->org_x,
  * src->org_y)) into dst at dst->w x dst->h (set by the caller): each output

@@ -262,7 +262,7 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
     free(out.data);
 }
 
-/* As the core uses it: tf_jpeg_decode takes the DC-only path and feeds
+/* As the core uses it: tf_decode takes the DC-only path and feeds
  * the planes (tf_jpeg_entropy(ctx)), and its rows are libjpeg's full 1/8 decode. */
 static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
 {
@@ -273,11 +273,12 @@ static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src,
     memset(&res, 0, sizeof res);
     eighth ref;
     eighth_decode(src, len, 1, ~0ULL, &ref);
-    tf_status st = tf_jpeg_decode(ctx, src, len, &p, &res);
+    tf_format natural;
+    tf_status st = tf_decode(ctx, src, len, &p, &res, &natural);
     int same = core_rows_equal(&ref, ctx, st);
     CHECK(res.path == TF_PATH_DC_ONLY && tf_jpeg_entropy(ctx) == TF_ENTROPY_FED && same &&
               res.warnings == 0,
-          "%s through tf_jpeg_decode: DC-only, planes fed, rows equal to libjpeg's full 1/8 "
+          "%s through tf_decode: DC-only, planes fed, rows equal to libjpeg's full 1/8 "
           "decode; got path %d, entropy %d, status %d, same %d, warnings %d",
           name, res.path, tf_jpeg_entropy(ctx), st, same, res.warnings);
     free(ref.px);
