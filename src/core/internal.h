@@ -170,10 +170,6 @@ static inline int tf_jpeg_idct_2x2(int maxh, int maxv, int h, int v)
  * the scans the original has, so that the scan limit still applies. */
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
                            int *stripped, int *scans);
-/* Start of the next marker after entropy-coded data at s[p]: an FF followed
- * by neither a stuffed 00 nor a restart marker (FF FF is fill before a
- * marker); len when the data runs to the end (a truncated file). */
-size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 
 /* Where the image data of the JPEG src[0..len) ends when a marker that
  * has no place in an image follows its scans (a second SOI, as when

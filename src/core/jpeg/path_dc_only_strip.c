@@ -17,28 +17,9 @@
 #include <string.h>
 
 #include "internal.h"
+#include "entropy_bits.h"
 
 enum { M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_SOF2 = 0xc2, M_SOF10 = 0xca };
-
-static int is_rst(unsigned m)
-{
-    return m >= 0xd0 && m <= 0xd7;
-}
-
-size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len)
-{
-    while (p + 1 < len) {
-        const unsigned char *ff = memchr(s + p, 0xff, len - p - 1);
-        if (!ff)
-            return len;
-        p = (size_t)(ff - s);
-        unsigned next = s[p + 1];
-        if (next != 0x00 && next != 0xff && !is_rst(next))
-            return p;
-        p += next == 0xff ? 1 : 2; /* FF FF is fill before a marker */
-    }
-    return len;
-}
 
 /* What the walk knows of the frame: components that keep their AC. */
 typedef struct frame {
@@ -133,7 +114,7 @@ static int strip(const unsigned char *s, size_t len, tf_bytes *out, frame *f)
         }
         if (m == M_EOI)
             return f->dc_scans > 0 && append(out, s + p, 2) == 0;
-        if (m == M_SOI || m == 0x01 || is_rst(m) || p + 4 > len)
+        if (m == M_SOI || m == 0x01 || tf_jpeg_is_rst(m) || p + 4 > len)
             return 0;
         size_t seglen = ((size_t)s[p + 2] << 8) | s[p + 3];
         if (seglen < 2 || p + 2 + seglen > len)
