@@ -128,6 +128,15 @@ tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap)
     return TF_OK;
 }
 
+int tf_bytes_append(tf_bytes *b, const void *p, size_t n)
+{
+    if (n > b->cap - b->len)
+        return -1;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
 void tf_image_release(tf_image *img)
 {
     free(img->px);

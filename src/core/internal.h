@@ -115,6 +115,8 @@ void tf_note(tf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2,
 tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channels);
 void tf_image_release(tf_image *img);
 tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap);
+/* Appends n bytes within b's capacity: 0, or -1 when they do not fit. */
+int tf_bytes_append(tf_bytes *b, const void *p, size_t n);
 
 /* Whether EXIF orientation o (5..8) turns the image a quarter, so that
  * the stored width is the upright height. */
