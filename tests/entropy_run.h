@@ -80,7 +80,7 @@ static inline int feed_same(const eighth *a, const eighth *b, int fed)
     return eighth_same(a, b) && (fed || (b->error != 0 && b->error != -3));
 }
 
-/* Whether the core's decode (tf_jpeg_decode into ctx->decoded, status st)
+/* Whether the core's decode (tf_decode into ctx->decoded, status st)
  * gave exactly the rows of the reference decode ref. */
 static inline int core_rows_equal(const eighth *ref, const tf_ctx *ctx, tf_status st)
 {

@@ -23,6 +23,7 @@ void tf_free(tf_ctx *ctx)
     if (!ctx)
         return;
     tf_jpeg_dec_free(ctx->dec);
+    tf_png_dec_free(ctx->png);
     tf_jpeg_enc_free(ctx->enc);
     tf_icc_free(ctx->icc);
     tf_image_release(&ctx->decoded);
@@ -33,10 +34,6 @@ void tf_free(tf_ctx *ctx)
     free(ctx->webp_out.data);
     free(ctx->webp_px.data);
     free(ctx->resize_tmp.data);
-    free(ctx->dc_stream.data);
-    free(ctx->dc_planes.data);
-    free(ctx->dc_seq.data);
-    free(ctx->embedded.data);
     for (int i = 0; i < TF_MAX_BOXES; i++)
         free(ctx->outs[i].data);
     free(ctx);
@@ -129,6 +126,15 @@ tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap)
         b->cap = cap;
     }
     return TF_OK;
+}
+
+int tf_bytes_append(tf_bytes *b, const void *p, size_t n)
+{
+    if (n > b->cap - b->len)
+        return -1;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
 }
 
 void tf_image_release(tf_image *img)

@@ -78,7 +78,7 @@ tf_status tf_crop_box(int w, int h, int box_w, int box_h, int *out_w, int *out_h
  * stored orientation that decoders and tf_resize work in. */
 static void plan_box(const tf_params *p, tf_box box, int w, int h, int o, tf_box_plan *b)
 {
-    int swap = o >= 5; /* 5..8 turn the image a quarter */
+    int swap = tf_orient_turns(o);
     int uw = swap ? h : w, uh = swap ? w : h;
     b->rx = b->ry = 0;
     b->rw = uw;

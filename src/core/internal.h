@@ -69,7 +69,7 @@ typedef enum tf_entropy {
     TF_ENTROPY_LIBJPEG = 0, /* libjpeg's own */
     TF_ENTROPY_SKIPAC,      /* jpeg/path_skip_ac.c, to the end */
     TF_ENTROPY_REDONE,      /* jpeg/path_skip_ac.c gave up; libjpeg decoded it again */
-    TF_ENTROPY_FED          /* none: jpeg/path_dc_only_feed.c gave libjpeg ctx->planes */
+    TF_ENTROPY_FED          /* none: jpeg/path_dc_only_feed.c gave libjpeg the planes */
 } tf_entropy;
 
 /* What became of ctx->profile in this call: the decoder of a CMYK image
@@ -84,6 +84,7 @@ struct tf_ctx {
     char msg[TF_MSG_MAX];    /* the failure, or the first warning */
     char note[TF_NOTE_MAX];  /* verbose-only remarks (tf_result.note) */
     struct tf_jpeg_dec *dec; /* each created on first use, then reused */
+    struct tf_png_dec *png;
     struct tf_jpeg_enc *enc;
     struct tf_icc *icc;
     tf_image decoded, resized, oriented;
@@ -93,13 +94,7 @@ struct tf_ctx {
     tf_bytes webp_out;   /* the WebP file being written (webp_encode.c) */
     tf_bytes webp_px;    /* grey pixels widened to RGB(A) for libwebp */
     tf_bytes resize_tmp; /* resize.c's weights and filtered rows */
-    tf_bytes dc_stream; /* a progressive file without AC scans */
-    tf_bytes dc_planes; /* its coefficients (jpeg/path_dc_only_sequential.c) */
-    tf_planes planes;   /* ... laid out */
-    tf_bytes dc_seq;    /* ... and the header of a sequential JPEG to feed them to */
-    tf_bytes embedded;  /* the EXIF thumbnail (--embedded) */
-    tf_entropy entropy; /* how the last JPEG's scan was decoded (for tests) */
-    int probe_only;     /* tf_probe: tf_plan ends the decode with TF_PROBED */
+    int probe_only;      /* tf_probe: tf_plan ends the decode with TF_PROBED */
     tf_box boxes[TF_MAX_BOXES]; /* this call's boxes (tf_thumbnails) */
     int nboxes;
     tf_box_plan plan[TF_MAX_BOXES]; /* ... planned by tf_plan */
@@ -107,8 +102,8 @@ struct tf_ctx {
 };
 
 /* What tf_plan returns under probe_only, once res->out_w/out_h are set: a
- * status no decoder takes for success, so each returns at once, and that
- * tf_probe alone turns into TF_OK. */
+ * status tf_decode returns before any pixel is decoded, and that tf_probe
+ * alone turns into TF_OK. */
 #define TF_PROBED ((tf_status)100)
 
 tf_status tf_fail(tf_ctx *ctx, tf_status st, const char *fmt, ...)
@@ -120,6 +115,15 @@ void tf_note(tf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2,
 tf_status tf_image_reserve(tf_ctx *ctx, tf_image *img, int w, int h, int channels);
 void tf_image_release(tf_image *img);
 tf_status tf_bytes_reserve(tf_ctx *ctx, tf_bytes *b, size_t cap);
+/* Appends n bytes within b's capacity: 0, or -1 when they do not fit. */
+int tf_bytes_append(tf_bytes *b, const void *p, size_t n);
+
+/* Whether EXIF orientation o (5..8) turns the image a quarter, so that
+ * the stored width is the upright height. */
+static inline int tf_orient_turns(int o)
+{
+    return o >= 5 && o <= 8;
+}
 
 /* Plans ctx->plan[0 .. ctx->nboxes) for a source of res->src_w x
  * res->src_h with res->orientation, after checking params->max_pixels;
@@ -136,11 +140,22 @@ int tf_plan_denom(const tf_ctx *ctx, const tf_result *res, int w, int h);
  * size of pixels in its region. */
 int tf_plan_fits(const tf_ctx *ctx, const tf_result *res, int w, int h);
 
-/* Decoders fill ctx->decoded (stored orientation), ctx->profile and res:
- * src_w/h, orientation, scale_denom, path, out_w/h, warnings. */
-tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+/* Decodes src into ctx->decoded (stored orientation), ctx->profile and
+ * res (src_w/h, orientation, scale_denom, path, out_w/h, warnings): the
+ * decoder reads the header, tf_plan plans from it (once; under probe_only
+ * that is the end: TF_PROBED), the decoder decodes at the scale planned.
+ * *natural: the source's format. */
+tf_status tf_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                    tf_result *res, tf_format *natural);
+
+/* Each decoder in two calls: the header (res->src_w/h, orientation,
+ * warnings), then, after tf_plan, the pixels at res->scale_denom. */
+tf_status tf_jpeg_header(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
                          tf_result *res);
+tf_status tf_jpeg_decode(tf_ctx *ctx, const tf_params *params, tf_result *res);
 void tf_jpeg_dec_free(struct tf_jpeg_dec *dec);
+/* How the last JPEG's scan was decoded (for tests). */
+tf_entropy tf_jpeg_entropy(const tf_ctx *ctx);
 
 /* Whether libjpeg-turbo scales a component sampled h x v in a frame whose
  * largest factors are maxh x maxv with a 2x2 (or larger) IDCT at 1/8, as
@@ -157,10 +172,6 @@ static inline int tf_jpeg_idct_2x2(int maxh, int maxv, int h, int v)
  * the scans the original has, so that the scan limit still applies. */
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,
                            int *stripped, int *scans);
-/* Start of the next marker after entropy-coded data at s[p]: an FF followed
- * by neither a stuffed 00 nor a restart marker (FF FF is fill before a
- * marker); len when the data runs to the end (a truncated file). */
-size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 
 /* Where the image data of the JPEG src[0..len) ends when a marker that
  * has no place in an image follows its scans (a second SOI, as when
@@ -170,18 +181,19 @@ size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 size_t tf_jpeg_image_end(const unsigned char *src, size_t len);
 
 /* Decodes a DC-only progressive JPEG (tf_jpeg_strip_ac's output: AC scans
- * only for components scaled with a 2x2 IDCT at 1/8) into *planes (kept in
- * ctx->dc_planes), and writes into *out the header of a sequential JPEG
+ * only for components scaled with a 2x2 IDCT at 1/8) into *planes (their
+ * memory in *coefs), and writes into *out the header of a sequential JPEG
  * with the same frame and one scan with no data: libjpeg reads that, and
  * jpeg/path_dc_only_feed.c hands it the planes' blocks, to the same pixels at 1/8 as
  * the progressive decode without a whole-image coefficient buffer.
  * *done = 0 when src is anything it does not decode exactly, or its frame
  * has more than max_pixels pixels: then decode src itself. */
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
-                                unsigned long long max_pixels, tf_bytes *out, tf_planes *planes,
-                                int *done);
-tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
-                        tf_result *res);
+                                unsigned long long max_pixels, tf_bytes *out, tf_bytes *coefs,
+                                tf_planes *planes, int *done);
+tf_status tf_png_header(tf_ctx *ctx, const unsigned char *src, size_t len, tf_result *res);
+tf_status tf_png_decode(tf_ctx *ctx, tf_result *res);
+void tf_png_dec_free(struct tf_png_dec *png);
 
 /* Area-averages src's extent (src->ext_w x src->ext_h from (src->org_x,
  * src->org_y)) into dst at dst->w x dst->h (set by the caller): each output

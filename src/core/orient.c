@@ -58,7 +58,7 @@ void tf_orient_rect(int o, int stored_w, int stored_h, int *x, int *y, int *w, i
 
 tf_status tf_orient(tf_ctx *ctx, const tf_image *src, tf_image *dst, int o)
 {
-    int swap = o >= 5 && o <= 8;
+    int swap = tf_orient_turns(o);
     int w = swap ? src->h : src->w, h = swap ? src->w : src->h, c = src->channels;
     tf_status st = tf_image_reserve(ctx, dst, w, h, c);
     if (st != TF_OK)

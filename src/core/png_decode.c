@@ -15,10 +15,14 @@
  * rows replicate each pass's pixels over the pixels later passes would
  * have filled), a coarser but whole picture, as a cut progressive JPEG.
  *
- * libpng's error function must not return: ours longjmps back into
- * guarded_decode(), the only function that calls setjmp. */
+ * In two calls, as the JPEG decoder: tf_png_header() reads the header,
+ * thumbnail.c plans, tf_png_decode() decodes the rows; libpng's state
+ * lives in between on the handle (ctx->png). libpng's error function must
+ * not return: ours longjmps back into guarded(), the only function that
+ * calls setjmp, which both steps run through. */
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <png.h>
@@ -26,7 +30,8 @@
 #include "internal.h"
 #include "png_chunks.h"
 
-typedef struct png_run {
+/* One file's decode, from its header to its last row. */
+typedef struct tf_png_dec {
     tf_ctx *ctx;
     png_structp png;
     png_infop info;
@@ -148,27 +153,30 @@ static void read_rows(png_run *run, tf_image *img)
             png_read_row(run->png, NULL, img->px + stride * (size_t)y);
 }
 
-/* Everything between setjmp and the last row; a libpng error longjmps out
- * of here to guarded_decode(). */
-__attribute__((noinline)) static tf_status decode_body(png_run *run, const tf_params *params,
-                                                       tf_result *res)
+/* The header (a step of guarded()): size, and libpng's checks of the
+ * chunks before the image data. */
+static tf_status read_header(png_run *run, tf_result *res)
 {
-    tf_ctx *ctx = run->ctx;
     png_set_read_fn(run->png, run, on_read);
     skip_unused_chunks(run->png);
     png_read_info(run->png, run->info);
     png_uint_32 w = png_get_image_width(run->png, run->info);
     png_uint_32 h = png_get_image_height(run->png, run->info);
     if (w > 0x7fffffff || h > 0x7fffffff)
-        return tf_fail(ctx, TF_E_LIMIT, "image is %ux%u pixels", w, h);
+        return tf_fail(run->ctx, TF_E_LIMIT, "image is %ux%u pixels", w, h);
     res->src_w = (int)w;
     res->src_h = (int)h;
-    res->scale_denom = 1;
-    tf_status st = tf_plan(ctx, params, res);
-    if (st != TF_OK)
-        return st;
+    res->scale_denom = 1; /* no DCT to scale with */
+    return TF_OK;
+}
+
+/* The rows (a step of guarded()). */
+static tf_status decode_rows(png_run *run, tf_result *res)
+{
+    tf_ctx *ctx = run->ctx;
     int channels = set_transforms(run);
-    if ((st = tf_image_reserve(ctx, &ctx->decoded, res->src_w, res->src_h, channels)) != TF_OK)
+    tf_status st = tf_image_reserve(ctx, &ctx->decoded, res->src_w, res->src_h, channels);
+    if (st != TF_OK)
         return st;
     run->in_rows = 1;
     read_rows(run, &ctx->decoded);
@@ -226,8 +234,8 @@ static tf_status keep_decoded(png_run *run)
 
 /* The one setjmp. Only run's fields (in memory, not registers) are read
  * after a longjmp. */
-__attribute__((noinline)) static tf_status guarded_decode(png_run *run, const tf_params *params,
-                                                          tf_result *res)
+__attribute__((noinline)) static tf_status
+guarded(png_run *run, tf_status (*step)(png_run *, tf_result *), tf_result *res)
 {
     if (setjmp(png_jmpbuf(run->png))) {
         /* libpng's own words for IDAT chunks that stop short */
@@ -236,31 +244,62 @@ __attribute__((noinline)) static tf_status guarded_decode(png_run *run, const tf
         return tf_fail(run->ctx, TF_E_DECODE, "cannot %s the PNG: %s",
                        run->in_rows ? "decode" : "read", run->error);
     }
-    return decode_body(run, params, res);
+    return step(run, res);
 }
 
-tf_status tf_png_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
-                        tf_result *res)
+void tf_png_dec_free(png_run *run)
 {
-    png_run run = {.ctx = ctx, .src = src, .len = len};
+    if (run)
+        png_destroy_read_struct(&run->png, &run->info, NULL);
+    free(run);
+}
+
+/* libpng's state for a new file (the last one's, if any, destroyed). */
+static tf_status begin(tf_ctx *ctx, const unsigned char *src, size_t len, size_t idat_cut)
+{
+    tf_png_dec_free(ctx->png);
+    png_run *run = ctx->png = calloc(1, sizeof *run);
+    if (run) {
+        *run = (png_run){.ctx = ctx, .src = src, .len = len};
+        run->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, run, on_error, on_warning);
+        run->info = run->png ? png_create_info_struct(run->png) : NULL;
+    }
+    if (!run || !run->info)
+        return tf_fail(ctx, TF_E_NOMEM, "out of memory for the PNG decoder");
+    /* libpng reads IDAT data in pieces of this size (8 KiB by default)
+     * and a piece the file cannot fill is lost whole: in a file cut inside
+     * an IDAT chunk, make the piece end where the file does. */
+    if (idat_cut > 0 && idat_cut <= PNG_UINT_31_MAX)
+        png_set_compression_buffer_size(run->png, idat_cut);
+    return TF_OK;
+}
+
+/* libpng's state goes as soon as it is no longer needed. */
+static tf_status end(tf_ctx *ctx, tf_status st, tf_result *res)
+{
+    res->warnings = ctx->png ? ctx->png->warnings : 0;
+    tf_png_dec_free(ctx->png);
+    ctx->png = NULL;
+    return st;
+}
+
+tf_status tf_png_header(tf_ctx *ctx, const unsigned char *src, size_t len, tf_result *res)
+{
     tf_png_facts facts;
     tf_status st = tf_png_chunks(ctx, src, len, &facts);
     if (st != TF_OK)
         return st;
     res->orientation = facts.orientation;
-    run.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &run, on_error, on_warning);
-    run.info = run.png ? png_create_info_struct(run.png) : NULL;
-    if (!run.info) {
-        png_destroy_read_struct(&run.png, NULL, NULL);
-        return tf_fail(ctx, TF_E_NOMEM, "out of memory for the PNG decoder");
-    }
-    /* libpng reads IDAT data in pieces of this size (8 KiB by default)
-     * and a piece the file cannot fill is lost whole: in a file cut inside
-     * an IDAT chunk, make the piece end where the file does. */
-    if (facts.idat_cut > 0 && facts.idat_cut <= PNG_UINT_31_MAX)
-        png_set_compression_buffer_size(run.png, facts.idat_cut);
-    st = guarded_decode(&run, params, res);
-    png_destroy_read_struct(&run.png, &run.info, NULL);
-    res->warnings = run.warnings;
+    st = begin(ctx, src, len, facts.idat_cut);
+    if (st == TF_OK)
+        st = guarded(ctx->png, read_header, res);
+    if (st != TF_OK)
+        return end(ctx, st, res);
+    res->warnings = ctx->png->warnings;
     return st;
+}
+
+tf_status tf_png_decode(tf_ctx *ctx, tf_result *res)
+{
+    return end(ctx, guarded(ctx->png, decode_rows, res), res);
 }

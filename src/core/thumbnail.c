@@ -38,23 +38,36 @@ static int is_png(const unsigned char *s, size_t len)
     return len >= 8 && memcmp(s, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
-/* By content, not by name: JPEG starts FF D8, PNG with its signature. */
-static tf_status decode(tf_ctx *ctx, const unsigned char *s, size_t len, const tf_params *p,
-                        tf_result *res, tf_format *natural)
+/* By content, not by name: JPEG starts FF D8, PNG with its signature.
+ * The plan is made here, once, from the header's size and orientation;
+ * the decoder then decodes at the scale planned. */
+tf_status tf_decode(tf_ctx *ctx, const unsigned char *s, size_t len, const tf_params *p,
+                    tf_result *res, tf_format *natural)
 {
     if (len == 0)
         return tf_fail(ctx, TF_E_FORMAT, "empty file");
-    if (is_png(s, len)) {
+    int png = is_png(s, len);
+    tf_status st;
+    if (png) {
         *natural = TF_FORMAT_PNG;
         if (p->embedded_only)
             return tf_fail(ctx, TF_E_NOT_EMBEDDED, "a PNG file has no EXIF thumbnail");
-        return tf_png_decode(ctx, s, len, p, res);
+        st = tf_png_header(ctx, s, len, res);
+    } else {
+        if (len < 2 || s[0] != 0xff || s[1] != 0xd8)
+            return tf_fail(ctx, TF_E_FORMAT, "not a JPEG or PNG file (starts with 0x%02x 0x%02x)",
+                           s[0], len > 1 ? s[1] : 0);
+        *natural = TF_FORMAT_JPEG;
+        st = tf_jpeg_header(ctx, s, len, p, res);
     }
-    if (len < 2 || s[0] != 0xff || s[1] != 0xd8)
-        return tf_fail(ctx, TF_E_FORMAT, "not a JPEG or PNG file (starts with 0x%02x 0x%02x)", s[0],
-                       len > 1 ? s[1] : 0);
-    *natural = TF_FORMAT_JPEG;
-    return tf_jpeg_decode(ctx, s, len, p, res);
+    if (st == TF_OK)
+        st = tf_plan(ctx, p, res);
+    if (st != TF_OK)
+        return st;
+    if (png)
+        return tf_png_decode(ctx, res); /* at full size: PNG has no DCT to scale */
+    res->scale_denom = tf_plan_denom(ctx, res, res->src_w, res->src_h);
+    return tf_jpeg_decode(ctx, p, res);
 }
 
 /* Box i's thumbnail: its region of the decoded image (already sRGB)
@@ -137,7 +150,7 @@ tf_status tf_thumbnails(tf_ctx *ctx, const void *src, size_t len, const tf_param
     tf_format natural = TF_FORMAT_JPEG;
     tf_status st = begin(ctx, src, len, params, boxes, n, out);
     if (st == TF_OK)
-        st = decode(ctx, src, len, params, out, &natural);
+        st = tf_decode(ctx, src, len, params, out, &natural);
     if (st == TF_OK) /* once, before averaging (see tf_icc_to_srgb) */
         st = tf_icc_to_srgb(ctx, &ctx->decoded);
     if (st != TF_OK)
@@ -159,7 +172,7 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     return tf_thumbnails(ctx, src, len, params, &box, 1, out);
 }
 
-/* The decoders stop in tf_plan, before any pixel: see TF_PROBED. The
+/* tf_decode stops after tf_plan, before any pixel: see TF_PROBED. The
  * EXIF thumbnail is not looked at, as it never changes the size. */
 tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                    tf_result *out)
@@ -174,7 +187,7 @@ tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *pa
     tf_params p = *params;
     p.use_embedded = p.embedded_only = 0;
     ctx->probe_only = 1;
-    st = decode(ctx, src, len, &p, out, &natural);
+    st = tf_decode(ctx, src, len, &p, out, &natural);
     ctx->probe_only = 0;
     if (st != TF_PROBED)
         return st == TF_OK ? tf_fail(ctx, TF_E_DECODE, "decoded without a plan") : st;

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static tf_ctx *ctx;
-    static tf_bytes dc, seq;
+    static tf_bytes dc, seq, coefs;
     if (!ctx)
         ctx = tf_new();
     int stripped = 0, scans = 0, done = 0;
@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* frames over 4 MP are refused by tf_jpeg_dc_sequential itself, as thumbify's
      * --max-pixels check refuses them before it */
     tf_planes planes;
-    if (tf_jpeg_dc_sequential(ctx, in, len, 4000000, &seq, &planes, &done) != TF_OK || !done)
+    if (tf_jpeg_dc_sequential(ctx, in, len, 4000000, &seq, &coefs, &planes, &done) != TF_OK ||
+        !done)
         return 0;
     eighth a, b;
     eighth_decode(in, len, 0, 4000000, &a);

@@ -607,6 +607,33 @@ static void embedded_too_small(void)
     tf_free(ctx);
 }
 
+/* use_embedded without an EXIF thumbnail: the main image by the path its
+ * header gives, and the note says why the thumbnail was not used, on
+ * every path (the DC-only path restarts libjpeg on a rewrite of the file:
+ * that must not drop the note). */
+static void embedded_unused_note(tf_ctx *ctx)
+{
+    static const struct {
+        const char *file;
+        tf_path path;
+    } cases[] = {{"gradient_640x480.jpg", TF_PATH_FULL},
+                 {"progressive_1024x768.jpg", TF_PATH_DC_ONLY}};
+    tf_params p;
+    tf_params_default(&p);
+    p.use_embedded = 1;
+    p.box_w = p.box_h = 40; /* 1/8 */
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        tf_result r;
+        tf_status st = thumb(ctx, cases[i].file, &p, &r);
+        CHECK(st == TF_OK && r.path == cases[i].path && r.scale_denom == 8 &&
+                  strstr(r.note, "embedded thumbnail not used: none in the file"),
+              "%s, use_embedded, none in the file: path %s at 1/8, the note says why; got %d, "
+              "path %s, 1/%d, note \"%s\"",
+              cases[i].file, tf_path_str(cases[i].path), (int)st, tf_path_str(r.path),
+              r.scale_denom, r.note);
+    }
+}
+
 /* A 64x48 JPEG of a colour pattern carrying profile (len bytes), or none. */
 static unsigned char *jpeg_with_profile(const unsigned char *profile, unsigned len,
                                         unsigned long *out_len)
@@ -741,6 +768,7 @@ int main(int argc, char **argv)
     arguments(ctx);
     embedded_only(ctx);
     embedded_too_small();
+    embedded_unused_note(ctx);
     probe(ctx);
     srgb_profile(ctx);
     reuse(ctx);

@@ -91,7 +91,7 @@ static long differ_fed(const unsigned char *a, size_t alen, int asmooth, const u
 
 static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
 {
-    tf_bytes out = {0}, seq = {0};
+    tf_bytes out = {0}, seq = {0}, coefs = {0};
     tf_planes planes;
     int stripped = 0, scans = 0, done = 0;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
@@ -102,7 +102,7 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
                       "(-1: no decode)", name, d);
         unsigned sof = 0;
         int two = has_2x2_component(src, len, &sof) == 1, want = sof == 0xc2;
-        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, ~0ULL, &seq, &planes, &done) ==
+        CHECK(tf_jpeg_dc_sequential(ctx, out.data, out.len, ~0ULL, &seq, &coefs, &planes, &done) ==
                       TF_OK &&
                   done == want,
               "%s: %s; got done=%d", name,
@@ -121,6 +121,7 @@ static void compare_buf(tf_ctx *ctx, const char *name, const unsigned char *src,
         }
     }
     free(seq.data);
+    free(coefs.data);
     free(out.data);
 }
 
@@ -188,7 +189,7 @@ static unsigned char *make_progressive(const unsigned char *src, size_t srclen, 
  * and pixels. The planes never hide a defect. (Run under ASan in CI.) */
 static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
 {
-    tf_bytes out = {0}, seq = {0};
+    tf_bytes out = {0}, seq = {0}, coefs = {0};
     tf_planes planes;
     int stripped = 0, scans = 0, done = 0, tried = 0, decoded = 0, bad = 0;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
@@ -198,7 +199,8 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
             memcpy(m, out.data, out.len);
             m[at] ^= (unsigned char)flip;
             tried++;
-            if (tf_jpeg_dc_sequential(ctx, m, out.len, ~0ULL, &seq, &planes, &done) != TF_OK ||
+            if (tf_jpeg_dc_sequential(ctx, m, out.len, ~0ULL, &seq, &coefs, &planes, &done) !=
+                    TF_OK ||
                 !done)
                 continue;
             decoded++;
@@ -208,7 +210,8 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
         }
     for (size_t cut = 2; stripped && cut < out.len; cut += 1 + cut / 16) {
         tried++;
-        if (tf_jpeg_dc_sequential(ctx, out.data, cut, ~0ULL, &seq, &planes, &done) == TF_OK &&
+        if (tf_jpeg_dc_sequential(ctx, out.data, cut, ~0ULL, &seq, &coefs, &planes, &done) ==
+                TF_OK &&
             done)
             bad++; /* a truncated stream is libjpeg's to judge */
     }
@@ -217,6 +220,7 @@ static void damage(tf_ctx *ctx, const unsigned char *src, size_t len)
           "exactly as libjpeg decodes the damaged stream; got %d not", tried, decoded, bad);
     free(m);
     free(seq.data);
+    free(coefs.data);
     free(out.data);
 }
 
@@ -228,7 +232,7 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
 {
     static const unsigned char jfif201[] = {0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 2, 1,
                                             0,    0,    1, 0,  1,   0,   0};
-    tf_bytes out = {0}, seq = {0};
+    tf_bytes out = {0}, seq = {0}, coefs = {0};
     tf_planes planes;
     int stripped = 0, scans = 0, done = 1;
     tf_jpeg_strip_ac(ctx, src, len, &out, &stripped, &scans);
@@ -241,23 +245,25 @@ static void late_markers(tf_ctx *ctx, const unsigned char *src, size_t len)
         memcpy(m, out.data, second);
         memcpy(m + second, jfif201, sizeof jfif201);
         memcpy(m + second + sizeof jfif201, out.data + second, out.len - second);
-        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, ~0ULL, &seq, &planes, &done);
+        tf_jpeg_dc_sequential(ctx, m, out.len + sizeof jfif201, ~0ULL, &seq, &coefs, &planes,
+                              &done);
     }
     CHECK(second && !done, "a JFIF 2.01 APP0 between the DC scans (libjpeg warns there): "
                            "left progressive; got done=%d", done);
     /* the DC planes are sized by the frame: not beyond the pixel limit */
     int at_limit = 0, over = 1;
-    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599, &seq, &planes, &at_limit);
-    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599 - 1, &seq, &planes, &over);
+    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599, &seq, &coefs, &planes, &at_limit);
+    tf_jpeg_dc_sequential(ctx, out.data, out.len, 801ULL * 599 - 1, &seq, &coefs, &planes, &over);
     CHECK(at_limit && !over, "801x599: decoded with max_pixels 801*599, not with one less; "
                              "got %d and %d", at_limit, over);
     free(m);
     free(seq.data);
+    free(coefs.data);
     free(out.data);
 }
 
-/* As the core uses it: tf_jpeg_decode takes the DC-only path and feeds
- * the planes (ctx->entropy), and its rows are libjpeg's full 1/8 decode. */
+/* As the core uses it: tf_decode takes the DC-only path and feeds
+ * the planes (tf_jpeg_entropy(ctx)), and its rows are libjpeg's full 1/8 decode. */
 static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src, size_t len)
 {
     tf_params p;
@@ -267,13 +273,14 @@ static void in_the_core(tf_ctx *ctx, const char *name, const unsigned char *src,
     memset(&res, 0, sizeof res);
     eighth ref;
     eighth_decode(src, len, 1, ~0ULL, &ref);
-    tf_status st = tf_jpeg_decode(ctx, src, len, &p, &res);
+    tf_format natural;
+    tf_status st = tf_decode(ctx, src, len, &p, &res, &natural);
     int same = core_rows_equal(&ref, ctx, st);
-    CHECK(res.path == TF_PATH_DC_ONLY && ctx->entropy == TF_ENTROPY_FED && same &&
+    CHECK(res.path == TF_PATH_DC_ONLY && tf_jpeg_entropy(ctx) == TF_ENTROPY_FED && same &&
               res.warnings == 0,
-          "%s through tf_jpeg_decode: DC-only, planes fed, rows equal to libjpeg's full 1/8 "
+          "%s through tf_decode: DC-only, planes fed, rows equal to libjpeg's full 1/8 "
           "decode; got path %d, entropy %d, status %d, same %d, warnings %d",
-          name, res.path, ctx->entropy, st, same, res.warnings);
+          name, res.path, tf_jpeg_entropy(ctx), st, same, res.warnings);
     free(ref.px);
 }
 

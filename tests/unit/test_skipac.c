@@ -7,9 +7,9 @@
  * sizes, restart intervals, quality 1 to 100, standard and optimised
  * Huffman tables), damaged copies of them (it must give up, never differ),
  * the testdata dir (argv[1]), and the decoder as the core uses it
- * (tf_jpeg_decode: taken for a clean file, redone by libjpeg for a damaged
- * one), and a huge scan with no data at all (given up, never wrapped). With --corpus: every JPEG of $THUMBIFY_CORPUS's photos/,
- * orientation/ and edge/ (exit 77 when unset); the photos must all be
+ * (tf_decode: taken for a clean file, redone by libjpeg for a damaged
+ * one), and a huge scan with no data at all (given up, never wrapped). With --corpus: every JPEG of
+ * $THUMBIFY_CORPUS's photos/, orientation/ and edge/ (exit 77 when unset); the photos must all be
  * taken. */
 #include <dirent.h>
 #include <stdio.h>
@@ -123,7 +123,7 @@ static void dir_files(tf_skipac *s, const char *dir, int *files, int *taken)
         closedir(d);
 }
 
-/* As the core uses it: ctx->entropy says which decoder produced the rows,
+/* As the core uses it: tf_jpeg_entropy(ctx) says which decoder produced the rows,
  * and the rows are libjpeg's either way. */
 static void in_the_core(tf_ctx *ctx)
 {
@@ -140,17 +140,18 @@ static void in_the_core(tf_ctx *ctx)
         eighth_decode(jpg, len, 0, ~0ULL, &ref);
         tf_result res;
         memset(&res, 0, sizeof res);
-        tf_status st = tf_jpeg_decode(ctx, jpg, len, &p, &res);
+        tf_format natural;
+        tf_status st = tf_decode(ctx, jpg, len, &p, &res, &natural);
         tf_entropy want = damaged ? TF_ENTROPY_REDONE : TF_ENTROPY_SKIPAC;
         int same = core_rows_equal(&ref, ctx, st);
-        CHECK(ctx->entropy == want && same && res.warnings == ref.warnings &&
+        CHECK(tf_jpeg_entropy(ctx) == want && same && res.warnings == ref.warnings &&
                   (ref.warnings > 0) == damaged,
-              "tf_jpeg_decode, %s file: %s, %d warnings, rows equal to libjpeg's; got entropy "
+              "tf_decode, %s file: %s, %d warnings, rows equal to libjpeg's; got entropy "
               "%d, status %d, warnings %d (libjpeg %d), same %d",
               damaged ? "a truncated" : "a clean",
               damaged ? "skipping decoder gave up, libjpeg decoded it again"
                       : "skipping decoder to the end",
-              ref.warnings, ctx->entropy, st, res.warnings, ref.warnings, same);
+              ref.warnings, tf_jpeg_entropy(ctx), st, res.warnings, ref.warnings, same);
         free(ref.px);
     }
     free(jpg);
@@ -192,13 +193,14 @@ static void no_data(tf_ctx *ctx, tf_skipac *s)
     p.box_w = p.box_h = 32; /* 1/8 keeps twice the pixels of files from 512x384 */
     tf_result res;
     memset(&res, 0, sizeof res);
-    tf_status st = tf_jpeg_decode(ctx, jpg, len, &p, &res);
-    CHECK(!ok && plain.warnings > 0 && st == TF_OK && ctx->entropy == TF_ENTROPY_REDONE &&
+    tf_format natural;
+    tf_status st = tf_decode(ctx, jpg, len, &p, &res, &natural);
+    CHECK(!ok && plain.warnings > 0 && st == TF_OK && tf_jpeg_entropy(ctx) == TF_ENTROPY_REDONE &&
               res.warnings == plain.warnings,
           "a 16384x16384 scan with no data (2^32 bits read past the marker): the skipping "
           "decoder gives up, libjpeg decodes it with its %d warnings; got finished %d, "
           "status %d, entropy %d, warnings %d",
-          plain.warnings, ok, st, ctx->entropy, res.warnings);
+          plain.warnings, ok, st, tf_jpeg_entropy(ctx), res.warnings);
     free(plain.px);
     free(fast.px);
     free(jpg);

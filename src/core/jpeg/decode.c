@@ -1,15 +1,17 @@
-/* decode.c - JPEG to pixels with libjpeg-turbo, from memory.
+/* decode.c - JPEG to pixels with libjpeg-turbo, from memory, in two calls:
+ * tf_jpeg_header() reads the size and orientation, thumbnail.c plans from
+ * them, and tf_jpeg_decode() decodes at the scale planned, by the one path
+ * choose_path() picks (docs/architecture.md): EMBEDDED (path_embedded.c),
+ * DC_ONLY for a progressive file at 1/8 (path_dc_only_*.c), SKIP_AC for a
+ * sequential one at 1/8 (path_skip_ac.c), else FULL, libjpeg alone.
  *
  * libjpeg reports fatal errors through error_exit, which must not return:
- * ours longjmps back into tf_jpeg_decode(), the only function that calls
- * setjmp, so one bad file fails alone and the decoder stays reusable
- * (jpeg_abort_decompress keeps the object and its permanent allocations).
- * Between files libjpeg's object is made again (dec_renew): it would keep
- * the last file's tables; ours (entropy decoders, buffers) are kept.
- *
- * The paths it picks (docs/architecture.md): EMBEDDED (path_embedded.c),
- * DC_ONLY for a progressive file at 1/8 (path_dc_only_*.c), SKIP_AC for
- * one sequential scan at 1/8 (path_skip_ac.c), else libjpeg alone. */
+ * ours longjmps back into tf_jpeg_run(), the only setjmp, which every step
+ * that calls libjpeg goes through, one at a time; so one bad file fails
+ * alone and the decoder stays reusable (jpeg_abort_decompress keeps the
+ * object and its permanent allocations). Between files libjpeg's object is
+ * made again (dec_renew): it would keep the last file's tables; ours
+ * (entropy decoders, buffers) are kept. */
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -38,7 +40,12 @@ static void on_error_exit(j_common_ptr cinfo)
     format_lower(cinfo, buf);
     err->code = cinfo->err->msg_code;
     err->status = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? TF_E_NOMEM : TF_E_DECODE;
-    tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "", buf);
+    if (err->status == TF_E_DECODE && err->rows_clean) { /* see finish() */
+        err->warnings++;
+        err->status = tf_fail(err->ctx, TF_OK, "%s, after every row was decoded", buf);
+    } else
+        tf_fail(err->ctx, err->status, "%s%s", err->status == TF_E_NOMEM ? "out of memory: " : "",
+                buf);
     longjmp(err->jump, 1);
 }
 
@@ -75,17 +82,36 @@ static void on_progress(j_common_ptr cinfo)
     }
 }
 
-/* jpeg_create_decompress can only fail by running out of memory, which
- * goes through error_exit: catch it here too. */
-__attribute__((noinline)) static int dec_init(struct tf_jpeg_dec *dec)
+/* The one setjmp. Nothing here changes after setjmp but the decoder,
+ * which libjpeg resets with jpeg_abort_decompress (a no-op on an object
+ * jpeg_create_decompress could not make). */
+__attribute__((noinline)) tf_status tf_jpeg_run(tf_ctx *ctx, struct tf_jpeg_dec *dec,
+                                                tf_jpeg_step step, void *arg)
 {
-    if (setjmp(dec->err.jump))
-        return -1;
+    if (setjmp(dec->err.jump)) {
+        dec->err.rows_clean = 0;
+        dec->fresh = 0;
+        jpeg_abort_decompress(&dec->cinfo);
+        return dec->err.status;
+    }
+    return step(ctx, dec, arg);
+}
+
+/* jpeg_create_decompress can only fail by running out of memory, which
+ * goes through error_exit. */
+static tf_status create(tf_ctx *ctx, struct tf_jpeg_dec *dec, void *arg)
+{
+    (void)ctx, (void)arg;
     jpeg_create_decompress(&dec->cinfo);
     dec->cinfo.progress = &dec->progress;
     jpeg_save_markers(&dec->cinfo, JPEG_APP0 + 1, 0xffff); /* EXIF */
     jpeg_save_markers(&dec->cinfo, JPEG_APP0 + 2, 0xffff); /* ICC */
-    return 0;
+    return TF_OK;
+}
+
+static int dec_init(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+{
+    return tf_jpeg_run(ctx, dec, create, NULL) == TF_OK ? 0 : -1;
 }
 
 static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
@@ -101,7 +127,7 @@ static tf_status dec_get(tf_ctx *ctx, struct tf_jpeg_dec **out)
         dec->progress.progress_monitor = on_progress;
         dec->skip = tf_skipac_new(); /* without them, libjpeg decodes alone */
         dec->feed = tf_feed_new();
-        if (dec_init(dec) != 0) {
+        if (dec_init(ctx, dec) != 0) {
             tf_skipac_free(dec->skip);
             tf_feed_free(dec->feed);
             free(dec);
@@ -125,7 +151,7 @@ static tf_status dec_renew(tf_ctx *ctx, struct tf_jpeg_dec *dec)
     if (!dec->used)
         return TF_OK;
     jpeg_destroy_decompress(&dec->cinfo); /* keeps cinfo.err */
-    if (dec_init(dec) != 0)
+    if (dec_init(ctx, dec) != 0)
         return tf_fail(ctx, TF_E_NOMEM, "out of memory for the JPEG decoder");
     dec->used = 0;
     return TF_OK;
@@ -139,7 +165,16 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
     tf_skipac_free(dec->skip);
     tf_feed_free(dec->feed);
     free(dec->row);
+    free(dec->dc_stream.data);
+    free(dec->dc_planes.data);
+    free(dec->dc_seq.data);
+    free(dec->embedded.data);
     free(dec);
+}
+
+tf_entropy tf_jpeg_entropy(const tf_ctx *ctx)
+{
+    return ctx->dec ? ctx->dec->entropy : TF_ENTROPY_LIBJPEG;
 }
 
 /* Chooses the output colour space: grey stays grey, 4-component files
@@ -256,59 +291,122 @@ void tf_jpeg_set_source(struct tf_jpeg_dec *dec, const unsigned char *data, size
     dec->feeding = feeding;
 }
 
-/* Header, metadata and plan: everything up to choosing the scale. */
-tf_status tf_jpeg_read_and_plan(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
-                                tf_result *res, int *channels)
+/* The header: what thumbnail.c plans from. */
+static tf_status read_header(tf_ctx *ctx, struct tf_jpeg_dec *dec, void *arg)
 {
+    tf_result *res = arg;
     j_decompress_ptr cinfo = &dec->cinfo;
+    tf_jpeg_set_source(dec, dec->image, dec->image_len, NULL);
     if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK)
         return tf_fail(ctx, TF_E_DECODE, "JPEG datastream contains no image");
     res->src_w = (int)cinfo->image_width;
     res->src_h = (int)cinfo->image_height;
     res->orientation = read_orientation(cinfo);
-    tf_status st = tf_plan(ctx, params, res);
-    if (st == TF_OK)
-        st = tf_jpeg_choose_color(ctx, cinfo, channels);
-    if (st == TF_OK)
-        st = read_profile(ctx, dec);
+    dec->progressive = cinfo->progressive_mode;
+    dec->fresh = 1;
+    return TF_OK;
+}
+
+tf_status tf_jpeg_header(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
+                         tf_result *res)
+{
+    struct tf_jpeg_dec *dec = NULL;
+    tf_status st = dec_get(ctx, &dec);
+    if (st == TF_OK && (st = dec_renew(ctx, dec)) != TF_OK) {
+        tf_jpeg_dec_free(dec); /* destroyed: only freeing is left */
+        ctx->dec = NULL;
+    }
     if (st != TF_OK)
         return st;
-    res->scale_denom = tf_plan_denom(ctx, res, res->src_w, res->src_h);
-    cinfo->scale_num = 1;
-    cinfo->scale_denom = (unsigned)res->scale_denom;
+    dec->used = 1;
+    dec->err.warnings = 0;
+    dec->err.reading_icc = 0;
+    dec->max_scans = params->max_scans;
+    dec->image = src;
+    dec->image_len = len;
+    st = tf_jpeg_run(ctx, dec, read_header, res);
+    res->warnings = dec->err.warnings;
     return st;
 }
 
-/* At 1/8 a progressive file needs only its DC scans: restart the decoder
- * on a copy without the AC scans, or where those can be decoded here
- * (path_dc_only_sequential.c), on a sequential header they are fed to. Block smoothing
- * would invent detail from the missing AC, and costs more than the
- * decode. */
-static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
-                                   size_t len, const tf_params *params, tf_result *res,
-                                   int *channels)
+/* The planned scale, and output colour space, on the header just read. */
+static tf_status apply_target(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
-    int stripped, scans;
-    tf_status st = tf_jpeg_strip_ac(ctx, src, len, &ctx->dc_stream, &stripped, &scans);
+    dec->cinfo.scale_num = 1;
+    dec->cinfo.scale_denom = (unsigned)dec->res->scale_denom;
+    if (dec->dc_only) /* smoothing would invent detail from the missing AC */
+        dec->cinfo.do_block_smoothing = FALSE;
+    return tf_jpeg_choose_color(ctx, &dec->cinfo, &dec->channels);
+}
+
+/* What the pixels need from the header besides the plan: the colour
+ * space, the ICC profile. A part of a file (--embedded-only) ends early:
+ * only headers read cleanly count. */
+static tf_status prepare(tf_ctx *ctx, struct tf_jpeg_dec *dec, void *arg)
+{
+    (void)arg;
+    dec->dc_only = 0;
+    tf_status st = apply_target(ctx, dec);
+    if (st == TF_OK)
+        st = read_profile(ctx, dec);
+    dec->note_len = strlen(ctx->note);
+    if (st == TF_OK && dec->params->embedded_only && dec->err.warnings)
+        return tf_fail(ctx, TF_E_NOT_EMBEDDED, "headers not clean: %s", ctx->msg);
+    return st;
+}
+
+/* libjpeg again from the start of a stream of the same image (the file, a
+ * rewrite of it, or a part): its header read again, with its warnings
+ * counted afresh, at the scale already planned. No plan, no metadata: the
+ * image is the same. */
+static tf_status restart(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *data,
+                         size_t len, const tf_planes *feeding)
+{
+    jpeg_abort_decompress(&dec->cinfo);
+    tf_jpeg_set_source(dec, data, len, feeding);
+    dec->err.warnings = 0;
+    ctx->msg[0] = '\0';
+    if (jpeg_read_header(&dec->cinfo, TRUE) != JPEG_HEADER_OK)
+        return tf_fail(ctx, TF_E_DECODE, "JPEG datastream contains no image");
+    dec->fresh = 1;
+    return apply_target(ctx, dec);
+}
+
+/* The one choice: the EXIF thumbnail when asked for it; at 1/8 a
+ * progressive file's DC scans, a sequential file's scan with its AC codes
+ * stepped over; else libjpeg's own decode. */
+static tf_jpeg_path choose_path(const struct tf_jpeg_dec *dec, int embedded)
+{
+    if (embedded)
+        return TF_JPEG_EMBEDDED;
+    if (dec->res->scale_denom != 8)
+        return TF_JPEG_FULL;
+    return dec->progressive ? TF_JPEG_DC_ONLY : TF_JPEG_SKIP_AC;
+}
+
+/* DC_ONLY: the stream libjpeg reads is a copy without the AC scans, or
+ * where those can be decoded here (path_dc_only_sequential.c), a
+ * sequential header they are fed to. Where the copy cannot be made, the
+ * file itself is decoded. */
+static tf_status switch_to_dc_only(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+{
+    int stripped, scans, seq = 0;
+    tf_status st =
+        tf_jpeg_strip_ac(ctx, dec->image, dec->image_len, &dec->dc_stream, &stripped, &scans);
     if (st != TF_OK || !stripped)
         return st;
-    if (scans > params->max_scans)
+    if (scans > dec->params->max_scans)
         return tf_fail(ctx, TF_E_LIMIT, "more than %d scans in a progressive JPEG",
-                       params->max_scans);
-    int seq = 0;
-    st = tf_jpeg_dc_sequential(ctx, ctx->dc_stream.data, ctx->dc_stream.len, params->max_pixels,
-                               &ctx->dc_seq, &ctx->planes, &seq);
+                       dec->params->max_scans);
+    st =
+        tf_jpeg_dc_sequential(ctx, dec->dc_stream.data, dec->dc_stream.len, dec->params->max_pixels,
+                              &dec->dc_seq, &dec->dc_planes, &dec->planes, &seq);
     if (st != TF_OK)
         return st;
-    const tf_bytes *use = seq ? &ctx->dc_seq : &ctx->dc_stream;
-    jpeg_abort_decompress(&dec->cinfo);
-    tf_jpeg_set_source(dec, use->data, use->len, seq ? &ctx->planes : NULL);
-    dec->err.warnings = 0; /* the header is read again */
-    ctx->note[0] = '\0';
-    st = tf_jpeg_read_and_plan(ctx, dec, params, res, channels);
-    dec->cinfo.do_block_smoothing = FALSE;
-    res->path = TF_PATH_DC_ONLY;
-    return st;
+    const tf_bytes *use = seq ? &dec->dc_seq : &dec->dc_stream;
+    dec->dc_only = 1;
+    dec->res->path = TF_PATH_DC_ONLY;
+    return restart(ctx, dec, use->data, use->len, seq ? &dec->planes : NULL);
 }
 
 /* After jpeg_start_decompress: which entropy decoder reads the scan. A
@@ -329,27 +427,15 @@ static tf_entropy choose_entropy(struct tf_jpeg_dec *dec, int skip_ac)
  * JPEG was appended to one cut short; a bogus marker), leaves every row as
  * a clean decode gives it, provided libjpeg had nothing to say while
  * decoding them (a scan cut short by that marker, or garbage in the data,
- * warns first: then the rows are not the image, and the error stands). It
- * becomes a warning, as libjpeg's own warnings about damaged data are
- * (--strict still fails the file); any other status (a limit) goes on to
- * guarded_decode() as before. */
-__attribute__((noinline)) static void finish_tolerant(tf_ctx *ctx, struct tf_jpeg_dec *dec)
+ * warns first: then the rows are not the image, and the error stands).
+ * on_error_exit() makes it a warning, as libjpeg's own warnings about
+ * damaged data are (--strict still fails the file), and tf_jpeg_run()
+ * returns TF_OK; any other status (a limit) stands. */
+static void finish(struct tf_jpeg_dec *dec)
 {
-    jmp_buf outer;
-    char why[TF_MSG_MAX];
-    memcpy(outer, dec->err.jump, sizeof outer);
-    int clean = dec->err.warnings == 0;
-    if (setjmp(dec->err.jump) == 0) {
-        jpeg_finish_decompress(&dec->cinfo);
-    } else if (dec->err.status == TF_E_DECODE && clean) {
-        memcpy(why, ctx->msg, sizeof why);
-        dec->err.warnings++;
-        tf_fail(ctx, TF_OK, "%s, after every row was decoded", why);
-    } else {
-        memcpy(dec->err.jump, outer, sizeof outer);
-        longjmp(dec->err.jump, 1);
-    }
-    memcpy(dec->err.jump, outer, sizeof outer);
+    dec->err.rows_clean = dec->err.warnings == 0;
+    jpeg_finish_decompress(&dec->cinfo);
+    dec->err.rows_clean = 0;
 }
 
 /* The rows. With skip_ac, the 1/8 entropy decoder (path_skip_ac.c) takes
@@ -361,9 +447,10 @@ tf_status tf_jpeg_decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channe
                                 int *gave_up)
 {
     j_decompress_ptr cinfo = &dec->cinfo;
+    dec->fresh = 0;
     jpeg_start_decompress(cinfo);
-    ctx->entropy = choose_entropy(dec, skip_ac);
-    if (dec->feeding && ctx->entropy != TF_ENTROPY_FED) {
+    dec->entropy = choose_entropy(dec, skip_ac);
+    if (dec->feeding && dec->entropy != TF_ENTROPY_FED) {
         *gave_up = 1;
         return TF_OK;
     }
@@ -374,103 +461,68 @@ tf_status tf_jpeg_decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channe
     ctx->decoded.ext_h = (double)cinfo->image_height * cinfo->scale_num / cinfo->scale_denom;
     if (st == TF_OK)
         st = read_rows(ctx, dec, &ctx->decoded);
-    *gave_up = st == TF_OK && ((ctx->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
-                               (ctx->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
+    *gave_up = st == TF_OK && ((dec->entropy == TF_ENTROPY_SKIPAC && !tf_skipac_ok(dec->skip)) ||
+                               (dec->entropy == TF_ENTROPY_FED && !tf_feed_ok(dec->feed)));
     if (st == TF_OK && !*gave_up)
-        finish_tolerant(ctx, dec);
+        finish(dec);
     return st;
 }
 
-/* The main image's pixels, at 1/8 through the skipping decoder or the
- * feeder. Where that gave up, libjpeg decodes the same stream (for a fed
- * header: the DC-only stream) again by itself, to report and repair
- * damage as it always does. */
-static tf_status decode_main(tf_ctx *ctx, struct tf_jpeg_dec *dec, const tf_params *params,
-                             tf_result *res, int channels)
+/* Where ours gave up (the skipping decoder, the feeder), libjpeg decodes
+ * the same stream (for a fed header: the DC-only stream) again by itself,
+ * to report and repair damage as it always does. */
+static tf_status redo(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
     int gave_up = 0;
-    tf_status st = tf_jpeg_decode_pixels(ctx, dec, channels, res->scale_denom == 8, &gave_up);
-    if (st != TF_OK || !gave_up)
-        return st;
-    boolean smoothing = dec->cinfo.do_block_smoothing;
-    char note[TF_NOTE_MAX];
-    memcpy(note, ctx->note, sizeof note); /* the header gives the same notes again */
-    jpeg_abort_decompress(&dec->cinfo);
-    if (dec->feeding)
-        tf_jpeg_set_source(dec, ctx->dc_stream.data, ctx->dc_stream.len, NULL);
-    else
-        tf_jpeg_set_source(dec, dec->in, dec->in_len, NULL);
-    dec->err.warnings = 0;
-    ctx->msg[0] = '\0';
-    st = tf_jpeg_read_and_plan(ctx, dec, params, res, &channels);
-    memcpy(ctx->note, note, sizeof note);
-    dec->cinfo.do_block_smoothing = smoothing;
+    tf_status st = dec->feeding ? restart(ctx, dec, dec->dc_stream.data, dec->dc_stream.len, NULL)
+                                : restart(ctx, dec, dec->in, dec->in_len, NULL);
     if (st == TF_OK)
-        st = tf_jpeg_decode_pixels(ctx, dec, channels, 0, &gave_up);
-    ctx->entropy = TF_ENTROPY_REDONE;
+        st = tf_jpeg_decode_pixels(ctx, dec, dec->channels, 0, &gave_up);
+    dec->entropy = TF_ENTROPY_REDONE;
     return st;
 }
 
-/* Everything between setjmp and the end of decoding; any libjpeg error
- * longjmps out of here to guarded_decode(). Not inlined, so that none of
- * its locals live in the frame that setjmp saved. */
-__attribute__((noinline)) static tf_status decode_body(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                       const unsigned char *src, size_t len,
-                                                       const tf_params *params, tf_result *res)
+/* The main image by its path (a step of tf_jpeg_run): decoded once, then
+ * redone by libjpeg where ours gave up. */
+static tf_status decode_image(tf_ctx *ctx, struct tf_jpeg_dec *dec, void *arg)
 {
-    int channels = 0, used = 0;
-    tf_jpeg_set_source(dec, src, len, NULL);
-    tf_status st = tf_jpeg_read_and_plan(ctx, dec, params, res, &channels);
-    /* A part of a file ends early: only headers read cleanly count. */
-    if (st == TF_OK && params->embedded_only && dec->err.warnings)
-        return tf_fail(ctx, TF_E_NOT_EMBEDDED, "headers not clean: %s", ctx->msg);
-    if (st == TF_OK && params->use_embedded)
-        st = tf_jpeg_try_embedded(ctx, dec, src, len, params, res, &channels, &used);
-    if (st != TF_OK || used)
-        return st;
-    if (dec->cinfo.progressive_mode && res->scale_denom == 8)
-        st = switch_to_dc_only(ctx, dec, src, len, params, res, &channels);
+    (void)arg;
+    int gave_up = 0;
+    tf_status st = TF_OK;
+    dec->dc_only = 0;
+    if (!dec->fresh) /* libjpeg has read something else since the header */
+        st = restart(ctx, dec, dec->image, dec->image_len, NULL);
+    if (st == TF_OK && dec->path == TF_JPEG_DC_ONLY)
+        st = switch_to_dc_only(ctx, dec);
     if (st == TF_OK)
-        st = decode_main(ctx, dec, params, res, channels);
-    return st;
-}
-
-/* The one setjmp for decoding. Nothing here changes after setjmp but the
- * decoder, which libjpeg resets with jpeg_abort_decompress. */
-__attribute__((noinline)) static tf_status guarded_decode(tf_ctx *ctx, struct tf_jpeg_dec *dec,
-                                                          const unsigned char *src, size_t len,
-                                                          const tf_params *params, tf_result *res)
-{
-    if (setjmp(dec->err.jump)) {
-        jpeg_abort_decompress(&dec->cinfo);
-        return dec->err.status;
-    }
-    tf_status st = decode_body(ctx, dec, src, len, params, res);
-    jpeg_abort_decompress(&dec->cinfo);
+        st = tf_jpeg_decode_pixels(ctx, dec, dec->channels, dec->path != TF_JPEG_FULL, &gave_up);
+    if (st == TF_OK && gave_up)
+        st = redo(ctx, dec);
     return st;
 }
 
 /* libjpeg stopped at something after the image data (a second SOI, an
  * unknown marker) before it gave a row, as in a progressive file, which it
  * reads whole first, and said nothing before. The data before that marker,
- * ended with an EOI, is what a clean file of those scans holds: decode it,
- * and the error becomes a warning. Where the walk finds no such place, or
- * that decode fails as well, the first error stands. */
-static tf_status decode_before_tail(tf_ctx *ctx, struct tf_jpeg_dec *dec, const unsigned char *src,
-                                    size_t len, const tf_params *params, tf_result *res)
+ * ended with an EOI, is what a clean file of those scans holds: decode it
+ * by the same path, and the error becomes a warning. Where the walk finds
+ * no such place, or that decode fails as well, the first error stands. */
+static tf_status decode_before_tail(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
-    size_t end = tf_jpeg_image_end(src, len);
+    size_t end = tf_jpeg_image_end(dec->image, dec->image_len);
     unsigned char *cut = end ? malloc(end + 2) : NULL;
     if (!cut)
         return TF_E_DECODE;
     char why[TF_MSG_MAX];
     memcpy(why, ctx->msg, sizeof why);
-    memcpy(cut, src, end);
+    memcpy(cut, dec->image, end);
     cut[end] = 0xff;
     cut[end + 1] = JPEG_EOI;
-    dec->err.warnings = 0;
-    ctx->note[0] = '\0'; /* the headers give the same notes again */
-    tf_status st = guarded_decode(ctx, dec, cut, end + 2, params, res);
+    dec->image = cut;
+    dec->image_len = end + 2;
+    tf_status st = tf_jpeg_run(ctx, dec, decode_image, NULL);
+    jpeg_abort_decompress(&dec->cinfo); /* before the source goes */
+    dec->image = NULL;
     free(cut);
     if (st != TF_OK) {
         memcpy(ctx->msg, why, sizeof why);
@@ -481,25 +533,29 @@ static tf_status decode_before_tail(tf_ctx *ctx, struct tf_jpeg_dec *dec, const 
     return TF_OK;
 }
 
-tf_status tf_jpeg_decode(tf_ctx *ctx, const unsigned char *src, size_t len, const tf_params *params,
-                         tf_result *res)
+static int tail_may_follow(const struct tf_jpeg_dec *dec, tf_status st)
 {
-    struct tf_jpeg_dec *dec = NULL;
-    tf_status st = dec_get(ctx, &dec);
-    if (st == TF_OK && (st = dec_renew(ctx, dec)) != TF_OK) {
-        tf_jpeg_dec_free(dec); /* destroyed: only freeing is left */
-        ctx->dec = NULL;
+    return st == TF_E_DECODE && dec->err.warnings == 0 && !dec->params->embedded_only &&
+           (dec->err.code == JERR_SOI_DUPLICATE || dec->err.code == JERR_UNKNOWN_MARKER);
+}
+
+tf_status tf_jpeg_decode(tf_ctx *ctx, const tf_params *params, tf_result *res)
+{
+    struct tf_jpeg_dec *dec = ctx->dec;
+    int used = 0;
+    dec->params = params;
+    dec->res = res;
+    tf_status st = tf_jpeg_run(ctx, dec, prepare, NULL);
+    dec->path = choose_path(dec, params->use_embedded);
+    if (st == TF_OK && dec->path == TF_JPEG_EMBEDDED) {
+        st = tf_jpeg_try_embedded(ctx, dec, &used);
+        dec->path = choose_path(dec, 0); /* for the main image, when unused */
     }
-    if (st != TF_OK)
-        return st;
-    dec->used = 1;
-    dec->err.warnings = 0;
-    dec->err.reading_icc = 0;
-    dec->max_scans = params->max_scans;
-    st = guarded_decode(ctx, dec, src, len, params, res);
-    if (st == TF_E_DECODE && dec->err.warnings == 0 && !params->embedded_only &&
-        (dec->err.code == JERR_SOI_DUPLICATE || dec->err.code == JERR_UNKNOWN_MARKER))
-        st = decode_before_tail(ctx, dec, src, len, params, res);
+    if (st == TF_OK && !used)
+        st = tf_jpeg_run(ctx, dec, decode_image, NULL);
+    if (tail_may_follow(dec, st))
+        st = decode_before_tail(ctx, dec);
+    jpeg_abort_decompress(&dec->cinfo);
     res->warnings = dec->err.warnings;
     return st;
 }

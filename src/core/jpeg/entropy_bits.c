@@ -1,5 +1,21 @@
-/* entropy_bits.c - the out-of-line parts of the entropy-data reader. */
+/* entropy_bits.c - the out-of-line parts of the entropy-data reader, and
+ * where entropy-coded data ends. */
 #include "entropy_bits.h"
+
+size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len)
+{
+    while (p + 1 < len) {
+        const unsigned char *ff = memchr(s + p, 0xff, len - p - 1);
+        if (!ff)
+            return len;
+        p = (size_t)(ff - s);
+        unsigned next = s[p + 1];
+        if (next != 0x00 && next != 0xff && !tf_jpeg_is_rst(next))
+            return p;
+        p += next == 0xff ? 1 : 2; /* FF FF is fill before a marker */
+    }
+    return len;
+}
 
 void tf_bits_refill_slow(tf_bits *b)
 {

@@ -1,11 +1,13 @@
 /* entropy_bits.h - reading JPEG entropy-coded data: the bit reader and the
- * canonical Huffman tables shared by path_dc_only_sequential.c and path_skip_ac.c.
+ * canonical Huffman tables shared by path_dc_only_sequential.c and
+ * path_skip_ac.c, and where the data ends (path_dc_only_*.c, image_end.c).
  *
  * The reader is inline because it runs once per code; the table builder
  * and the byte-at-a-time refill (near FF bytes and at the end) are not. */
 #ifndef THUMBIFY_JPEG_ENTROPY_BITS_H
 #define THUMBIFY_JPEG_ENTROPY_BITS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -72,6 +74,18 @@ static inline int tf_bits_value(uint64_t buf, int len, int s)
  * left unread): nothing read past the data, at most 7 padding bits left
  * unread, no data skipped. Returns 0, or -1. Empties the buffer. */
 int tf_bits_boundary(tf_bits *b, int rst);
+
+/* Whether marker m is a restart marker (RST0-7), which sits inside
+ * entropy-coded data. */
+static inline int tf_jpeg_is_rst(unsigned m)
+{
+    return m >= 0xd0 && m <= 0xd7;
+}
+
+/* Start of the next marker after entropy-coded data at s[p]: an FF followed
+ * by neither a stuffed 00 nor a restart marker (FF FF is fill before a
+ * marker); len when the data runs to the end (a truncated file). */
+size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len);
 
 /* A Huffman decoding table: an 8-bit lookahead for short codes, the
  * canonical per-length limits for the rest. */

@@ -1,6 +1,7 @@
 /* image_end.c - where a JPEG's image data ends when something that is not
  * part of it follows (see tf_jpeg_image_end in internal.h). */
 #include "internal.h"
+#include "entropy_bits.h"
 
 /* Markers libjpeg reads inside an image: SOFn, DHT, DAC (C0-CF but the
  * reserved JPG, C8), SOS, DQT, DNL, DRI (DA-DD), APPn, COM. */

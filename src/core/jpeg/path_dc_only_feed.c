@@ -5,10 +5,9 @@
 #include <stdlib.h>
 
 #include "path_dc_only_feed.h"
+#include "entropy_scan.h"
 
 #include <jpegint.h>
-
-#include "path_skip_ac.h"
 
 struct tf_feed {
     struct jpeg_entropy_decoder pub; /* first: libjpeg calls through it */

@@ -26,9 +26,7 @@
 #include "internal.h"
 #include "path_dc_only_ac.h"
 #include "entropy_bits.h"
-
-enum { M_SOF2 = 0xc2, M_DHT = 0xc4, M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_DQT = 0xdb,
-       M_DRI = 0xdd };
+#include "markers.h"
 
 typedef struct comp {
     int id, h, v;
@@ -47,6 +45,7 @@ typedef struct frame {
     unsigned restart; /* DRI: MCUs per restart interval, 0 = none */
     size_t sof_at;    /* the SOF segment in the source */
     unsigned long long max_pixels;
+    tf_bytes *coefs; /* the planes' memory */
 } frame;
 
 /* A DC difference: a category code from t, then that many bits. Returns 0,
@@ -300,22 +299,16 @@ static const unsigned char k_tables[] = {
     0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0x00};
 
-static void append(tf_bytes *out, const void *p, size_t n)
-{
-    memcpy(out->data + out->len, p, n);
-    out->len += n;
-}
-
 /* After the walk: SOI, the copied header segments (in out already), SOF1,
  * the tables, SOS of one scan of every component with no data, EOI; and
  * the planes laid out for path_dc_only_feed.c. */
-static void write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_planes *planes)
+static int write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_planes *planes)
 {
     size_t sof_len = (size_t)(src[f->sof_at + 2] << 8 | src[f->sof_at + 3]);
     unsigned char sof[2] = {0xff, 0xc1};
-    append(out, sof, 2);
-    append(out, src + f->sof_at + 2, sof_len);
-    append(out, k_tables, sizeof k_tables);
+    if (tf_bytes_append(out, sof, 2) || tf_bytes_append(out, src + f->sof_at + 2, sof_len) ||
+        tf_bytes_append(out, k_tables, sizeof k_tables))
+        return -1;
     unsigned char sos[4 + 2 * 4 + 4] = {0xff, M_SOS, 0, (unsigned char)(6 + 2 * f->ncomp),
                                        (unsigned char)f->ncomp};
     size_t n = 5;
@@ -324,17 +317,19 @@ static void write_header(frame *f, const unsigned char *src, tf_bytes *out, tf_p
         sos[n++] = 0x00;
     }
     sos[n++] = 0, sos[n++] = 63, sos[n++] = 0;
-    append(out, sos, n);
-    append(out, (const unsigned char[]){0xff, M_EOI}, 2);
+    if (tf_bytes_append(out, sos, n) ||
+        tf_bytes_append(out, (const unsigned char[]){0xff, M_EOI}, 2))
+        return -1;
     planes->n = f->ncomp;
     for (int k = 0; k < f->ncomp; k++) {
         const comp *c = &f->c[k];
         planes->c[k] = (tf_plane){c->dc, c->full ? c->ac.coef : NULL, c->full ? c->ac.nz : NULL,
                                   c->pw, c->ph};
     }
+    return 0;
 }
 
-/* Sets the planes up in ctx->dc_planes once the frame is known: a DC per
+/* Sets the planes up in f->coefs once the frame is known: a DC per
  * block, zeroed as libjpeg's coefficient buffer is; for the components
  * that keep their AC a non-zero mask per block, zeroed, and 64
  * coefficients, read only where the mask says. */
@@ -347,11 +342,11 @@ static tf_status planes(tf_ctx *ctx, frame *f)
         full += f->c[i].full ? n : 0;
     }
     size_t zeroed = full * sizeof(uint64_t) + blocks * sizeof(int16_t);
-    tf_status st = tf_bytes_reserve(ctx, &ctx->dc_planes, zeroed + full * 64 * sizeof(int16_t));
+    tf_status st = tf_bytes_reserve(ctx, f->coefs, zeroed + full * 64 * sizeof(int16_t));
     if (st != TF_OK)
         return st;
-    memset(ctx->dc_planes.data, 0, zeroed);
-    uint64_t *nz = (uint64_t *)(void *)ctx->dc_planes.data; /* malloc's alignment */
+    memset(f->coefs->data, 0, zeroed);
+    uint64_t *nz = (uint64_t *)(void *)f->coefs->data; /* malloc's alignment */
     int16_t *p = (int16_t *)(void *)(nz + full);
     for (int i = 0; i < f->ncomp; i++) {
         size_t n = (size_t)f->c[i].pw * (size_t)f->c[i].ph;
@@ -374,11 +369,11 @@ static tf_status planes(tf_ctx *ctx, frame *f)
  * segments (APPn, COM, DQT) copied while no scan has been seen. Returns
  * -1 for anything else: another frame type, a second frame, any segment
  * but DHT and DRI after the first scan, DNL, unknown markers. */
-static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int scans,
+static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, const tf_segment *seg, int scans,
                    tf_bytes *out, tf_status *st)
 {
-    unsigned m = s[p + 1];
-    size_t seglen = (size_t)(s[p + 2] << 8 | s[p + 3]);
+    unsigned m = seg->m;
+    size_t p = seg->at, seglen = seg->seglen;
     const unsigned char *body = s + p + 4;
     if (m == M_DHT)
         return read_dht(f, body, seglen - 2);
@@ -399,54 +394,43 @@ static int segment(tf_ctx *ctx, frame *f, const unsigned char *s, size_t p, int 
     int header = (m >= 0xe0 && m <= 0xef) || m == 0xfe || m == M_DQT; /* APPn, COM, DQT */
     if (!header || scans)
         return -1;
-    append(out, s + p, 2 + seglen);
-    return 0;
+    return tf_bytes_append(out, s + p, 2 + seglen);
 }
 
 /* The walk over the DC-only stream s. Returns TF_OK with *done set, or an
  * allocation failure. */
 static tf_status walk(tf_ctx *ctx, const unsigned char *s, size_t len, unsigned long long max_px,
-                      tf_bytes *out, tf_planes *planes, int *done)
+                      tf_bytes *out, tf_bytes *coefs, tf_planes *planes, int *done)
 {
-    frame f = {.max_pixels = max_px};
+    frame f = {.max_pixels = max_px, .coefs = coefs};
     size_t p = 2;
     int scans = 0;
     tf_status st = TF_OK;
-    append(out, s, 2);
-    while (p + 4 <= len && s[p] == 0xff) {
-        unsigned m = s[p + 1];
-        size_t seglen = (size_t)(s[p + 2] << 8 | s[p + 3]);
-        if (m == 0xff) { /* fill byte */
-            p++;
-            continue;
-        }
-        if (m == M_EOI || seglen < 2 || p + 2 + seglen > len)
-            break;
-        if (m != M_SOS) {
-            if (segment(ctx, &f, s, p, scans, out, &st) != 0)
+    tf_segment seg;
+    tf_walk at;
+    tf_bytes_append(out, s, 2);
+    while ((at = tf_jpeg_next_segment(s, len, &p, &seg)) == TF_WALK_SEGMENT) {
+        if (seg.m != M_SOS) {
+            if (segment(ctx, &f, s, &seg, scans, out, &st) != 0)
                 return st;
-            p += 2 + seglen;
             continue;
         }
-        size_t end = tf_jpeg_entropy_end(s, p + 2 + seglen, len);
-        if (!f.ncomp || read_sos(&f, s + p + 4, seglen - 2, s + len) != 0)
+        if (!f.ncomp || read_sos(&f, s + seg.at + 4, seg.seglen - 2, s + len) != 0)
             return TF_OK;
         scans++;
-        p = end;
     }
-    if (p + 2 != len || s[p] != 0xff || s[p + 1] != M_EOI || !scans)
+    if (at != TF_WALK_EOI || seg.at + 2 != len || !scans)
         return TF_OK; /* truncated, or data after EOI: libjpeg judges */
     for (int i = 0; i < f.ncomp; i++)
         if (f.c[i].al < 0)
             return TF_OK; /* a component without DC: libjpeg warns */
-    write_header(&f, s, out, planes);
-    *done = 1;
+    *done = write_header(&f, s, out, planes) == 0;
     return TF_OK;
 }
 
 tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t len,
-                                unsigned long long max_pixels, tf_bytes *out, tf_planes *planes,
-                                int *done)
+                                unsigned long long max_pixels, tf_bytes *out, tf_bytes *coefs,
+                                tf_planes *planes, int *done)
 {
     *done = 0;
     out->len = 0;
@@ -455,5 +439,5 @@ tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t le
         return TF_OK;
     /* the copied headers, SOF, the tables, SOS and EOI */
     tf_status st = tf_bytes_reserve(ctx, out, len + 256);
-    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, planes, done) : st;
+    return st == TF_OK ? walk(ctx, src, len, max_pixels, out, coefs, planes, done) : st;
 }

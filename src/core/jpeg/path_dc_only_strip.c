@@ -17,28 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-enum { M_SOI = 0xd8, M_EOI = 0xd9, M_SOS = 0xda, M_SOF2 = 0xc2, M_SOF10 = 0xca };
-
-static int is_rst(unsigned m)
-{
-    return m >= 0xd0 && m <= 0xd7;
-}
-
-size_t tf_jpeg_entropy_end(const unsigned char *s, size_t p, size_t len)
-{
-    while (p + 1 < len) {
-        const unsigned char *ff = memchr(s + p, 0xff, len - p - 1);
-        if (!ff)
-            return len;
-        p = (size_t)(ff - s);
-        unsigned next = s[p + 1];
-        if (next != 0x00 && next != 0xff && !is_rst(next))
-            return p;
-        p += next == 0xff ? 1 : 2; /* FF FF is fill before a marker */
-    }
-    return len;
-}
+#include "markers.h"
 
 /* What the walk knows of the frame: components that keep their AC. */
 typedef struct frame {
@@ -82,78 +61,59 @@ static int keeps_ac(const frame *f, unsigned id)
     return 0;
 }
 
-static int append(tf_bytes *out, const unsigned char *p, size_t n)
-{
-    if (out->len + n > out->cap)
-        return -1;
-    memcpy(out->data + out->len, p, n);
-    out->len += n;
-    return 0;
-}
-
-/* One scan: the SOS segment at s[p..p+seglen) and its entropy data. Kept
- * when Ss (the spectral start) is 0, or for components that keep their AC.
- * Returns the offset after the data. */
-static size_t scan(const unsigned char *s, size_t p, size_t seglen, size_t len, frame *f,
-                   tf_bytes *out, int *ok)
+/* One scan: the SOS segment at s[seg->at..] and its entropy data, up to
+ * end. Kept when Ss (the spectral start) is 0, or for components that
+ * keep their AC. 0, or -1 to decode the original. */
+static int scan(const unsigned char *s, const tf_segment *seg, size_t end, frame *f, tf_bytes *out)
 {
     /* FF DA Lh Ll Ns (Cs Td/Ta)*Ns Ss Se AhAl */
-    if (seglen < 6 || seglen != 6 + 2 * (size_t)s[p + 4]) {
-        *ok = 0;
-        return len;
-    }
-    size_t ns = s[p + 4];
-    size_t end = tf_jpeg_entropy_end(s, p + 2 + seglen, len);
+    const unsigned char *sos = s + seg->at;
+    if (seg->seglen < 6 || seg->seglen != 6 + 2 * (size_t)sos[4])
+        return -1;
+    size_t ns = sos[4];
     f->scans++;
-    int dc = s[p + 5 + 2 * ns] == 0;
-    if (dc || (ns == 1 && keeps_ac(f, s[p + 5]))) {
-        f->dc_scans += dc;
-        if (append(out, s + p, end - p) != 0)
-            *ok = 0;
+    int dc = sos[5 + 2 * ns] == 0;
+    if (!dc && !(ns == 1 && keeps_ac(f, sos[5])))
+        return 0;
+    f->dc_scans += dc;
+    return tf_bytes_append(out, sos, end - seg->at);
+}
+
+/* A segment other than SOS: copied, and a progressive frame read. 0, or
+ * -1 for any other frame type, or a second frame. */
+static int segment(const unsigned char *s, const tf_segment *seg, frame *f, tf_bytes *out)
+{
+    unsigned m = seg->m;
+    if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+        if ((m != M_SOF2 && m != M_SOF10) || f->progressive ||
+            read_frame(s + seg->at, seg->seglen, f) != 0)
+            return -1;
     }
-    return end;
+    return tf_bytes_append(out, s + seg->at, 2 + seg->seglen);
 }
 
 /* The walk: returns 1 with the stripped stream in out, or 0 to decode the
  * original. */
 static int strip(const unsigned char *s, size_t len, tf_bytes *out, frame *f)
 {
-    int ok = 1;
     size_t p = 2;
+    tf_segment seg;
     out->len = 0;
-    if (len < 4 || s[0] != 0xff || s[1] != M_SOI || append(out, s, 2) != 0)
+    if (len < 4 || s[0] != 0xff || s[1] != M_SOI || tf_bytes_append(out, s, 2) != 0)
         return 0;
-    while (ok && p + 1 < len) {
-        if (s[p] != 0xff)
-            return 0; /* junk between segments: let libjpeg judge */
-        unsigned m = s[p + 1];
-        if (m == 0xff) { /* fill byte */
-            p++;
-            continue;
-        }
-        if (m == M_EOI)
-            return f->dc_scans > 0 && append(out, s + p, 2) == 0;
-        if (m == M_SOI || m == 0x01 || is_rst(m) || p + 4 > len)
-            return 0;
-        size_t seglen = ((size_t)s[p + 2] << 8) | s[p + 3];
-        if (seglen < 2 || p + 2 + seglen > len)
-            return 0;
-        if (m == M_SOS) {
-            if (!f->progressive)
+    for (;;) {
+        switch (tf_jpeg_next_segment(s, len, &p, &seg)) {
+        case TF_WALK_SEGMENT:
+            if (seg.m == M_SOS ? !f->progressive || scan(s, &seg, p, f, out) != 0
+                               : segment(s, &seg, f, out) != 0)
                 return 0;
-            p = scan(s, p, seglen, len, f, out, &ok);
             continue;
+        case TF_WALK_EOI: return f->dc_scans > 0 && tf_bytes_append(out, s + seg.at, 2) == 0;
+        case TF_WALK_END: /* truncated: libjpeg warns about it as for the original */
+            return f->dc_scans > 0;
+        case TF_WALK_STOP: /* junk between segments and the like: let libjpeg judge */ return 0;
         }
-        if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
-            if ((m != M_SOF2 && m != M_SOF10) || f->progressive ||
-                read_frame(s + p, seglen, f) != 0)
-                return 0;
-        }
-        ok = append(out, s + p, 2 + seglen) == 0;
-        p += 2 + seglen;
     }
-    /* no EOI: truncated; libjpeg warns about it as for the original */
-    return ok && f->dc_scans > 0;
 }
 
 tf_status tf_jpeg_strip_ac(tf_ctx *ctx, const unsigned char *src, size_t len, tf_bytes *out,

@@ -27,21 +27,6 @@
 
 typedef struct tf_skipac tf_skipac;
 
-/* Whether libjpeg, after jpeg_start_decompress(), is about to decode one
- * 8-bit sequential Huffman scan of all the frame's components from a
- * memory source, with nothing read past the scan's header: the case where
- * an entropy decoder of ours may take its place. */
-int tf_jpeg_one_scan(j_decompress_ptr cinfo);
-
-/* Whether libjpeg wants all of a component's coefficients from the
- * entropy decoder (jdhuff.c's ac_needed: an IDCT larger than 1x1), after
- * jpeg_start_decompress chose the scale. */
-int tf_jpeg_needs_ac(const jpeg_component_info *comp);
-
-/* Zigzag to natural order, with libjpeg's 16 extra entries that send a
- * run past the end to the last coefficient (jutils.c). */
-extern const unsigned char tf_jpeg_natural[64 + 16];
-
 /* A decoder's state and its table cache; NULL when memory is exhausted. */
 tf_skipac *tf_skipac_new(void);
 void tf_skipac_free(tf_skipac *s);
