@@ -5,11 +5,12 @@
  * when plan.c compares them (two names that could meet are only known to
  * meet once both are spelled out: "a1" and "%w" of 23 give what "a12" and
  * 3 give), and the stamp check and the report name the output. The size
- * comes from the header alone (tf_probe): a template with %w/%h costs one
- * read of each source's first bytes, serially, whatever the number of -s
- * sizes (each box is fitted from the one probe, with the core's
- * geometry), which a template without them never pays. The worker checks that the thumbnail it made has the
- * size the name says (the source may have changed since). */
+ * comes from the header alone (tf_probes, every -s box at once, so the
+ * core's geometry and orientation are never redone here): a template with
+ * %w/%h costs one read of each source's first bytes, serially, whatever
+ * the number of sizes, which a template without them never pays. The
+ * worker checks that the thumbnail it made has the size the name says
+ * (the source may have changed since). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -61,23 +62,21 @@ static struct {
     const job_list *list;
     char src[PATH_MAX]; /* "" when nothing is kept */
     jobs_name_status st; /* JOBS_NAME_OK: the sizes below; else why */
-    int w, h, orientation;
+    int w[TF_MAX_BOXES], h[TF_MAX_BOXES]; /* the thumbnail's size in each box */
     char why[256];
 } header;
 
-/* The header of src, read and probed (in size box 0's box: the limits are
- * the same for every box) into header; else why says why not (nothing
- * when memory ran out). */
+/* The header of src, read and probed in every size's box into header;
+ * else why says why not (nothing when memory ran out). */
 static jobs_name_status probe(job_list *l, const char *src, char *why, size_t whylen)
 {
-    tf_params params = l->o->params;
-    if (l->nsizes > 0) { /* -s: its first size's box */
-        params.box_w = l->sizes[0].w;
-        params.box_h = l->sizes[0].h;
-    }
+    const tf_params *params = &l->o->params;
+    tf_box one = {params->box_w, params->box_h};
+    const tf_box *boxes = l->nsizes > 0 ? l->sizes : &one;
+    int n = l->nsizes > 0 ? l->nsizes : 1;
     if (!l->probe && !(l->probe = tf_new()))
         return JOBS_NAME_MEMORY;
-    tf_result r;
+    tf_result r[TF_MAX_BOXES];
     tf_status st = TF_E_DECODE;
     for (size_t max = HEADER_BYTES; st != TF_OK && st != TF_E_NOMEM; max = 0) {
         unsigned char *buf = NULL;
@@ -87,7 +86,7 @@ static jobs_name_status probe(job_list *l, const char *src, char *why, size_t wh
             free(buf);
             return rs;
         }
-        st = tf_probe(l->probe, buf, len, &params, &r);
+        st = tf_probes(l->probe, buf, len, params, boxes, n, r);
         free(buf);
         if (len < (size_t)HEADER_BYTES || max == 0)
             break; /* all of the file was read */
@@ -96,9 +95,10 @@ static jobs_name_status probe(job_list *l, const char *src, char *why, size_t wh
         snprintf(why, whylen, "%s: %s", tf_status_str(st), tf_message(l->probe));
         return JOBS_NAME_NO_SIZE;
     }
-    header.w = r.src_w;
-    header.h = r.src_h;
-    header.orientation = r.orientation;
+    for (int k = 0; k < n; k++) {
+        header.w[k] = r[k].out_w;
+        header.h[k] = r[k].out_h;
+    }
     return JOBS_NAME_OK;
 }
 
@@ -121,22 +121,6 @@ static jobs_name_status know_header(job_list *l, const char *src, unsigned box, 
     return header.st;
 }
 
-/* The thumbnail size of the header's image in size box, as the core
- * plans it: in the upright image's box, fitted or cropped. */
-static void thumb_size(const job_list *l, unsigned box, int *w, int *h)
-{
-    tf_box b = {l->o->params.box_w, l->o->params.box_h};
-    if (box < (unsigned)l->nsizes) /* -s with several sizes: this one's */
-        b = l->sizes[box];
-    int swap = header.orientation >= 5; /* 5..8 turn the image a quarter */
-    int uw = swap ? header.h : header.w, uh = swap ? header.w : header.h;
-    int rx, ry, rw, rh;
-    if (l->o->params.fit == TF_FIT_CROP)
-        tf_crop_box(uw, uh, b.w, b.h, w, h, &rx, &ry, &rw, &rh);
-    else
-        tf_fit_box(uw, uh, b.w, b.h, w, h);
-}
-
 jobs_name_status jobs_name(job_list *l, const char *src, unsigned box, tf_format fmt, int *w,
                            int *h, char **name, char *why, size_t whylen)
 {
@@ -146,7 +130,8 @@ jobs_name_status jobs_name(job_list *l, const char *src, unsigned box, tf_format
         jobs_name_status st = know_header(l, src, box, why, whylen);
         if (st != JOBS_NAME_OK)
             return st;
-        thumb_size(l, box, w, h);
+        *w = header.w[box < (unsigned)l->nsizes ? box : 0];
+        *h = header.h[box < (unsigned)l->nsizes ? box : 0];
     }
     *name = outname_expand(l->o->name, src, fmt, *w, *h);
     return *name ? JOBS_NAME_OK : JOBS_NAME_MEMORY;

@@ -135,6 +135,12 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
 tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                    tf_result *out);
 
+/* tf_probe for n boxes (as tf_thumbnails takes them): out[i].out_w and
+ * out_h for boxes[i], the rest shared. One read of the headers gives the
+ * size of every box, the orientation applied as tf_thumbnails does. */
+tf_status tf_probes(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                    const tf_box *boxes, int n, tf_result *out);
+
 /* tf_thumbnail for n boxes (1..TF_MAX_BOXES; params->box_w/h unused) from
  * one decode, at the DCT scale the most demanding box needs, each
  * thumbnail an area average of that decode: out[i] for boxes[i]. The

@@ -172,16 +172,13 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     return tf_thumbnails(ctx, src, len, params, &box, 1, out);
 }
 
-/* tf_decode stops after tf_plan, before any pixel: see TF_PROBED. The
+/* The decoders stop in tf_plan, before any pixel: see TF_PROBED. The
  * EXIF thumbnail is not looked at, as it never changes the size. */
-tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
-                   tf_result *out)
+tf_status tf_probes(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                    const tf_box *boxes, int n, tf_result *out)
 {
-    if (!params)
-        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
     tf_format natural = TF_FORMAT_JPEG;
-    tf_box box = {params->box_w, params->box_h};
-    tf_status st = begin(ctx, src, len, params, &box, 1, out);
+    tf_status st = begin(ctx, src, len, params, boxes, n, out);
     if (st != TF_OK)
         return st;
     tf_params p = *params;
@@ -194,5 +191,19 @@ tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *pa
     out->format = params->format == TF_FORMAT_SAME ? natural : params->format;
     out->warnings = 0; /* the headers' warnings are the decode's to give */
     ctx->msg[0] = '\0';
+    for (int i = n - 1; i >= 0; i--) { /* out[0] last: it holds the common part */
+        out[i] = out[0];
+        out[i].out_w = ctx->plan[i].out_w;
+        out[i].out_h = ctx->plan[i].out_h;
+    }
     return TF_OK;
+}
+
+tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                   tf_result *out)
+{
+    if (!params)
+        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
+    tf_box box = {params->box_w, params->box_h};
+    return tf_probes(ctx, src, len, params, &box, 1, out);
 }

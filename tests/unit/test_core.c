@@ -522,6 +522,40 @@ static void probe(tf_ctx *ctx)
     free(data);
 }
 
+/* tf_probes: every box's size from one read of the headers, the same as
+ * tf_thumbnails makes, fitted and cropped, for an image the orientation
+ * turns a quarter (the swap is the core's alone: the CLI's --name %w/%h
+ * relies on it). */
+static void probes(tf_ctx *ctx)
+{
+    static const char *const files[] = {"orientation/orient_6.jpg", "portrait_480x640.jpg",
+                                        "orientation/exif_orient8_after_idat.png"};
+    static const tf_box boxes[] = {{75, 75}, {200, 120}, {33, 300}};
+    tf_params p;
+    tf_params_default(&p);
+    for (int fit = 0; fit < 2; fit++) {
+        p.fit = fit ? TF_FIT_CROP : TF_FIT_INSIDE;
+        for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+            size_t len;
+            unsigned char *data = read_file(files[i], &len);
+            tf_result pr[3], tr[3];
+            tf_status ps = data ? tf_probes(ctx, data, len, &p, boxes, 3, pr) : TF_E_INVALID;
+            tf_status ts = data ? tf_thumbnails(ctx, data, len, &p, boxes, 3, tr) : TF_E_INVALID;
+            int same = ps == TF_OK && ts == TF_OK;
+            for (int k = 0; same && k < 3; k++)
+                same = pr[k].data == NULL && pr[k].out_w == tr[k].out_w &&
+                       pr[k].out_h == tr[k].out_h && pr[k].orientation == tr[k].orientation;
+            CHECK(same,
+                  "tf_probes %s, %s, boxes 75x75 200x120 33x300: %dx%d %dx%d %dx%d, as "
+                  "tf_thumbnails makes them (%dx%d %dx%d %dx%d)",
+                  files[i], fit ? "crop" : "fit", pr[0].out_w, pr[0].out_h, pr[1].out_w,
+                  pr[1].out_h, pr[2].out_w, pr[2].out_h, tr[0].out_w, tr[0].out_h, tr[1].out_w,
+                  tr[1].out_h, tr[2].out_w, tr[2].out_h);
+            free(data);
+        }
+    }
+}
+
 /* embedded_only: the EXIF thumbnail from the start of the file alone, the
  * same bytes as from the whole file; TF_E_NOT_EMBEDDED whenever it cannot
  * stand in or the headers are cut short. */
@@ -770,6 +804,7 @@ int main(int argc, char **argv)
     embedded_too_small();
     embedded_unused_note(ctx);
     probe(ctx);
+    probes(ctx);
     srgb_profile(ctx);
     reuse(ctx);
     status_strings();
