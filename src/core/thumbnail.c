@@ -163,13 +163,23 @@ tf_status tf_thumbnails(tf_ctx *ctx, const void *src, size_t len, const tf_param
     return st;
 }
 
-tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
-                       tf_result *out)
+typedef tf_status boxes_call(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                             const tf_box *boxes, int n, tf_result *out);
+
+/* The one-box calls: call for params' own box. */
+static tf_status in_params_box(boxes_call *call, tf_ctx *ctx, const void *src, size_t len,
+                               const tf_params *params, tf_result *out)
 {
     if (!params)
         return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
     tf_box box = {params->box_w, params->box_h};
-    return tf_thumbnails(ctx, src, len, params, &box, 1, out);
+    return call(ctx, src, len, params, &box, 1, out);
+}
+
+tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
+                       tf_result *out)
+{
+    return in_params_box(tf_thumbnails, ctx, src, len, params, out);
 }
 
 /* The decoders stop in tf_plan, before any pixel: see TF_PROBED. The
@@ -202,8 +212,5 @@ tf_status tf_probes(tf_ctx *ctx, const void *src, size_t len, const tf_params *p
 tf_status tf_probe(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                    tf_result *out)
 {
-    if (!params)
-        return ctx ? tf_fail(ctx, TF_E_INVALID, "null argument") : TF_E_INVALID;
-    tf_box box = {params->box_w, params->box_h};
-    return tf_probes(ctx, src, len, params, &box, 1, out);
+    return in_params_box(tf_probes, ctx, src, len, params, out);
 }
