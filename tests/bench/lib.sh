@@ -120,6 +120,12 @@ run_floor() {
 #                                    the last ~30 s, so emptying OUTDIR
 #                                    before each run makes the next run's
 #                                    creates far dearer than a first run's.
+#                                    With BENCH_SYNC=1 the file system of
+#                                    OUTDIR is synced (untimed) before every
+#                                    run, so no run pays for writing back
+#                                    what the one before it left dirty: a
+#                                    run on every core has no spare core for
+#                                    the flusher, a one-core run has.
 # bench_run_all WARMUP RUNS          fills BENCH_MEDIAN[NAME] (seconds) and,
 #                                    in interleaved and shell-loop modes,
 #                                    BENCH_TIMES[NAME] (every timed run's
@@ -176,7 +182,9 @@ _bench_out() {
     if [[ -n ${BENCH_FRESH_OUT:-} ]]; then
         out=$out.$BENCH_RUN
     fi
-    rm -rf "$out" && mkdir -p "$out" && echo "$out"
+    rm -rf "$out" && mkdir -p "$out" || return 1
+    [[ -z ${BENCH_SYNC:-} ]] || sync -f "$out"
+    echo "$out"
 }
 
 # _bench_once NAME -> "REAL USER SYS" seconds of one run of NAME (user and

@@ -25,9 +25,14 @@ rotated each round; WARMUP rounds (default 1) untimed, then RUNS (default
   thumbify -q -p 2 -o OUT SET_DIR
   thumbify -q -p 1 -o OUT SET_DIR
   pil_pool.py -p 2 -Q 85 -o OUT SET_DIR     (Pillow + Pool, thumbify's quality)
+  two thumbify -q -p 1 at once, each on half the set   (the machine's ceiling)
 and prints the median wall time of each, the spread (min-max), median user
-and system CPU seconds, and the two ratios: Pillow / thumbify -p 2, and
-thumbify -p 1 / -p 2.
+and system CPU seconds, and the ratios: Pillow / thumbify -p 2, thumbify -p 1 / -p 2, and the
+ceiling: thumbify -p 1 / the two halves at once. Two processes that share
+nothing are as fast as -p 2 can ever be: where the two cores are not
+independent (virtual CPUs that are siblings of one physical core, or a
+host that shares them) the ceiling is below 2, and -p 1 / -p 2 is to be
+read against it.
 
 Output goes to a temp dir under \${TMPDIR:-/var/tmp}, which must be a disk
 file system (tmpfs is refused: creating files there costs nothing like a
@@ -35,7 +40,9 @@ disk's). Every run writes into a directory of its own, removed only at the
 end: on ext4 without a journal each new inode is searched for past those
 deleted in the last ~30 s, so emptying the output before every run makes
 each create cost several times what a first run's does (about 0.3 ms a file
-here). --emptied empties one directory before every run instead, as
+here). Before every run the output's file system is synced, untimed, so
+that no run pays for writing back the files the run before it made.
+--emptied empties one directory before every run instead, as
 speedup.sh and peers.sh do, to see that cost.
 
   -n RUNS     timed rounds (default 15)
@@ -124,7 +131,7 @@ tmp=$BENCH_TMP
 not_tmpfs "$tmp" "the output directory"
 before=$(dir_fingerprint "$set_dir")
 ((fresh)) && export BENCH_FRESH_OUT=1
-export BENCH_INTERLEAVE=1
+export BENCH_INTERLEAVE=1 BENCH_SYNC=1
 
 nfiles=$(list_jpegs "$set_dir" | wc -l)
 kb=$(du -sk --exclude=.made "$set_dir" | cut -f1)
@@ -137,8 +144,17 @@ echo
 
 bench_add "thumbify -p 2" "$tmp/p2" "$PWD" "$THUMBIFY" -q -p 2 -o @OUT@ "$set_dir"
 bench_add "thumbify -p 1" "$tmp/p1" "$PWD" "$THUMBIFY" -q -p 1 -o @OUT@ "$set_dir"
+# the ceiling: the set split in two halves, one -p 1 process on each
+sort <(list_jpegs "$set_dir") | sed "s|^|$set_dir/|" >"$tmp/all.list"
+half=$(((nfiles + 1) / 2))
+head -n "$half" "$tmp/all.list" >"$tmp/half1.list"
+tail -n +"$((half + 1))" "$tmp/all.list" >"$tmp/half2.list"
+bench_add "halves at once" "$tmp/h" "$PWD" bash -c \
+    '"$1" -q -p 1 --base "$5" --files-from "$2" -o "$4/1" &
+     "$1" -q -p 1 --base "$5" --files-from "$3" -o "$4/2"; s=$?; wait $! && exit $s' \
+    ceiling "$THUMBIFY" "$tmp/half1.list" "$tmp/half2.list" @OUT@ "$set_dir"
 bench_add "Pillow Pool(2)" "$tmp/pil" "$PWD" "$PY" "$BENCH_DIR/pil_pool.py" -p 2 -Q 85 -o @OUT@ "$set_dir"
-names=("thumbify -p 2" "thumbify -p 1" "Pillow Pool(2)")
+names=("thumbify -p 2" "thumbify -p 1" "halves at once" "Pillow Pool(2)")
 if [[ -n $against ]]; then
     bench_add "against -p 2" "$tmp/a2" "$PWD" "$against" -q -p 2 -o @OUT@ "$set_dir"
     bench_add "against -p 1" "$tmp/a1" "$PWD" "$against" -q -p 1 -o @OUT@ "$set_dir"
@@ -146,7 +162,7 @@ if [[ -n $against ]]; then
 fi
 bench_run_all "$warmup" "$runs"
 
-for out in "$tmp"/*; do
+for out in "$tmp"/*/; do out=${out%/}
     got=$(count_files "$out")
     ((got == nfiles)) || note "warning: ${out##*/} holds $got files for $nfiles photos"
 done
@@ -161,9 +177,12 @@ for name in "${names[@]}"; do
         "$(awk -v t="${BENCH_MEDIAN[$name]}" -v n="$nfiles" 'BEGIN { printf "%.3f", 1000 * t / n }')"
 done
 p1=${BENCH_MEDIAN["thumbify -p 1"]} p2=${BENCH_MEDIAN["thumbify -p 2"]} pil=${BENCH_MEDIAN["Pillow Pool(2)"]}
+ceil=${BENCH_MEDIAN["halves at once"]}
 echo
 echo "Pillow Pool(2) / thumbify -p 2 = $(ratio "$pil" "$p2")  (target >= 1.8)"
 echo "thumbify -p 1 / -p 2          = $(ratio "$p1" "$p2")  (target >= 1.85)"
+echo "ceiling: -p 1 / halves at once = $(ratio "$p1" "$ceil")  (what two processes sharing nothing get here)"
+echo "-p 2 / halves at once         = $(ratio "$p2" "$ceil")  (1.00: -p 2 loses nothing to sharing)"
 if [[ -n $against ]]; then
     a2=${BENCH_MEDIAN["against -p 2"]} a1=${BENCH_MEDIAN["against -p 1"]}
     echo "against: $against"
