@@ -188,12 +188,19 @@ static int open_out_dir(worker *w, const char *out)
  * made. One another run made meanwhile, for the same source or an older
  * version of it, is replaced like any stale thumbnail: both runs end with
  * a thumbnail of the source as they read it, the last rename wins. */
-static int thumbnail_replaceable(int dirfd, const char *name, void *stamp)
+typedef struct rename_check {
+    const char *stamp;
+    int unreadable; /* errno of a file there that could not be read, or 0 */
+} rename_check;
+
+static int thumbnail_replaceable(int dirfd, const char *name, void *arg)
 {
-    switch (stamp_check_at(dirfd, name, stamp)) {
+    rename_check *c = arg;
+    c->unreadable = 0; /* asked again on each try: the last one's answer */
+    switch (stamp_check_at(dirfd, name, c->stamp)) {
     case STAMP_NONE: return -1;
-    case STAMP_FOREIGN:
-    case STAMP_ERROR: return 0;
+    case STAMP_FOREIGN: return 0;
+    case STAMP_ERROR: c->unreadable = errno; return 0;
     default: return 1;
     }
 }
@@ -202,12 +209,17 @@ static int write_thumbnail(worker *w, const tf_result *r, int dirfd, const char 
 {
     outfile_step what;
     worker_slot *ws = &w->sh->workers[w->k];
-    outfile_guard guard = {thumbnail_replaceable, stamp};
+    rename_check check = {stamp, 0};
+    outfile_guard guard = {thumbnail_replaceable, &check};
     /* -f replaces whatever is there */
     if (outfile_write(dirfd, out, r->data, r->size, w->o->sync, w->o->force ? NULL : &guard,
                       ws->tmp, sizeof ws->tmp, &what) == 0)
         return 0;
     int e = errno;
+    if (what == OUTFILE_EXISTS && check.unreadable) {
+        say(w, 0, "cannot read %s: %s; kept, not replaced", out, strerror(check.unreadable));
+        return -1;
+    }
     if (what == OUTFILE_EXISTS) {
         say(w, 0,
             "%s was made by something else while its thumbnail was being made and is not a "

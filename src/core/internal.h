@@ -194,6 +194,9 @@ tf_status tf_jpeg_dc_sequential(tf_ctx *ctx, const unsigned char *src, size_t le
 tf_status tf_png_header(tf_ctx *ctx, const unsigned char *src, size_t len, tf_result *res);
 tf_status tf_png_decode(tf_ctx *ctx, tf_result *res);
 void tf_png_dec_free(struct tf_png_dec *png);
+/* libpng's state after tf_png_header, let go where no decode follows (a
+ * probe, a plan that failed): it points into the caller's buffer. */
+void tf_png_abort(tf_ctx *ctx);
 
 /* Area-averages src's extent (src->ext_w x src->ext_h from (src->org_x,
  * src->org_y)) into dst at dst->w x dst->h (set by the caller): each output

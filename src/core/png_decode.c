@@ -278,9 +278,14 @@ static tf_status begin(tf_ctx *ctx, const unsigned char *src, size_t len, size_t
 static tf_status end(tf_ctx *ctx, tf_status st, tf_result *res)
 {
     res->warnings = ctx->png ? ctx->png->warnings : 0;
+    tf_png_abort(ctx);
+    return st;
+}
+
+void tf_png_abort(tf_ctx *ctx)
+{
     tf_png_dec_free(ctx->png);
     ctx->png = NULL;
-    return st;
 }
 
 tf_status tf_png_header(tf_ctx *ctx, const unsigned char *src, size_t len, tf_result *res)

@@ -62,8 +62,11 @@ tf_status tf_decode(tf_ctx *ctx, const unsigned char *s, size_t len, const tf_pa
     }
     if (st == TF_OK)
         st = tf_plan(ctx, p, res);
-    if (st != TF_OK)
+    if (st != TF_OK) {
+        if (png)
+            tf_png_abort(ctx);
         return st;
+    }
     if (png)
         return tf_png_decode(ctx, res); /* at full size: PNG has no DCT to scale */
     res->scale_denom = tf_plan_denom(ctx, res, res->src_w, res->src_h);
@@ -182,8 +185,9 @@ tf_status tf_thumbnail(tf_ctx *ctx, const void *src, size_t len, const tf_params
     return in_params_box(tf_thumbnails, ctx, src, len, params, out);
 }
 
-/* The decoders stop in tf_plan, before any pixel: see TF_PROBED. The
- * EXIF thumbnail is not looked at, as it never changes the size. */
+/* tf_decode stops at tf_plan, before the decoder sees a pixel: see
+ * TF_PROBED. The EXIF thumbnail is not looked at, as it never changes
+ * the size. */
 tf_status tf_probes(tf_ctx *ctx, const void *src, size_t len, const tf_params *params,
                     const tf_box *boxes, int n, tf_result *out)
 {

@@ -55,20 +55,11 @@ static int room(tf_bytes *b, size_t n)
     return 1;
 }
 
-static void append(tf_bytes *b, const void *data, size_t n)
-{
-    memcpy(b->data + b->len, data, n);
-    b->len += n;
-}
-
 /* libwebp's output callback: appends to ctx->webp_out. */
 static int writer(const uint8_t *data, size_t size, const WebPPicture *pic)
 {
     tf_bytes *b = &((tf_ctx *)pic->custom_ptr)->webp_out;
-    if (!room(b, size))
-        return 0;
-    append(b, data, size);
-    return 1;
+    return room(b, size) && tf_bytes_append(b, data, size) == 0;
 }
 
 /* Grey and grey+alpha widened to RGB and RGBA, which is all libwebp takes. */
@@ -191,10 +182,11 @@ static tf_status append_xmp(tf_ctx *ctx, const char *comment)
         return tf_fail(ctx, TF_E_NOMEM, "out of memory for the WebP file");
     unsigned char head[8] = "XMP ";
     put_le(head + 4, (unsigned long)body, 4);
-    append(b, head, 8);
-    append(b, xmp_head, sizeof xmp_head - 1);
+    /* room() made space for all of it */
+    tf_bytes_append(b, head, 8);
+    tf_bytes_append(b, xmp_head, sizeof xmp_head - 1);
     b->len += escape(comment, (char *)b->data + b->len);
-    append(b, xmp_tail, sizeof xmp_tail - 1);
+    tf_bytes_append(b, xmp_tail, sizeof xmp_tail - 1);
     if (body % 2)
         b->data[b->len++] = 0;
     return TF_OK;

@@ -361,6 +361,31 @@ else
     check "unreadable thumbnail: kept, mode and contents" \
         bash -c "[ \"\$(stat -c %a '$D/thumbs/s1.jpg')\" = 0 ] && chmod 644 '$D/thumbs/s1.jpg' &&
                  [ \"\$(md5sum <'$D/thumbs/s1.jpg')\" = '$sum' ]"
+
+    # ... and one that appears, unreadable, while its thumbnail is being
+    # made (the worker stopped before writing it): the rename's check
+    # cannot read it either, and says that, not "made by something else"
+    D=$WORK/unreadable-late
+    copies 1 "$T/small_50x40.jpg" "$D" s
+    chmod 755 "$D"; chmod 644 "$D"/*.jpg
+    mkdir "$D/thumbs"; chmod 777 "$D/thumbs"
+    cp "$THUMBIFY_HOOKED_BIN" "$WORK/bin/thumbify-hooked"
+    chmod 755 "$WORK/bin/thumbify-hooked"
+    THUMBIFY_TEST_STOP_DIR=thumbs/s1.jpg "${as_user[@]}" "$WORK/bin/thumbify-hooked" -p 1 "$D" \
+        >"$WORK/out" 2>"$WORK/err" &
+    pid=$!
+    w=$(stopped_child "$pid" $((20 * SLOW)))
+    check "unreadable thumbnail, late: the worker stopped before writing it" [ -n "$w" ]
+    echo "not a thumbnail" >"$D/thumbs/s1.jpg"
+    chmod 000 "$D/thumbs/s1.jpg"
+    [ -n "$w" ] && kill -CONT "$w"
+    wait "$pid"; rc=$?
+    check "unreadable thumbnail, late: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+    check "unreadable thumbnail, late: 'cannot read THUMB: Permission denied; kept'" \
+        grep -qx "thumbify: $D/s1.jpg: cannot read $D/thumbs/s1.jpg: Permission denied; kept, not replaced" "$WORK/err"
+    check "unreadable thumbnail, late: kept" \
+        bash -c "[ \"\$(stat -c %a '$D/thumbs/s1.jpg')\" = 0 ] && chmod 644 '$D/thumbs/s1.jpg' &&
+                 [ \"\$(cat '$D/thumbs/s1.jpg')\" = 'not a thumbnail' ]"
 fi
 
 # =========================================== 8. full file system: ENOSPC

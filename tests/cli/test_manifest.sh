@@ -14,7 +14,17 @@ T=$TESTDATA
 mtime() { stat -c %y "$1"; }
 err_has() { grep -qE "$1" "$WORK/err"; }
 # run_in DIR ARGS...: run from DIR (relative paths, as in a Makefile).
-pycheck() { "$PY" "$@" >"$WORK/py.out" 2>&1; cat "$WORK/py.out"; grep -q '^FAIL' "$WORK/py.out" && failures=$((failures + 1)); checks=$((checks + 1)); }
+# A checker that dies (a traceback, a non-zero exit) fails as one that says FAIL.
+pycheck() {
+    local prc=0
+    "$PY" "$@" >"$WORK/py.out" 2>&1 || prc=$?
+    cat "$WORK/py.out"
+    if [ "$prc" -ne 0 ] || grep -q '^FAIL' "$WORK/py.out"; then
+        [ "$prc" -ne 0 ] && echo "FAIL: the checker $1 exited $prc"
+        failures=$((failures + 1))
+    fi
+    checks=$((checks + 1))
+}
 
 # manifest.py DIR REPORT [STATUS]: every record of REPORT (paths relative
 # to DIR; all of status STATUS when given) has width/height matching tftool dims of its output, source_size the
@@ -30,11 +40,20 @@ files = doc["files"]
 def check(cond, what):
     print(("ok: " if cond else "FAIL: ") + what)
 def sig(p):
-    head = open(p, "rb").read(8)
-    return "png" if head == b"\x89PNG\r\n\x1a\n" else "jpeg" if head[:3] == b"\xff\xd8\xff" else None
+    head = open(p, "rb").read(16)
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if head[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    return "webp" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
 def dims(p):
+    if sig(p) == "webp":  # thumbify's WebP is extended: the canvas size in VP8X
+        h = open(p, "rb").read(30)
+        if h[12:16] != b"VP8X":
+            return [None, None]
+        return [1 + int.from_bytes(h[24:27], "little"), 1 + int.from_bytes(h[27:30], "little")]
     out = subprocess.run([os.environ["TFTOOL"], "dims", p], capture_output=True).stdout.split()
-    return [int(x) for x in out[:2]] if out else None
+    return [int(x) for x in out[:2]] if out else [None, None]
 bad = []
 for r in files:
     if not os.path.exists(r["source"]) or (status and r["status"] != status):

@@ -522,6 +522,69 @@ static void probe(tf_ctx *ctx)
     free(data);
 }
 
+/* A 16x16 JPEG of 2 components (no colour space thumbify takes). */
+static unsigned char *two_components(size_t *len)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr e;
+    unsigned char *buf = NULL, row[32] = {0};
+    unsigned long n = 0;
+    c.err = jpeg_std_error(&e);
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &buf, &n);
+    c.image_width = c.image_height = 16;
+    c.input_components = 2;
+    c.in_color_space = JCS_UNKNOWN;
+    jpeg_set_defaults(&c);
+    jpeg_start_compress(&c, TRUE);
+    for (JSAMPROW r = row; c.next_scanline < 16;)
+        jpeg_write_scanlines(&c, &r, 1);
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    *len = n;
+    return buf;
+}
+
+/* A file that fails in its own right is not retried as "bytes after the
+ * image" because the image before it on the same handle had such bytes:
+ * that retry read the failed file again without its plan (a heap overrun
+ * after a grey image). Here: grey with a second SOI where its EOI should
+ * be (a warning), then 2 components (unsupported) ending the same way,
+ * then grey again. */
+static void tail_not_inherited(void)
+{
+    tf_ctx *ctx = tf_new();
+    tf_params p;
+    tf_params_default(&p);
+    size_t glen = 0, tlen = 0;
+    unsigned char *grey = read_file("gray_300x200.jpg", &glen);
+    unsigned char *two = two_components(&tlen);
+    unsigned char *tailed = grey ? malloc(glen + 2) : NULL;
+    if (!ctx || !tailed || !two || glen < 4) {
+        CHECK(0, "tail_not_inherited: set-up");
+        return;
+    }
+    memcpy(tailed, grey, glen - 2); /* its EOI becomes a second SOI */
+    tailed[glen - 2] = 0xff;
+    tailed[glen - 1] = 0xd8;
+    two[tlen - 1] = 0xd8; /* and the 2 components' too */
+    tf_result r;
+    tf_status st = tf_thumbnail(ctx, tailed, glen, &p, &r);
+    CHECK(st == TF_OK && r.warnings > 0, "grey with a second SOI for its EOI: made, with a warning (%d, %d)",
+          (int)st, r.warnings);
+    st = tf_thumbnail(ctx, two, tlen, &p, &r);
+    CHECK(st == TF_E_DECODE && strstr(tf_message(ctx), "colour components"),
+          "then 2 components, also with a second SOI: fails as unsupported, not retried (%d \"%s\")",
+          (int)st, tf_message(ctx));
+    st = tf_thumbnail(ctx, grey, glen, &p, &r);
+    CHECK(st == TF_OK && r.warnings == 0 && r.out_w == 75,
+          "then the clean grey file: made, no warning (%d, %d)", (int)st, r.warnings);
+    free(tailed);
+    free(grey);
+    free(two);
+    tf_free(ctx);
+}
+
 /* tf_probes: every box's size from one read of the headers, the same as
  * tf_thumbnails makes, fitted and cropped, for an image the orientation
  * turns a quarter (the swap is the core's alone: the CLI's --name %w/%h
@@ -805,6 +868,7 @@ int main(int argc, char **argv)
     embedded_unused_note(ctx);
     probe(ctx);
     probes(ctx);
+    tail_not_inherited();
     srgb_profile(ctx);
     reuse(ctx);
     status_strings();

@@ -94,6 +94,7 @@ __attribute__((noinline)) tf_status tf_jpeg_run(tf_ctx *ctx, struct tf_jpeg_dec 
         jpeg_abort_decompress(&dec->cinfo);
         return dec->err.status;
     }
+    dec->err.code = 0; /* a libjpeg error of this step's, or none */
     return step(ctx, dec, arg);
 }
 
@@ -174,7 +175,9 @@ void tf_jpeg_dec_free(struct tf_jpeg_dec *dec)
 
 tf_entropy tf_jpeg_entropy(const tf_ctx *ctx)
 {
-    return ctx->dec ? ctx->dec->entropy : TF_ENTROPY_LIBJPEG;
+    if (!ctx->dec)
+        return TF_ENTROPY_LIBJPEG;
+    return ctx->dec->redone ? TF_ENTROPY_REDONE : ctx->dec->entropy;
 }
 
 /* Chooses the output colour space: grey stays grey, 4-component files
@@ -321,6 +324,8 @@ tf_status tf_jpeg_header(tf_ctx *ctx, const unsigned char *src, size_t len, cons
     dec->used = 1;
     dec->err.warnings = 0;
     dec->err.reading_icc = 0;
+    dec->entropy = TF_ENTROPY_LIBJPEG; /* nothing of the last image's */
+    dec->redone = 0;
     dec->max_scans = params->max_scans;
     dec->image = src;
     dec->image_len = len;
@@ -474,11 +479,11 @@ tf_status tf_jpeg_decode_pixels(tf_ctx *ctx, struct tf_jpeg_dec *dec, int channe
 static tf_status redo(tf_ctx *ctx, struct tf_jpeg_dec *dec)
 {
     int gave_up = 0;
+    dec->redone = 1; /* before any longjmp: a warning after the rows ends the step there */
     tf_status st = dec->feeding ? restart(ctx, dec, dec->dc_stream.data, dec->dc_stream.len, NULL)
                                 : restart(ctx, dec, dec->in, dec->in_len, NULL);
     if (st == TF_OK)
         st = tf_jpeg_decode_pixels(ctx, dec, dec->channels, 0, &gave_up);
-    dec->entropy = TF_ENTROPY_REDONE;
     return st;
 }
 
@@ -520,6 +525,7 @@ static tf_status decode_before_tail(tf_ctx *ctx, struct tf_jpeg_dec *dec)
     cut[end + 1] = JPEG_EOI;
     dec->image = cut;
     dec->image_len = end + 2;
+    dec->fresh = 0; /* libjpeg must read the cut copy, whatever it last read */
     tf_status st = tf_jpeg_run(ctx, dec, decode_image, NULL);
     jpeg_abort_decompress(&dec->cinfo); /* before the source goes */
     dec->image = NULL;

@@ -56,6 +56,7 @@ struct tf_jpeg_dec {
     int progressive;    /* the file's frame */
     int channels;       /* of the decoded pixels */
     int fresh;          /* cinfo has just read the image's header, nothing since */
+    int redone;         /* libjpeg decoded again where ours gave up (for tests) */
     int dc_only;        /* cinfo reads a DC-only rewrite: no block smoothing */
     size_t note_len;    /* ctx->note after the header: the notes that stay */
     tf_entropy entropy; /* how the last scan was decoded (for tests) */
